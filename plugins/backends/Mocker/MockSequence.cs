@@ -1,0 +1,65 @@
+using System.Runtime.InteropServices;
+using System.Threading.Channels;
+using Dynamo.Abstractions.Engines;
+using Dynamo.Abstractions.KvCache;
+
+namespace Dynamo.Backends.Mocker;
+
+/// <summary>One request inside the mocker: its tokens, its KV blocks and the channel its output goes to.</summary>
+internal sealed class MockSequence(EngineRequest request, long arrival, int targetTokens, IEnumerator<int> text, int blockSize)
+{
+    private readonly int _blockSize = blockSize;
+
+    public EngineRequest Request { get; } = request;
+
+    public long Arrival { get; } = arrival;
+
+    /// <summary>Tokens to generate before finishing (decided up front, so KV space is reserved once).</summary>
+    public int TargetTokens { get; } = targetTokens;
+
+    public IEnumerator<int> Text { get; } = text;
+
+    public Channel<EngineOutput> Output { get; } = Channel.CreateUnbounded<EngineOutput>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+
+    public List<int> Tokens { get; } = [.. request.TokenIds];
+
+    /// <summary>The prompt's full blocks, hashed once when the request arrives.</summary>
+    public KvBlockHash[] PromptHashes { get; } = KvBlockHasher.HashBlocks([.. request.TokenIds], blockSize);
+
+    /// <summary>Sequence hashes of the full blocks it holds, in order.</summary>
+    public List<ulong> Blocks { get; } = [];
+
+    public int PrivateBlocks { get; set; }
+
+    public int CachedTokens { get; set; }
+
+    public int Generated { get; set; }
+
+    public bool Prefilled { get; set; }
+
+    private int _cancelled;
+
+    public bool Cancelled => Volatile.Read(ref _cancelled) == 1;
+
+    public void Cancel() => Volatile.Write(ref _cancelled, 1);
+
+    public ulong? LastBlockHash => Blocks.Count > 0 ? Blocks[^1] : null;
+
+    /// <summary>Hashes of the blocks that are full but not yet registered, in order.</summary>
+    public KvBlockHash[] NewFullBlocks()
+    {
+        var first = Blocks.Count;
+        var full = Tokens.Count / _blockSize;
+        if (full <= first)
+            return [];
+        var result = new KvBlockHash[full - first];
+        var parent = LastBlockHash;
+        for (var b = first; b < full; b++)
+        {
+            result[b - first] = b < PromptHashes.Length ? PromptHashes[b]
+                : KvBlockHasher.HashBlocks(CollectionsMarshal.AsSpan(Tokens).Slice(b * _blockSize, _blockSize), _blockSize, parent)[0];
+            parent = result[b - first].SequenceHash;
+        }
+        return result;
+    }
+}

@@ -1,0 +1,32 @@
+using Dynamo.Abstractions.Preprocessing;
+
+namespace Dynamo.Backends.Mocker;
+
+/// <summary>
+/// The mocker's output: words from a fixed list, chosen by a seeded generator and written in
+/// the model's own token ids, so the same seed always gives the same text.
+/// </summary>
+internal sealed class MockTextSource
+{
+    private static readonly string[] Words =
+    [
+        "the", "model", "token", "cache", "worker", "router", "prefix", "block", "agent", "tool",
+        "stream", "batch", "latency", "request", "answer", "plan", "step", "result", "context", "memory",
+        "fast", "small", "ready", "again", "first", "next", "every", "simple", "careful", "clear",
+        "is", "and", "with", "from", "then", "so", "we", "it", "runs", "serves",
+    ];
+
+    private readonly int[][] _encoded;
+
+    public MockTextSource(ITokenizer tokenizer) =>
+        _encoded = Words.Select(w => tokenizer.Encode(" " + w, addSpecialTokens: false)).ToArray();
+
+    /// <summary>A deterministic stream of token ids for one request.</summary>
+    public IEnumerator<int> Start(long seed)
+    {
+        var random = new Random(unchecked((int)(seed ^ (seed >> 32))));
+        while (true)
+            foreach (var id in _encoded[random.Next(_encoded.Length)])
+                yield return id;
+    }
+}

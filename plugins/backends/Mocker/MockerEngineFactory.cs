@@ -1,0 +1,17 @@
+using Dynamo.Abstractions.Engines;
+using Dynamo.Abstractions.Plugins;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Dynamo.Backends.Mocker;
+
+internal sealed class MockerEngineFactory : IComponentFactory<IEngine>
+{
+    public string Name => "mocker";
+
+    public IEngine Create(ComponentContext context)
+    {
+        var tokenizer = context.Tokenizer ?? throw new ArgumentException("The mocker writes its output in the model's tokens, so the model needs a tokenizer.");
+        return new MockerEngine(MockerOptions.From(context.Options), new MockTextSource(tokenizer),
+            context.Services.GetService<TimeProvider>() ?? TimeProvider.System);
+    }
+}

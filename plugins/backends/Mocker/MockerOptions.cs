@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Dynamo.Backends.Mocker;
+
+/// <summary>Options of the <c>mocker</c> engine (the Engine section of a model). See README.md for the timing model.</summary>
+internal sealed record MockerOptions
+{
+    /// <summary>Prefill speed: uncached prompt tokens per second.</summary>
+    public double PrefillTokensPerSecond { get; init; } = 20_000;
+
+    /// <summary>Time of one decode step (every running sequence gets one token), in milliseconds.</summary>
+    public double DecodeItlMs { get; init; } = 10;
+
+    /// <summary>Extra decode step time per running sequence beyond the first, in milliseconds.</summary>
+    public double DecodeItlPerSequenceMs { get; init; }
+
+    public int KvBlockSize { get; init; } = 16;
+
+    public int KvCapacityBlocks { get; init; } = 16_384;
+
+    public int MaxBatchSize { get; init; } = 256;
+
+    public int MaxContextLength { get; init; } = 8192;
+
+    /// <summary>Divides every simulated duration: 10 runs ten times faster than the model it mimics.</summary>
+    public double Speedup { get; init; } = 1;
+
+    /// <summary>How many tokens a request generates when neither max_tokens nor agent_hints.osl says less.</summary>
+    public int OutputTokens { get; init; } = 48;
+
+    /// <summary>Seed of the word choice when the request gives none.</summary>
+    public long Seed { get; init; }
+
+    public static MockerOptions From(IConfiguration configuration)
+    {
+        var options = configuration.Get<MockerOptions>(o => o.ErrorOnUnknownConfiguration = false) ?? new MockerOptions();
+        Require(options.PrefillTokensPerSecond > 0, "PrefillTokensPerSecond must be positive");
+        Require(options.DecodeItlMs >= 0 && options.DecodeItlPerSequenceMs >= 0, "DecodeItlMs and DecodeItlPerSequenceMs must be 0 or more");
+        Require(options.KvBlockSize >= 1, "KvBlockSize must be at least 1");
+        Require(options.MaxBatchSize >= 1, "MaxBatchSize must be at least 1");
+        Require(options.Speedup > 0, "Speedup must be positive");
+        Require(options.OutputTokens >= 1, "OutputTokens must be at least 1");
+        Require(options.MaxContextLength >= 2, "MaxContextLength must be at least 2");
+        Require((long)options.KvCapacityBlocks * options.KvBlockSize >= options.MaxContextLength,
+            "KvCapacityBlocks × KvBlockSize must hold at least one MaxContextLength sequence");
+        return options;
+    }
+
+    private static void Require(bool condition, string message)
+    {
+        if (!condition)
+            throw new ArgumentException(message + ".");
+    }
+}

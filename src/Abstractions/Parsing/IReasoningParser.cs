@@ -1,0 +1,25 @@
+namespace Dynamo.Abstractions.Parsing;
+
+/// <summary>Separates a model's reasoning from its answer.</summary>
+public interface IReasoningParser
+{
+    ReasoningParseResult Parse(string text);
+
+    IReasoningStreamParser CreateStreamParser();
+}
+
+/// <summary>Per-request streaming state of a reasoning parser.</summary>
+public interface IReasoningStreamParser
+{
+    /// <summary>Feeds newly generated text; returns the reasoning and content that can be emitted now.</summary>
+    ReasoningParseResult Push(string textDelta);
+
+    /// <summary>End of stream: flushes anything held back.</summary>
+    ReasoningParseResult Finish();
+}
+
+/// <summary>Reasoning and content; either may be null when there is none.</summary>
+public sealed record ReasoningParseResult(string? Reasoning, string? Content)
+{
+    public static readonly ReasoningParseResult Empty = new(null, null);
+}

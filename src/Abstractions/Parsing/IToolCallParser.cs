@@ -1,0 +1,27 @@
+using Dynamo.Abstractions.Requests;
+
+namespace Dynamo.Abstractions.Parsing;
+
+/// <summary>
+/// Turns a model family's tool-call markup into OpenAI tool calls. One instance serves a model;
+/// streaming state lives in the <see cref="IToolCallStreamParser"/> it creates per request.
+/// </summary>
+public interface IToolCallParser
+{
+    /// <summary>Parses a whole completion at once.</summary>
+    ToolCallParseResult Parse(string text, IReadOnlyList<ToolDefinition> tools);
+
+    /// <summary>Starts parsing one streamed completion.</summary>
+    IToolCallStreamParser CreateStreamParser(IReadOnlyList<ToolDefinition> tools);
+}
+
+/// <summary>Per-request streaming state of a tool-call parser.</summary>
+public interface IToolCallStreamParser
+{
+    /// <summary>Feeds newly generated text; returns what can be emitted now (text that may
+    /// still turn out to be markup is held back).</summary>
+    ToolCallStreamDelta Push(string textDelta);
+
+    /// <summary>End of stream: flushes held-back text and recovers an unterminated call where the format allows.</summary>
+    ToolCallStreamDelta Finish();
+}

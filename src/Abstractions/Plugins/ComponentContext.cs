@@ -1,0 +1,22 @@
+using Dynamo.Abstractions.Preprocessing;
+using Microsoft.Extensions.Configuration;
+
+namespace Dynamo.Abstractions.Plugins;
+
+/// <summary>What a component factory gets: who it is for and its own options section.</summary>
+/// <param name="ModelName">The served model name the component belongs to.</param>
+/// <param name="ComponentName">The name it was chosen by.</param>
+/// <param name="Options">The component's configuration section (empty when none is given).</param>
+/// <param name="Services">Host services: logging, <see cref="TimeProvider"/>, configuration.</param>
+public sealed record ComponentContext(
+    string ModelName,
+    string ComponentName,
+    IConfiguration Options,
+    IServiceProvider Services)
+{
+    /// <summary>The model's tokenizer, once created; engines that emit text-shaped ids use it.</summary>
+    public ITokenizer? Tokenizer { get; init; }
+
+    /// <summary>Set for engines: the id of the worker this engine instance serves as.</summary>
+    public string? WorkerId { get; init; }
+}

@@ -1,0 +1,13 @@
+namespace Dynamo.Abstractions.Plugins;
+
+/// <summary>The kinds of named component a model is assembled from.</summary>
+public enum ComponentKind
+{
+    Engine,
+    Router,
+    Tokenizer,
+    ChatTemplate,
+    ToolCallParser,
+    ReasoningParser,
+    KvOffloadTier,
+}

@@ -1,0 +1,23 @@
+namespace Dynamo.Abstractions.Preprocessing;
+
+/// <summary>Text to token ids and back, for one model.</summary>
+public interface ITokenizer
+{
+    int VocabSize { get; }
+
+    string? BosToken { get; }
+
+    string? EosToken { get; }
+
+    /// <summary>Ids that end generation (EOS, end-of-turn).</summary>
+    IReadOnlyList<int> EosTokenIds { get; }
+
+    /// <param name="addSpecialTokens">Add BOS (and whatever else the model adds) around the text.</param>
+    int[] Encode(string text, bool addSpecialTokens);
+
+    /// <summary>
+    /// Decodes ids to text. A trailing incomplete UTF-8 sequence decodes to U+FFFD; streaming
+    /// callers hold such text back until the rest arrives.
+    /// </summary>
+    string Decode(ReadOnlySpan<int> tokenIds, bool skipSpecialTokens = true);
+}

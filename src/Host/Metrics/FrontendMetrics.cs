@@ -1,0 +1,38 @@
+using Prometheus;
+
+namespace Dynamo.Host.Metrics;
+
+/// <summary>
+/// The frontend's Prometheus metrics, with Dynamo's names. Each host owns its registry, so
+/// several hosts in one process (tests) do not share counts.
+/// </summary>
+internal sealed class FrontendMetrics(TimeProvider clock)
+{
+    private static readonly double[] LatencyBuckets = Prometheus.Histogram.ExponentialBuckets(0.0005, 2, 18);
+    private static readonly double[] TokenBuckets = Prometheus.Histogram.ExponentialBuckets(1, 2, 18);
+
+    public CollectorRegistry Registry { get; } = Prometheus.Metrics.NewCustomRegistry();
+
+    private MetricFactory Factory => Prometheus.Metrics.WithCustomRegistry(Registry);
+
+    public Counter Requests => field ??= Factory.CreateCounter("dynamo_frontend_requests_total",
+        "Requests handled, by model, endpoint, request type (stream/unary) and status (success/error).",
+        "model", "endpoint", "request_type", "status");
+
+    public Gauge Inflight => field ??= Factory.CreateGauge("dynamo_frontend_inflight_requests", "Requests being handled now.", "model");
+
+    public Histogram Duration => field ??= NewHistogram("dynamo_frontend_request_duration_seconds", "Time from request received to last byte.", LatencyBuckets);
+
+    public Histogram TimeToFirstToken => field ??= NewHistogram("dynamo_frontend_time_to_first_token_seconds", "Time from request received to the first generated token.", LatencyBuckets);
+
+    public Histogram InterTokenLatency => field ??= NewHistogram("dynamo_frontend_inter_token_latency_seconds", "Time between successive generated tokens, per token.", LatencyBuckets);
+
+    public Histogram InputTokens => field ??= NewHistogram("dynamo_frontend_input_sequence_tokens", "Prompt length in tokens.", TokenBuckets);
+
+    public Histogram OutputTokens => field ??= NewHistogram("dynamo_frontend_output_sequence_tokens", "Generated length in tokens.", TokenBuckets);
+
+    public RequestMetrics Start(string model, string endpoint, bool stream) => new(this, clock, model, endpoint, stream);
+
+    private Histogram NewHistogram(string name, string help, double[] buckets) =>
+        Factory.CreateHistogram(name, help, new HistogramConfiguration { LabelNames = ["model"], Buckets = buckets });
+}

@@ -1,0 +1,47 @@
+using System.Text.Json;
+using Dynamo.Abstractions.Requests;
+
+namespace Dynamo.Host.OpenAi;
+
+/// <summary>The body of <c>POST /v1/chat/completions</c> (fields we read; others are ignored, as OpenAI's SDKs send many).</summary>
+internal sealed record ChatCompletionRequest(
+    string? Model,
+    List<ChatMessageBody>? Messages,
+    List<ToolBody>? Tools,
+    JsonElement? ToolChoice,
+    int? MaxTokens,
+    int? MaxCompletionTokens,
+    float? Temperature,
+    float? TopP,
+    int? TopK,
+    long? Seed,
+    JsonElement? Stop,
+    int? N,
+    bool? Stream,
+    StreamOptionsBody? StreamOptions,
+    string? User,
+    bool? IgnoreEos,
+    Dictionary<string, JsonElement>? ChatTemplateKwargs,
+    NvextBody? Nvext);
+
+internal sealed record ChatMessageBody(
+    string? Role,
+    JsonElement? Content,
+    string? Name,
+    List<ToolCallBody>? ToolCalls,
+    string? ToolCallId,
+    string? ReasoningContent);
+
+internal sealed record ToolCallBody(string? Id, string? Type, FunctionCallBody? Function);
+
+/// <summary>Arguments are a JSON text per OpenAI; some clients send the object itself, which we accept.</summary>
+internal sealed record FunctionCallBody(string? Name, JsonElement? Arguments);
+
+internal sealed record ToolBody(string? Type, FunctionBody? Function);
+
+internal sealed record FunctionBody(string? Name, string? Description, JsonElement? Parameters);
+
+internal sealed record StreamOptionsBody(bool? IncludeUsage);
+
+/// <summary>Dynamo's request extension: agent context and hints, typed with the shared records.</summary>
+internal sealed record NvextBody(AgentContext? AgentContext, AgentHints? AgentHints);

@@ -1,0 +1,78 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Dynamo.Host.OpenAi;
+
+/// <summary>Reads a JSON body under the configured size limit, turning every failure into an OpenAI error.</summary>
+internal sealed class RequestBodyReader(long maxBodyBytes)
+{
+    public async Task<T> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken) where T : class
+    {
+        if (request.ContentLength > maxBodyBytes)
+            throw TooLarge();
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            limit.MaxRequestBodySize = maxBodyBytes;
+        T? body;
+        try
+        {
+            body = await JsonSerializer.DeserializeAsync(request.Body, typeInfo, cancellationToken);
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw TooLarge();
+        }
+        catch (JsonException ex)
+        {
+            throw Invalid(ex, typeInfo);
+        }
+        return body ?? throw OpenAiException.BadRequest("The request body must be a JSON object.");
+    }
+
+    private OpenAiException TooLarge() => new(StatusCodes.Status413PayloadTooLarge,
+        $"The request body is larger than the limit of {maxBodyBytes} bytes (Dynamo:MaxRequestBodyBytes).", "invalid_request_error", null, "request_too_large");
+
+    private static OpenAiException Invalid(JsonException ex, JsonTypeInfo root)
+    {
+        // Syntax errors carry the reader's exception; type mismatches name the field in Path.
+        var param = ex.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : null;
+        if (ex.InnerException is JsonException || param is null)
+            return OpenAiException.BadRequest($"The request body is not valid JSON: {ex.Message}");
+        return OpenAiException.BadRequest($"Invalid type for '{param}': expected {Describe(TypeAt(root, param))}.", param);
+    }
+
+    /// <summary>The declared .NET type at a JSON path such as <c>messages[0].content</c>, walking the contract's metadata.</summary>
+    private static Type? TypeAt(JsonTypeInfo root, string path)
+    {
+        Type? type = root.Type;
+        foreach (var segment in path.Split('.'))
+        {
+            var name = segment.Split('[')[0];
+            var property = type is null ? null : root.Options.GetTypeInfo(type).Properties.FirstOrDefault(p => p.Name == name);
+            type = property?.PropertyType;
+            for (var depth = segment.Count(c => c == '['); depth > 0 && type is not null; depth--)
+                type = ElementType(type);
+        }
+        return type;
+    }
+
+    private static Type? ElementType(Type type) =>
+        type.IsArray ? type.GetElementType() : type.GetInterfaces().Append(type)
+            .FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>))?.GetGenericArguments()[0];
+
+    private static string Describe(Type? type)
+    {
+        type = type is null ? null : Nullable.GetUnderlyingType(type) ?? type;
+        return type switch
+        {
+            null => "another type",
+            _ when type == typeof(int) || type == typeof(long) => "an integer",
+            _ when type == typeof(float) || type == typeof(double) => "a number",
+            _ when type == typeof(bool) => "a boolean",
+            _ when type == typeof(string) => "a string",
+            _ when type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Dictionary<,>) => "an object",
+            _ when ElementType(type) is not null => "an array",
+            _ => "an object",
+        };
+    }
+}

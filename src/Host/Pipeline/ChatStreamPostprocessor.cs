@@ -1,0 +1,46 @@
+using Dynamo.Abstractions.Parsing;
+using Dynamo.Host.OpenAi;
+
+namespace Dynamo.Host.Pipeline;
+
+/// <summary>
+/// The postprocess stage for a streamed chat: text goes through the reasoning parser, then what
+/// is content goes through the tool-call parser, and the result becomes an OpenAI delta.
+/// </summary>
+internal sealed class ChatStreamPostprocessor(PreprocessedRequest request)
+{
+    private readonly IReasoningStreamParser? _reasoning = request.Model.ReasoningParser?.CreateStreamParser();
+    private readonly IToolCallStreamParser? _tools = request.ParseToolCalls ? request.Model.ToolCallParser?.CreateStreamParser(request.Tools) : null;
+
+    public bool SawToolCalls { get; private set; }
+
+    /// <returns>The delta to send, or null when nothing is ready yet.</returns>
+    public ChunkDelta? Push(string text) => Delta(_reasoning is null ? new ReasoningParseResult(null, text) : _reasoning.Push(text), finish: false);
+
+    /// <returns>Whatever the parsers held back, or null.</returns>
+    public ChunkDelta? Finish() => Delta(_reasoning?.Finish() ?? ReasoningParseResult.Empty, finish: true);
+
+    private ChunkDelta? Delta(ReasoningParseResult reasoned, bool finish)
+    {
+        var content = reasoned.Content;
+        List<ToolCallOut>? calls = null;
+        if (_tools is not null)
+        {
+            var parsed = content is { Length: > 0 } ? _tools.Push(content) : ToolCallStreamDelta.Empty;
+            if (finish)
+                parsed = Merge(parsed, _tools.Finish());
+            content = parsed.Content;
+            if (parsed.Calls.Count > 0)
+            {
+                SawToolCalls = true;
+                calls = parsed.Calls.Select(c => new ToolCallOut(c.Index, c.Id, c.Id is null ? null : "function", new FunctionOut(c.Name, c.ArgumentsDelta))).ToList();
+            }
+        }
+        if (string.IsNullOrEmpty(content) && string.IsNullOrEmpty(reasoned.Reasoning) && calls is null)
+            return null;
+        return new ChunkDelta(null, string.IsNullOrEmpty(content) ? null : content, string.IsNullOrEmpty(reasoned.Reasoning) ? null : reasoned.Reasoning, calls);
+    }
+
+    private static ToolCallStreamDelta Merge(ToolCallStreamDelta a, ToolCallStreamDelta b) =>
+        new(a.Content + b.Content is { Length: > 0 } c ? c : null, [.. a.Calls, .. b.Calls]);
+}

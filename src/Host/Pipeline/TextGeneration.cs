@@ -1,0 +1,62 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Dynamo.Abstractions.Engines;
+using Dynamo.Host.Metrics;
+
+namespace Dynamo.Host.Pipeline;
+
+/// <summary>
+/// The route, engine and detokenize stages: sends the request to a worker and turns its token
+/// stream into text, ending it early (and cancelling the engine) when a stop string appears.
+/// </summary>
+internal static class TextGeneration
+{
+    public static async IAsyncEnumerable<TextDelta> RunAsync(
+        PreprocessedRequest request, RequestMetrics metrics, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var detokenizer = new IncrementalDetokenizer(request.Model.Tokenizer);
+        var stops = new StopStringMatcher(request.StopStrings);
+        var promptTokens = request.Engine.TokenIds.Count;
+        var completionTokens = 0;
+        EngineUsage? usage = null;
+        // Leaving the loop early disposes the engine's enumerator, which ends its work on the request.
+        await foreach (var output in request.Model.GenerateAsync(request.Engine, cancellationToken))
+        {
+            metrics.Tokens(output.TokenIds.Count);
+            completionTokens += output.TokenIds.Count;
+            usage = output.Usage ?? usage;
+            var (text, stopped) = stops.Push(detokenizer.Add(output.TokenIds));
+            if (stopped)
+            {
+                yield return new TextDelta(text, FinishReason.Stop, Usage());
+                yield break;
+            }
+            if (output.FinishReason is { } finish)
+            {
+                var (rest, stoppedAtEnd) = stops.Push(detokenizer.Flush());
+                yield return new TextDelta(text + rest + (stoppedAtEnd ? "" : stops.Flush()), stoppedAtEnd ? FinishReason.Stop : finish, Usage());
+                yield break;
+            }
+            if (text.Length > 0)
+                yield return new TextDelta(text, null, null);
+        }
+        throw new EngineException("The engine ended the stream without a finish reason.");
+
+        EngineUsage Usage() => new(promptTokens, usage?.CompletionTokens ?? completionTokens, usage?.CachedTokens ?? 0);
+    }
+
+    /// <summary>Runs the request to the end and returns all its text with the final delta (finish reason, usage).</summary>
+    public static async Task<(string Text, TextDelta Last)> CollectAsync(
+        PreprocessedRequest request, RequestMetrics metrics, CancellationToken cancellationToken)
+    {
+        var text = new StringBuilder();
+        TextDelta? last = null;
+        await foreach (var delta in RunAsync(request, metrics, cancellationToken))
+        {
+            text.Append(delta.Text);
+            last = delta;
+        }
+        metrics.Succeeded(last!.Usage!.PromptTokens, last.Usage.CompletionTokens);
+        return (text.ToString(), last);
+    }
+}

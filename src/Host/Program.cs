@@ -1,0 +1,33 @@
+using Dynamo.Host;
+using Dynamo.Host.Commands;
+using Dynamo.Host.Configuration;
+
+try
+{
+    return args.FirstOrDefault() switch
+    {
+        "plugins" => PluginsCommand.Run(args[1..], Console.Out),
+        "serve" => await ServeCommand.RunAsync(args[1..]),
+        "-h" or "--help" or "help" => Help(),
+        _ => await ServeCommand.RunAsync(args),
+    };
+}
+catch (DynamoConfigurationException ex)
+{
+    Console.Error.WriteLine($"dynamo: {ex.Message}");
+    return 2;
+}
+
+static int Help()
+{
+    Console.WriteLine("""
+        dynamo — an OpenAI-compatible LLM server whose engines, routers, parsers and templates are plugins.
+
+        Usage:
+          dynamo [serve] [--config FILE] [--urls URL] [--Dynamo:Key=Value ...]
+              Serve the models in appsettings.json (or FILE) on http://127.0.0.1:8000.
+          dynamo plugins [--config FILE]
+              List the plugins found and the named components each provides.
+        """);
+    return 0;
+}
