@@ -1,3 +1,4 @@
+using System.Reflection;
 using Dynamo.Host.Configuration;
 using Dynamo.Host.Metrics;
 using Dynamo.Host.Models;
@@ -15,7 +16,11 @@ public static class DynamoApplication
     /// Builds the host from command-line arguments. <c>--config FILE</c> replaces the embedded
     /// appsettings.json with FILE; environment variables and other arguments still override it.
     /// </summary>
-    public static WebApplication Build(string[] args)
+    /// <param name="componentAssemblies">
+    /// Assemblies scanned for components like plugins are, for an application that embeds the
+    /// host and brings its own components in-process.
+    /// </param>
+    public static WebApplication Build(string[] args, params Assembly[] componentAssemblies)
     {
         var (configFile, rest) = TakeOption(args, "--config");
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = rest, ContentRootPath = AppContext.BaseDirectory });
@@ -26,7 +31,7 @@ public static class DynamoApplication
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
         var services = builder.Services;
         services.AddSingleton(options);
-        services.AddSingleton(PluginCatalog.LoadInto(services, builder.Configuration, options.PluginsPath));
+        services.AddSingleton(PluginCatalog.LoadInto(services, builder.Configuration, options.PluginsPath, componentAssemblies));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ComponentRegistry>();
         services.AddSingleton<ModelRegistry>();

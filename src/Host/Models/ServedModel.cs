@@ -43,12 +43,26 @@ internal sealed class ServedModel(
             ?? throw new InvalidOperationException($"Router chose unknown worker '{decision.WorkerId}'.");
         try
         {
-            await foreach (var output in worker.Engine.GenerateAsync(request, cancellationToken))
-                yield return output;
+            await using var outputs = worker.Engine.GenerateAsync(request, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            while (await NextAsync(outputs))
+                yield return outputs.Current;
         }
         finally
         {
             router.OnRequestFinished(worker.WorkerId, request.RequestId);
+        }
+    }
+
+    /// <summary>Any failure inside an engine reaches the client as an engine failure with its message, never a stack trace.</summary>
+    private static async ValueTask<bool> NextAsync(IAsyncEnumerator<EngineOutput> outputs)
+    {
+        try
+        {
+            return await outputs.MoveNextAsync();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not EngineException)
+        {
+            throw new EngineException(ex.Message, inner: ex);
         }
     }
 

@@ -35,10 +35,12 @@ internal sealed class PluginCatalog
 
     private PluginCatalog(string pluginsPath) => PluginsPath = pluginsPath;
 
-    public static PluginCatalog LoadInto(IServiceCollection services, IConfiguration configuration, string pluginsPath)
+    public static PluginCatalog LoadInto(IServiceCollection services, IConfiguration configuration, string pluginsPath, IEnumerable<Assembly> inProcess)
     {
         var catalog = new PluginCatalog(pluginsPath);
-        catalog.Register(services, configuration, BuiltInName, typeof(PluginCatalog).Assembly.Location, () => typeof(PluginCatalog).Assembly);
+        foreach (var assembly in inProcess.Prepend(typeof(PluginCatalog).Assembly).Distinct())
+            catalog.Register(services, configuration, assembly == typeof(PluginCatalog).Assembly ? BuiltInName : $"{assembly.GetName().Name} (in-process)",
+                assembly.Location, () => assembly);
         if (!Directory.Exists(pluginsPath))
             return catalog;
         foreach (var dir in Directory.EnumerateDirectories(pluginsPath).Order(StringComparer.Ordinal))
