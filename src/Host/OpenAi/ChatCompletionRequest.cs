@@ -3,26 +3,15 @@ using Dynamo.Abstractions.Requests;
 
 namespace Dynamo.Host.OpenAi;
 
-/// <summary>The body of <c>POST /v1/chat/completions</c> (fields we read; others are ignored, as OpenAI's SDKs send many).</summary>
-internal sealed record ChatCompletionRequest(
-    string? Model,
-    List<ChatMessageBody>? Messages,
-    List<ToolBody>? Tools,
-    JsonElement? ToolChoice,
-    int? MaxTokens,
-    int? MaxCompletionTokens,
-    float? Temperature,
-    float? TopP,
-    int? TopK,
-    long? Seed,
-    JsonElement? Stop,
-    int? N,
-    bool? Stream,
-    StreamOptionsBody? StreamOptions,
-    string? User,
-    bool? IgnoreEos,
-    Dictionary<string, JsonElement>? ChatTemplateKwargs,
-    NvextBody? Nvext);
+/// <summary>The body of <c>POST /v1/chat/completions</c>.</summary>
+internal sealed class ChatCompletionRequest : GenerationRequestBody
+{
+    public List<ChatMessageBody>? Messages { get; init; }
+    public List<ToolBody>? Tools { get; init; }
+    public JsonElement? ToolChoice { get; init; }
+    public int? MaxCompletionTokens { get; init; }
+    public Dictionary<string, JsonElement>? ChatTemplateKwargs { get; init; }
+}
 
 internal sealed record ChatMessageBody(
     string? Role,

@@ -12,15 +12,10 @@ internal sealed class Preprocessor(ModelRegistry models, ILogger<Preprocessor> l
 {
     public PreprocessedRequest Chat(ChatCompletionRequest body)
     {
-        var model = FindModel(body.Model);
-        GenerationOptions.RequireSingleChoice(body.N);
+        var (model, sampling, stop, metadata) = Common(body);
         var messages = ChatMessageConverter.Messages(body.Messages);
         var tools = ChatMessageConverter.Tools(body.Tools);
         var parseTools = ChatMessageConverter.WantsToolCalls(body.ToolChoice, tools) && model.ToolCallParser is not null;
-        var sampling = GenerationOptions.Sampling(body.Temperature, body.TopP, body.TopK, body.Seed);
-        var stop = GenerationOptions.StopStrings(body.Stop);
-        var metadata = GenerationOptions.Metadata(body.Nvext);
-
         var prompt = Render(model, new ChatTemplateInput(
             messages, tools.Count > 0 ? tools : null, AddGenerationPrompt: true,
             model.Tokenizer.BosToken, model.Tokenizer.EosToken, body.ChatTemplateKwargs));
@@ -28,25 +23,27 @@ internal sealed class Preprocessor(ModelRegistry models, ILogger<Preprocessor> l
         var tokens = model.Tokenizer.Encode(prompt, addSpecialTokens: false);
         var (requested, param) = body.MaxCompletionTokens is { } mct ? (mct, "max_completion_tokens") : (body.MaxTokens, "max_tokens");
         var maxTokens = GenerationOptions.MaxTokens(requested, param, tokens.Length, model.MaxContextLength);
-        return Build(model, "chatcmpl", tokens, sampling, maxTokens, body.IgnoreEos, metadata,
-            body.Stream ?? false, body.StreamOptions?.IncludeUsage ?? false, stop, tools, parseTools);
+        return Build(body, model, "chatcmpl", tokens, sampling, maxTokens, metadata, stop, tools, parseTools);
     }
 
     public PreprocessedRequest Completion(CompletionRequest body)
     {
-        var model = FindModel(body.Model);
-        GenerationOptions.RequireSingleChoice(body.N);
+        var (model, sampling, stop, metadata) = Common(body);
         if (body.Echo == true)
             throw OpenAiException.BadRequest("'echo' is not supported.", "echo");
         var tokens = PromptTokens(body.Prompt, model.Tokenizer);
-        var sampling = GenerationOptions.Sampling(body.Temperature, body.TopP, body.TopK, body.Seed);
-        var stop = GenerationOptions.StopStrings(body.Stop);
-        var metadata = GenerationOptions.Metadata(body.Nvext);
         var maxTokens = GenerationOptions.MaxTokens(body.MaxTokens, "max_tokens", tokens.Length, model.MaxContextLength);
         if (body.MaxTokens is null)
             maxTokens = Math.Min(16, maxTokens); // OpenAI's legacy default
-        return Build(model, "cmpl", tokens, sampling, maxTokens, body.IgnoreEos, metadata,
-            body.Stream ?? false, body.StreamOptions?.IncludeUsage ?? false, stop, [], false);
+        return Build(body, model, "cmpl", tokens, sampling, maxTokens, metadata, stop, [], false);
+    }
+
+    private (ServedModel, SamplingParams, IReadOnlyList<string>, RequestMetadata) Common(GenerationRequestBody body)
+    {
+        var model = FindModel(body.Model);
+        GenerationOptions.RequireSingleChoice(body.N);
+        return (model, GenerationOptions.Sampling(body.Temperature, body.TopP, body.TopK, body.Seed),
+            GenerationOptions.StopStrings(body.Stop), GenerationOptions.Metadata(body.Nvext));
     }
 
     private ServedModel FindModel(string? name)
@@ -92,14 +89,14 @@ internal sealed class Preprocessor(ModelRegistry models, ILogger<Preprocessor> l
         throw OpenAiException.BadRequest("'prompt' must be a string, an array of one string, or an array of token ids (batches are not supported yet).", param);
     }
 
-    private static PreprocessedRequest Build(ServedModel model, string idPrefix, int[] tokens, SamplingParams sampling, int maxTokens,
-        bool? ignoreEos, RequestMetadata metadata, bool stream, bool includeUsage, IReadOnlyList<string> stop,
+    private static PreprocessedRequest Build(GenerationRequestBody body, ServedModel model, string idPrefix, int[] tokens,
+        SamplingParams sampling, int maxTokens, RequestMetadata metadata, IReadOnlyList<string> stop,
         IReadOnlyList<ToolDefinition> tools, bool parseTools)
     {
         if (tokens.Length == 0)
             throw OpenAiException.BadRequest("The prompt is empty after tokenization.", "messages");
         var engine = new EngineRequest(GenerationOptions.NewId(idPrefix), tokens, sampling,
-            new StopConditions(maxTokens, model.Tokenizer.EosTokenIds, ignoreEos ?? false), metadata);
-        return new PreprocessedRequest(model, engine, stream, includeUsage, stop, tools, parseTools);
+            new StopConditions(maxTokens, model.Tokenizer.EosTokenIds, body.IgnoreEos ?? false), metadata);
+        return new PreprocessedRequest(model, engine, body.Stream ?? false, body.StreamOptions?.IncludeUsage ?? false, stop, tools, parseTools);
     }
 }
