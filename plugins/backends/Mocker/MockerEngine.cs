@@ -163,8 +163,12 @@ internal sealed class MockerEngine : IEngine
         {
             try { await Task.Delay(ahead, _clock, _stop.Token); } catch (OperationCanceledException) { }
         }
-        else if (ahead < TimeSpan.FromMilliseconds(-50))
-            _due = now; // far behind (a stall): do not burst to catch up
+        else
+        {
+            if (ahead < TimeSpan.FromMilliseconds(-50))
+                _due = now; // far behind (a stall): do not burst to catch up
+            await Task.Yield(); // back-to-back short steps must not monopolise a thread-pool thread
+        }
     }
 
     /// <summary>One forward pass: every running sequence gets one token.</summary>

@@ -105,4 +105,23 @@ public sealed class EndpointTests : IAsyncLifetime
         Assert.Equal(0, engine.Load.ActiveRequests);
         Assert.Equal(0, engine.Load.ActiveKvBlocks);
     }
+
+    [Fact]
+    public async Task ReplicasAreWorkersBehindTheRouter()
+    {
+        await using var server = await DynamoServer.StartAsync(new
+        {
+            Dynamo = new { Models = new[] { TestConfigs.Model("pair", new { Name = "mocker", DecodeItlMs = 0, KvBlockSize = 4 }, new { Replicas = 2, Router = "round-robin" }) } },
+        });
+        var workers = server.Model("pair").Workers;
+        var stored = workers.ToDictionary(w => w.WorkerId, _ => 0);
+        foreach (var worker in workers)
+            worker.Engine.KvEventPublished += e => { lock (stored) stored[worker.WorkerId]++; };
+
+        for (var i = 0; i < 4; i++)
+            using (await server.PostJsonAsync("/v1/chat/completions", $$"""{"model":"pair","messages":[{"role":"user","content":"request {{i}}"}],"max_tokens":8}""")) { }
+
+        Assert.Equal(["pair/0", "pair/1"], stored.Keys);
+        Assert.All(stored.Values, count => Assert.True(count > 0)); // both workers served and cached blocks
+    }
 }
