@@ -60,7 +60,16 @@ public static class DynamoApplication
 
     /// <summary>Creates every configured model now, so a bad configuration fails at startup, not on the first request.</summary>
     /// <exception cref="DynamoConfigurationException">A configured component is missing or failed to start.</exception>
-    public static void StartModels(this WebApplication app) => app.Services.GetRequiredService<ModelRegistry>();
+    public static void StartModels(this WebApplication app)
+    {
+        app.Services.GetRequiredService<ModelRegistry>(); // resolving it builds every model
+        var options = app.Services.GetRequiredService<DynamoOptions>();
+        foreach (var model in options.Models)
+            app.Logger.LogInformation(
+                "Serving {Model}: engine {Engine} x{Replicas}, router {Router}, tokenizer {Tokenizer}, chat template {Template}, tool-call parser {Tools}, reasoning parser {Reasoning}",
+                model.Name, model.Engine.Name, model.Replicas, model.Router.Name, model.Tokenizer.Name, model.ChatTemplate.Name,
+                model.ToolCallParser?.Name ?? "none", model.ReasoningParser?.Name ?? "none");
+    }
 
     private static void UseConfigFile(ConfigurationManager configuration, string path, string[] args)
     {

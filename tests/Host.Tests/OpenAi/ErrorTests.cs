@@ -31,6 +31,7 @@ public sealed class ErrorTests : IAsyncLifetime
         { """{"model":"mock","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"x"}}]}]}""", HttpStatusCode.BadRequest, "messages[0].content[0].type", "only text parts" },
         { """{"model":"mock","messages":[{"role":"tool","content":"x"}]}""", HttpStatusCode.BadRequest, "messages[0].tool_call_id", "required" },
         { """{"model":"mock","messages":[{"role":"user","content":"x"}],"n":2}""", HttpStatusCode.BadRequest, "n", "must be 1" },
+        { """{"model":"mock","messages":[{"role":"user","content":"x"}],"stream_options":{"include_usage":true}}""", HttpStatusCode.BadRequest, "stream_options", "only allowed when 'stream' is true" },
         { """{"model":"mock","messages":[{"role":"user","content":"x"}],"temperature":2.5}""", HttpStatusCode.BadRequest, "temperature", "between 0 and 2" },
         { """{"model":"mock","messages":[{"role":"user","content":"x"}],"top_p":0}""", HttpStatusCode.BadRequest, "top_p", "greater than 0" },
         { """{"model":"mock","messages":[{"role":"user","content":"x"}],"max_tokens":0}""", HttpStatusCode.BadRequest, "max_tokens", "at least 1" },
