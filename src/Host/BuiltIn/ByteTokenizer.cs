@@ -35,26 +35,21 @@ internal sealed class ByteTokenizer : ITokenizer
 
     public string Decode(ReadOnlySpan<int> tokenIds, bool skipSpecialTokens = true)
     {
-        var bytes = new List<byte>(tokenIds.Length);
+        Span<byte> bytes = tokenIds.Length <= 512 ? stackalloc byte[tokenIds.Length] : new byte[tokenIds.Length];
         var text = new StringBuilder();
+        var count = 0;
         foreach (var id in tokenIds)
         {
             if (id is >= 0 and < 256)
             {
-                bytes.Add((byte)id);
+                bytes[count++] = (byte)id;
                 continue;
             }
-            Flush();
+            text.Append(Encoding.UTF8.GetString(bytes[..count]));
+            count = 0;
             if (!skipSpecialTokens)
                 text.Append(id switch { Bos => BosToken, Eos => EosToken, _ => $"<unk:{id}>" });
         }
-        Flush();
-        return text.ToString();
-
-        void Flush()
-        {
-            text.Append(Encoding.UTF8.GetString(bytes.ToArray()));
-            bytes.Clear();
-        }
+        return text.Length == 0 ? Encoding.UTF8.GetString(bytes[..count]) : text.Append(Encoding.UTF8.GetString(bytes[..count])).ToString();
     }
 }

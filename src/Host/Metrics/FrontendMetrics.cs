@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Prometheus;
 
 namespace Dynamo.Host.Metrics;
@@ -31,8 +32,16 @@ internal sealed class FrontendMetrics(TimeProvider clock)
 
     public Histogram OutputTokens => field ??= NewHistogram("dynamo_frontend_output_sequence_tokens", "Generated length in tokens.", TokenBuckets);
 
-    public RequestMetrics Start(string model, string endpoint, bool stream) => new(this, clock, model, endpoint, stream);
+    private readonly ConcurrentDictionary<string, ModelMetrics> _models = new(StringComparer.Ordinal);
+
+    public RequestMetrics Start(string model, string endpoint, bool stream) =>
+        new(_models.GetOrAdd(model, m => new ModelMetrics(this, m)), clock, endpoint, stream);
 
     private Histogram NewHistogram(string name, string help, double[] buckets) =>
-        Factory.CreateHistogram(name, help, new HistogramConfiguration { LabelNames = ["model"], Buckets = buckets });
+        Factory.CreateHistogram(name, help, new HistogramConfiguration
+        {
+            LabelNames = ["model"],
+            Buckets = buckets,
+            ExemplarBehavior = ExemplarBehavior.NoExemplars(),
+        });
 }
