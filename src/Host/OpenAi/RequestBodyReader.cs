@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.IO.Pipelines;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http.Features;
@@ -7,26 +9,77 @@ namespace Dynamo.Host.OpenAi;
 /// <summary>Reads a JSON body under the configured size limit, turning every failure into an OpenAI error.</summary>
 internal sealed class RequestBodyReader(long maxBodyBytes)
 {
+    // A body over the limit is still read (and discarded) up to this much more, so the client gets
+    // its 413 on an intact connection instead of a reset while it is still sending.
+    private const long DrainBytes = 1 << 20;
+
     public async Task<T> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken) where T : class
     {
-        if (request.ContentLength > maxBodyBytes)
-            throw TooLarge();
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-            limit.MaxRequestBodySize = maxBodyBytes;
-        T? body;
+            limit.MaxRequestBodySize = maxBodyBytes + DrainBytes;
+        if (request.ContentLength > maxBodyBytes)
+        {
+            await DrainAsync(request.BodyReader, cancellationToken);
+            throw TooLarge();
+        }
+        var reader = request.BodyReader;
+        while (true)
+        {
+            var result = await reader.ReadAsync(cancellationToken);
+            var buffer = result.Buffer;
+            if (buffer.Length > maxBodyBytes)
+            {
+                reader.AdvanceTo(buffer.End);
+                await DrainAsync(reader, cancellationToken);
+                throw TooLarge();
+            }
+            if (!result.IsCompleted)
+            {
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                continue;
+            }
+            try
+            {
+                return Deserialize(buffer, typeInfo);
+            }
+            finally
+            {
+                reader.AdvanceTo(buffer.End);
+            }
+        }
+    }
+
+    private static T Deserialize<T>(ReadOnlySequence<byte> utf8, JsonTypeInfo<T> typeInfo) where T : class
+    {
         try
         {
-            body = await JsonSerializer.DeserializeAsync(request.Body, typeInfo, cancellationToken);
-        }
-        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            throw TooLarge();
+            var json = new Utf8JsonReader(utf8);
+            var body = JsonSerializer.Deserialize(ref json, typeInfo);
+            json.Read(); // throws if anything but whitespace follows the value
+            return body ?? throw OpenAiException.BadRequest("The request body must be a JSON object.");
         }
         catch (JsonException ex)
         {
             throw Invalid(ex, typeInfo);
         }
-        return body ?? throw OpenAiException.BadRequest("The request body must be a JSON object.");
+    }
+
+    private static async Task DrainAsync(PipeReader reader, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync(cancellationToken);
+                reader.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted)
+                    return;
+            }
+        }
+        catch (BadHttpRequestException)
+        {
+            // Past the drain allowance: Kestrel closes the connection after the 413.
+        }
     }
 
     private OpenAiException TooLarge() => new(StatusCodes.Status413PayloadTooLarge,

@@ -20,6 +20,8 @@ public sealed class ErrorTests : IAsyncLifetime
     {
         { """{"model":"mock","messages":[""", HttpStatusCode.BadRequest, null, "not valid JSON" },
         { "[1,2]", HttpStatusCode.BadRequest, null, "" },
+        { "", HttpStatusCode.BadRequest, null, "not valid JSON" },
+        { """{"model":"mock","messages":[{"role":"user","content":"x"}]} {}""", HttpStatusCode.BadRequest, null, "not valid JSON" },
         { "null", HttpStatusCode.BadRequest, null, "JSON object" },
         { """{"model":"mock"}""", HttpStatusCode.BadRequest, "messages", "non-empty" },
         { """{"model":"mock","messages":[]}""", HttpStatusCode.BadRequest, "messages", "non-empty" },
