@@ -19,4 +19,7 @@ public sealed record ComponentContext(
 
     /// <summary>Set for engines: the id of the worker this engine instance serves as.</summary>
     public string? WorkerId { get; init; }
+
+    /// <summary>The model's <c>Path</c> from configuration (a model file or folder), shared by the components that read it.</summary>
+    public string? ModelPath { get; init; }
 }

@@ -11,7 +11,8 @@ internal sealed record ModelOptions(
     ComponentSelection Tokenizer,
     ComponentSelection ChatTemplate,
     ComponentSelection? ToolCallParser,
-    ComponentSelection? ReasoningParser)
+    ComponentSelection? ReasoningParser,
+    string? Path)
 {
     public const string DefaultRouter = "round-robin";
     public const string DefaultTokenizer = "bytes";
@@ -35,6 +36,7 @@ internal sealed record ModelOptions(
             ComponentSelection.From(section.GetSection("Tokenizer")) ?? ComponentSelection.Named(DefaultTokenizer),
             ComponentSelection.From(section.GetSection("ChatTemplate")) ?? ComponentSelection.Named(DefaultChatTemplate),
             ComponentSelection.From(section.GetSection("ToolCallParser")),
-            ComponentSelection.From(section.GetSection("ReasoningParser")));
+            ComponentSelection.From(section.GetSection("ReasoningParser")),
+            section["Path"]);
     }
 }

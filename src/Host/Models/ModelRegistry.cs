@@ -28,7 +28,7 @@ internal sealed class ModelRegistry : IAsyncDisposable
 
     private static ServedModel Build(ModelOptions model, ComponentRegistry components, IServiceProvider services)
     {
-        ComponentContext Context(ComponentSelection selection) => new(model.Name, selection.Name, selection.Options, services);
+        ComponentContext Context(ComponentSelection selection) => new(model.Name, selection.Name, selection.Options, services) { ModelPath = model.Path };
         T Create<T>(ComponentKind kind, ComponentSelection selection) where T : class => components.Create<T>(kind, Context(selection));
 
         var tokenizer = Create<ITokenizer>(ComponentKind.Tokenizer, model.Tokenizer);

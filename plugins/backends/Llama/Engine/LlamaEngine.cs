@@ -1,0 +1,191 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using Dynamo.Abstractions.Engines;
+using Dynamo.Abstractions.KvCache;
+using Dynamo.Backends.Llama.Model;
+
+namespace Dynamo.Backends.Llama.Engine;
+
+/// <summary>
+/// Serves a <see cref="LlamaModel"/> with iteration-level continuous batching: each scheduler step
+/// prefills a chunk of the waiting prompts and decodes one token for every running sequence, so
+/// new requests join without waiting for the batch to drain. Each sequence reserves its KV
+/// positions when admitted and frees them the moment it ends or is cancelled.
+/// </summary>
+internal sealed class LlamaEngine : IEngine
+{
+    private readonly LlamaModel _model;
+    private readonly LlamaEngineOptions _options;
+    private readonly ConcurrentQueue<LlamaSequence> _incoming = new();
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly List<LlamaSequence> _waiting = [];
+    private readonly List<LlamaSequence> _running = [];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _loadLock = new();
+    private readonly Task _loop;
+    private long _arrivals;
+    private int _reservedTokens;
+    private EngineLoad _load;
+
+    public LlamaEngine(LlamaModel model, LlamaEngineOptions options)
+    {
+        (_model, _options) = (model, options);
+        var context = Math.Min(model.Config.ContextLength, options.MaxContextLength ?? int.MaxValue);
+        Descriptor = new EngineDescriptor(options.KvBlockSize, options.KvCapacityTokens / options.KvBlockSize, Math.Min(context, options.KvCapacityTokens), options.MaxBatchSize);
+        _loop = Task.Factory.StartNew(RunAsync, TaskCreationOptions.LongRunning).Unwrap();
+    }
+
+    public EngineDescriptor Descriptor { get; }
+
+    public EngineLoad Load
+    {
+        get { lock (_loadLock) return _load; }
+    }
+
+    // Prefix caching over block hashes comes with the paged KV cache; until then no blocks are shared or reported.
+    public event Action<KvCacheEvent>? KvEventPublished { add { } remove { } }
+
+    public async IAsyncEnumerable<EngineOutput> GenerateAsync(EngineRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var prompt = request.TokenIds.Count;
+        if (prompt == 0 || prompt >= Descriptor.MaxContextLength)
+            throw new EngineException($"The prompt has {prompt} tokens; this model takes 1 to {Descriptor.MaxContextLength - 1}.", isClientError: true);
+        if (request.TokenIds.Any(t => (uint)t >= (uint)_model.Config.VocabSize))
+            throw new EngineException($"Token ids must be below the vocabulary size {_model.Config.VocabSize}.", isClientError: true);
+        var reserved = Math.Min(prompt + request.Stop.MaxTokens, Descriptor.MaxContextLength);
+        var sequence = new LlamaSequence(request, Interlocked.Increment(ref _arrivals), reserved);
+        _incoming.Enqueue(sequence);
+        _wake.Release();
+        try
+        {
+            await foreach (var output in sequence.Output.Reader.ReadAllAsync(cancellationToken))
+                yield return output;
+        }
+        finally
+        {
+            if (!sequence.Output.Reader.Completion.IsCompleted)
+            {
+                sequence.Cancel();
+                _wake.Release();
+            }
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                while (_incoming.TryDequeue(out var sequence))
+                    _waiting.Add(sequence);
+                _waiting.RemoveAll(s => s.Cancelled && s.Output.Writer.TryComplete());
+                foreach (var sequence in _running.Where(s => s.Cancelled).ToList())
+                    Finish(sequence, null);
+                Admit();
+                PublishLoad();
+                if (_running.Count == 0)
+                {
+                    try { await _wake.WaitAsync(_stop.Token); } catch (OperationCanceledException) { break; }
+                    continue;
+                }
+                Step();
+            }
+        }
+        catch (Exception ex)
+        {
+            foreach (var sequence in _waiting.Concat(_running).Concat(_incoming))
+                sequence.Output.Writer.TryComplete(new EngineException($"The llama engine failed: {ex.Message}", inner: ex));
+            throw;
+        }
+        foreach (var sequence in _waiting.Concat(_running).Concat(_incoming))
+            sequence.Output.Writer.TryComplete(new OperationCanceledException("The engine stopped."));
+    }
+
+    private void Admit()
+    {
+        _waiting.Sort((a, b) => b.Request.Priority != a.Request.Priority ? b.Request.Priority.CompareTo(a.Request.Priority) : a.Arrival.CompareTo(b.Arrival));
+        var admitted = 0;
+        foreach (var sequence in _waiting)
+        {
+            if (_running.Count >= _options.MaxBatchSize || _reservedTokens + sequence.ReservedTokens > _options.KvCapacityTokens)
+                break;
+            _reservedTokens += sequence.ReservedTokens;
+            sequence.State = _model.NewSequence(sequence.ReservedTokens);
+            sequence.Sampler = new Sampler(sequence.Request.Sampling, _model.Config.VocabSize);
+            _running.Add(sequence);
+            admitted++;
+        }
+        _waiting.RemoveRange(0, admitted);
+    }
+
+    /// <summary>One iteration: a budget of prompt tokens for sequences still prefilling, one token for each decoding one.</summary>
+    private void Step()
+    {
+        var prefillBudget = _options.PrefillChunkTokens;
+        foreach (var sequence in _running.ToList())
+        {
+            if (sequence.Cancelled)
+            {
+                Finish(sequence, null);
+                continue;
+            }
+            var prompt = sequence.Request.TokenIds;
+            var state = sequence.State!;
+            if (sequence.Prefilled < prompt.Count)
+            {
+                while (prefillBudget > 0 && sequence.Prefilled < prompt.Count)
+                {
+                    var last = sequence.Prefilled == prompt.Count - 1;
+                    _model.Forward(state, prompt[sequence.Prefilled++], computeLogits: last);
+                    prefillBudget--;
+                }
+                if (sequence.Prefilled < prompt.Count)
+                    continue; // the rest of the prompt waits for the next step
+            }
+            else
+                _model.Forward(state, sequence.LastToken);
+            Emit(sequence, sequence.Sampler!.Next(state.Logits));
+        }
+    }
+
+    private void Emit(LlamaSequence sequence, int token)
+    {
+        var stop = sequence.Request.Stop;
+        sequence.Generated++;
+        sequence.LastToken = token;
+        var isStopToken = !stop.IgnoreEos && stop.StopTokenIds.Contains(token);
+        FinishReason? finish = isStopToken ? FinishReason.Stop
+            : sequence.Generated >= stop.MaxTokens || sequence.State!.Length >= sequence.State.MaxPositions ? FinishReason.Length
+            : null;
+        var usage = new EngineUsage(sequence.Request.TokenIds.Count, sequence.Generated, 0);
+        sequence.Output.Writer.TryWrite(new EngineOutput(isStopToken ? [] : [token], finish, usage));
+        if (finish is not null)
+            Finish(sequence, finish);
+    }
+
+    private void Finish(LlamaSequence sequence, FinishReason? reason)
+    {
+        if (_running.Remove(sequence))
+            _reservedTokens -= sequence.ReservedTokens;
+        sequence.State = null;
+        if (reason is null)
+            sequence.Output.Writer.TryComplete(new OperationCanceledException());
+        else
+            sequence.Output.Writer.TryComplete();
+    }
+
+    private void PublishLoad()
+    {
+        long queued = _waiting.Sum(s => (long)s.Request.TokenIds.Count) + _running.Sum(s => (long)(s.Request.TokenIds.Count - s.Prefilled));
+        lock (_loadLock)
+            _load = new EngineLoad(_running.Count, _waiting.Count + _incoming.Count, (_reservedTokens + _options.KvBlockSize - 1) / _options.KvBlockSize, queued);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        try { await _loop; } catch (Exception) { /* already reported to the requests */ }
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Dynamo.Backends.Llama.Engine;
+
+/// <summary>Options of the <c>llama</c> engine (the model's Engine section).</summary>
+internal sealed record LlamaEngineOptions
+{
+    /// <summary>The GGUF file; defaults to the model's <c>Path</c>.</summary>
+    public string? Path { get; init; }
+
+    public int MaxBatchSize { get; init; } = 16;
+
+    /// <summary>KV cache capacity in tokens, across all running sequences.</summary>
+    public int KvCapacityTokens { get; init; } = 65_536;
+
+    public int KvBlockSize { get; init; } = 16;
+
+    /// <summary>Most prompt tokens prefilled in one scheduler step, so decoding sequences are not starved by a long prompt.</summary>
+    public int PrefillChunkTokens { get; init; } = 256;
+
+    /// <summary>Caps the model's own context length.</summary>
+    public int? MaxContextLength { get; init; }
+
+    public static LlamaEngineOptions From(IConfiguration configuration, string? modelPath)
+    {
+        var options = configuration.Get<LlamaEngineOptions>(o => o.ErrorOnUnknownConfiguration = false) ?? new LlamaEngineOptions();
+        options = options with { Path = options.Path ?? modelPath };
+        if (string.IsNullOrWhiteSpace(options.Path))
+            throw new ArgumentException("The llama engine needs a GGUF file: set the model's 'Path' (or the Engine's 'Path').");
+        if (options.MaxBatchSize < 1 || options.KvCapacityTokens < 1 || options.KvBlockSize < 1 || options.PrefillChunkTokens < 1)
+            throw new ArgumentException("MaxBatchSize, KvCapacityTokens, KvBlockSize and PrefillChunkTokens must be positive.");
+        return options;
+    }
+}

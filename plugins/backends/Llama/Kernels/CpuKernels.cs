@@ -1,0 +1,69 @@
+using System.Numerics.Tensors;
+
+namespace Dynamo.Backends.Llama.Kernels;
+
+/// <summary>
+/// The CPU kernels: SIMD through TensorPrimitives, matrix-vector products split across cores
+/// by blocks of rows, and no allocations.
+/// </summary>
+internal static class CpuKernels
+{
+    // Below this many multiply-adds a matvec runs on the calling thread: splitting costs more than it saves.
+    private const long ParallelThreshold = 1 << 16;
+    private const int RowsPerTask = 64;
+
+    public static void RmsNorm(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, float eps, Span<float> y)
+    {
+        var meanSquare = TensorPrimitives.Dot(x, x) / x.Length;
+        TensorPrimitives.Multiply(x, 1f / MathF.Sqrt(meanSquare + eps), y);
+        TensorPrimitives.Multiply(y, weight, y);
+    }
+
+    /// <summary>y[r] = w[r,:] · x (+ bias[r]) for a row-major <paramref name="rows"/> × <paramref name="cols"/> matrix.</summary>
+    public static void MatVec(float[] w, float[] x, float[] y, int rows, int cols, float[]? bias = null)
+    {
+        if ((long)rows * cols < ParallelThreshold)
+            MatVecRows(w, x, y, cols, 0, rows, bias);
+        else
+            Parallel.For(0, (rows + RowsPerTask - 1) / RowsPerTask, block =>
+                MatVecRows(w, x, y, cols, block * RowsPerTask, Math.Min(rows, (block + 1) * RowsPerTask), bias));
+    }
+
+    private static void MatVecRows(float[] w, float[] x, float[] y, int cols, int from, int to, float[]? bias)
+    {
+        var input = x.AsSpan(0, cols);
+        for (var r = from; r < to; r++)
+            y[r] = TensorPrimitives.Dot(w.AsSpan(r * cols, cols), input) + (bias?[r] ?? 0f);
+    }
+
+    /// <summary>Rotates the first <c>ropeDim</c> dimensions of each head by position <paramref name="pos"/>.</summary>
+    /// <param name="inverseFrequencies">base^(-2i/ropeDim) for i below ropeDim/2.</param>
+    public static void Rope(Span<float> vectors, int heads, int headDim, ReadOnlySpan<float> inverseFrequencies, int pos, bool halfSplit)
+    {
+        var pairs = inverseFrequencies.Length;
+        for (var i = 0; i < pairs; i++)
+        {
+            var (sin, cos) = MathF.SinCos(pos * inverseFrequencies[i]);
+            var (a, b) = halfSplit ? (i, i + pairs) : (2 * i, 2 * i + 1);
+            for (var h = 0; h < heads; h++)
+            {
+                var head = vectors.Slice(h * headDim, headDim);
+                var (x0, x1) = (head[a], head[b]);
+                head[a] = x0 * cos - x1 * sin;
+                head[b] = x0 * sin + x1 * cos;
+            }
+        }
+    }
+
+    public static float[] RopeInverseFrequencies(int ropeDim, float ropeBase) =>
+        Enumerable.Range(0, ropeDim / 2).Select(i => MathF.Pow(ropeBase, -2f * i / ropeDim)).ToArray();
+
+    /// <summary>gate = silu(gate) * up, in place.</summary>
+    public static void SwiGlu(Span<float> gate, ReadOnlySpan<float> up)
+    {
+        for (var i = 0; i < gate.Length; i++)
+            gate[i] = gate[i] / (1f + MathF.Exp(-gate[i])) * up[i];
+    }
+
+    public static void Softmax(Span<float> x) => TensorPrimitives.SoftMax(x, x);
+}
