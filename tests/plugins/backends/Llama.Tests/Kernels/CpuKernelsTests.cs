@@ -1,0 +1,88 @@
+using Dynamo.Backends.Llama.Kernels;
+
+namespace Dynamo.Backends.Llama.Tests.Kernels;
+
+/// <summary>Each CPU kernel against a plain double-precision loop on random inputs (relative error, float32 bound).</summary>
+public sealed class CpuKernelsTests
+{
+    private const double Bound = 1e-5;
+    private readonly Random _random = new(1234);
+
+    private float[] RandomVector(int n, float scale = 1f) => Enumerable.Range(0, n).Select(_ => (float)(_random.NextDouble() * 2 - 1) * scale).ToArray();
+
+    private static void AssertClose(IReadOnlyList<double> expected, ReadOnlySpan<float> actual, double bound = Bound)
+    {
+        var scale = expected.Max(Math.Abs);
+        Assert.True(scale > 0, "a test on zeros proves nothing");
+        for (var i = 0; i < expected.Count; i++)
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= bound * scale, $"[{i}] expected {expected[i]}, got {actual[i]}");
+    }
+
+    [Theory]
+    [InlineData(7, 13)]      // serial path, odd sizes
+    [InlineData(300, 257)]   // parallel row blocks, a partial last block
+    public void MatVecWithAndWithoutBias(int rows, int cols)
+    {
+        var w = RandomVector(rows * cols);
+        var x = RandomVector(cols);
+        var bias = RandomVector(rows);
+        var y = new float[rows];
+
+        CpuKernels.MatVec(w, x, y, rows, cols, bias);
+
+        var expected = Enumerable.Range(0, rows).Select(r => Enumerable.Range(0, cols).Sum(c => (double)w[r * cols + c] * x[c]) + bias[r]).ToArray();
+        AssertClose(expected, y);
+    }
+
+    [Fact]
+    public void RmsNorm()
+    {
+        var x = RandomVector(100, 3f);
+        var weight = RandomVector(100);
+        var y = new float[100];
+
+        CpuKernels.RmsNorm(x, weight, 1e-5f, y);
+
+        var rms = Math.Sqrt(x.Sum(v => (double)v * v) / x.Length + 1e-5);
+        AssertClose(x.Select((v, i) => v / rms * weight[i]).ToArray(), y);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void RopeRotatesPairsOfEachHead(bool halfSplit)
+    {
+        const int heads = 3, headDim = 16, ropeDim = 12, pos = 37;
+        var x = RandomVector(heads * headDim);
+        var expected = x.Select(v => (double)v).ToArray();
+        for (var h = 0; h < heads; h++)
+            for (var i = 0; i < ropeDim / 2; i++)
+            {
+                var angle = pos * Math.Pow(10000.0, -2.0 * i / ropeDim);
+                var (a, b) = halfSplit ? (h * headDim + i, h * headDim + i + ropeDim / 2) : (h * headDim + 2 * i, h * headDim + 2 * i + 1);
+                expected[a] = x[a] * Math.Cos(angle) - x[b] * Math.Sin(angle);
+                expected[b] = x[a] * Math.Sin(angle) + x[b] * Math.Cos(angle);
+            }
+
+        CpuKernels.Rope(x, heads, headDim, CpuKernels.RopeInverseFrequencies(ropeDim, 10000f), pos, halfSplit);
+
+        AssertClose(expected, x, 1e-4); // angles up to 37 rad in float32
+    }
+
+    [Fact]
+    public void SoftmaxAndSwiGlu()
+    {
+        var logits = RandomVector(50, 10f);
+        var expectedSoftmax = logits.Select(v => Math.Exp(v - logits.Max())).ToArray();
+        var total = expectedSoftmax.Sum();
+        var softmax = (float[])logits.Clone();
+        CpuKernels.Softmax(softmax);
+        AssertClose(expectedSoftmax.Select(v => v / total).ToArray(), softmax);
+
+        var gate = RandomVector(40, 4f);
+        var up = RandomVector(40);
+        var expected = gate.Select((g, i) => g / (1 + Math.Exp(-(double)g)) * up[i]).ToArray();
+        CpuKernels.SwiGlu(gate, up);
+        AssertClose(expected, gate);
+    }
+}
