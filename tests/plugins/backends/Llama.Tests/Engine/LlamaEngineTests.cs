@@ -1,0 +1,113 @@
+using Dynamo.Abstractions.Engines;
+using Dynamo.Abstractions.Requests;
+using Dynamo.Backends.Llama.Engine;
+using Dynamo.Backends.Llama.Gguf;
+using Dynamo.Backends.Llama.Model;
+using Dynamo.Backends.Llama.Tests.Infrastructure;
+
+namespace Dynamo.Backends.Llama.Tests.Engine;
+
+public sealed class LlamaEngineTests : IAsyncLifetime
+{
+    private LlamaModel _model = null!;
+    private LlamaEngine _engine = null!;
+
+    public Task InitializeAsync()
+    {
+        var tiny = TinyModel.Generate("llama", seed: 5);
+        using (var file = GgufFile.Open(tiny.Path))
+            _model = LlamaModel.Load(file);
+        File.Delete(tiny.Path);
+        _engine = new LlamaEngine(_model, new LlamaEngineOptions { Path = tiny.Path, MaxBatchSize = 4, PrefillChunkTokens = 3 });
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _engine.DisposeAsync();
+
+    private static EngineRequest Request(int[] prompt, int maxTokens, int[]? stopIds = null, float temperature = 0, long? seed = null) =>
+        new($"r-{Guid.NewGuid():N}", prompt, new SamplingParams(temperature, Seed: seed), new StopConditions(maxTokens, stopIds ?? []), RequestMetadata.Empty);
+
+    private async Task<List<EngineOutput>> RunAsync(EngineRequest request, CancellationToken cancellationToken = default)
+    {
+        var outputs = new List<EngineOutput>();
+        await foreach (var output in _engine.GenerateAsync(request, cancellationToken))
+            outputs.Add(output);
+        return outputs;
+    }
+
+    private List<int> GreedyAlone(int[] prompt, int count)
+    {
+        var state = _model.NewSequence(prompt.Length + count);
+        foreach (var t in prompt)
+            _model.Forward(state, t);
+        var tokens = new List<int>();
+        for (var i = 0; i < count; i++)
+        {
+            var next = Array.IndexOf(state.Logits, state.Logits.Max());
+            tokens.Add(next);
+            if (i < count - 1)
+                _model.Forward(state, next);
+        }
+        return tokens;
+    }
+
+    [Fact]
+    public async Task BatchedRequestsGenerateWhatEachWouldAlone()
+    {
+        int[][] prompts = [[1, 2, 3, 4, 5, 6, 7], [9], [10, 11, 12, 13], [30, 31, 32, 33, 34, 35, 36, 37, 38, 39], [4, 4, 4], [50, 2]];
+
+        // Six requests on four slots with a 3-token prefill chunk: requests join and leave mid-batch.
+        var results = await Task.WhenAll(prompts.Select(p => RunAsync(Request(p, 12))));
+
+        for (var i = 0; i < prompts.Length; i++)
+        {
+            Assert.Equal(GreedyAlone(prompts[i], 12), results[i].SelectMany(o => o.TokenIds));
+            Assert.Equal(FinishReason.Length, results[i][^1].FinishReason);
+            Assert.Equal(new EngineUsage(prompts[i].Length, 12, 0), results[i][^1].Usage);
+        }
+    }
+
+    [Fact]
+    public async Task AStopTokenEndsWithStopAndIsNotEmitted()
+    {
+        var expected = GreedyAlone([1, 2, 3], 5);
+
+        var outputs = await RunAsync(Request([1, 2, 3], 50, stopIds: [expected[3]]));
+
+        Assert.Equal(expected.Take(3), outputs.SelectMany(o => o.TokenIds));
+        Assert.Equal(FinishReason.Stop, outputs[^1].FinishReason);
+    }
+
+    [Fact]
+    public async Task SeededSamplingIsReproducible()
+    {
+        var a = await RunAsync(Request([1, 2, 3], 20, temperature: 1.2f, seed: 7));
+        var b = await RunAsync(Request([1, 2, 3], 20, temperature: 1.2f, seed: 7));
+
+        Assert.Equal(a.SelectMany(o => o.TokenIds), b.SelectMany(o => o.TokenIds));
+    }
+
+    [Fact]
+    public async Task CancellationFreesTheSequence()
+    {
+        using var cts = new CancellationTokenSource();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var _ in _engine.GenerateAsync(Request([1, 2, 3], 100), cts.Token))
+                await cts.CancelAsync();
+        });
+
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (_engine.Load.ActiveRequests > 0 && DateTime.UtcNow < deadline)
+            await Task.Delay(5);
+        Assert.Equal(0, _engine.Load.ActiveRequests);
+        Assert.Equal(0, _engine.Load.ActiveKvBlocks);
+    }
+
+    [Fact]
+    public async Task BadPromptsAreClientErrors()
+    {
+        Assert.True((await Assert.ThrowsAsync<EngineException>(() => RunAsync(Request([999], 5)))).IsClientError);
+        Assert.True((await Assert.ThrowsAsync<EngineException>(() => RunAsync(Request(Enumerable.Repeat(1, 200).ToArray(), 5)))).IsClientError);
+    }
+}
