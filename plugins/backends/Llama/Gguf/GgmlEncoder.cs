@@ -1,9 +1,7 @@
-using Dynamo.Backends.Llama.Gguf;
+namespace Dynamo.Backends.Llama.Gguf;
 
-namespace Dynamo.Backends.Llama.Tests.Infrastructure;
-
-/// <summary>Encodes F32 values as GGUF tensor bytes the straightforward way, independently of the engine's loader.</summary>
-internal static class Quantization
+/// <summary>Encodes F32 values as ggml tensor bytes (round-to-nearest quantization), returning the values the bytes decode to.</summary>
+internal static class GgmlEncoder
 {
     public static (byte[] Data, float[] Stored) Encode(float[] values, GgmlType type)
     {
@@ -59,7 +57,7 @@ internal static class Quantization
                 }
                 break;
             default:
-                throw new ArgumentException($"Test encoding of {type} is not written.");
+                throw new ArgumentException($"Encoding {type} is not supported.");
         }
         return (data.ToArray(), stored);
     }

@@ -1,9 +1,7 @@
 using System.Text;
-using Dynamo.Backends.Llama.Gguf;
+namespace Dynamo.Backends.Llama.Gguf;
 
-namespace Dynamo.Backends.Llama.Tests.Infrastructure;
-
-/// <summary>Writes GGUF files (version 3) so tests can generate models in the real format.</summary>
+/// <summary>Writes GGUF files (version 3): generated models for tests, benchmarks and the fallback default model.</summary>
 internal sealed class GgufWriter
 {
     private readonly List<(string Key, object Value)> _metadata = [];
@@ -18,7 +16,7 @@ internal sealed class GgufWriter
     /// <summary>Adds a tensor given row-major values ([rows][rowLength]); returns the values as the file will hold them (after rounding/quantizing).</summary>
     public float[] Tensor(string name, float[] values, GgmlType type, params long[] dimensions)
     {
-        var (data, stored) = Quantization.Encode(values, type);
+        var (data, stored) = GgmlEncoder.Encode(values, type);
         _tensors.Add((name, dimensions, type, data));
         return stored;
     }
@@ -78,6 +76,13 @@ internal sealed class GgufWriter
             case int i: w.Write((uint)GgufValueType.Int32); w.Write(i); break;
             case float f: w.Write((uint)GgufValueType.Float32); w.Write(f); break;
             case bool b: w.Write((uint)GgufValueType.Bool); w.Write((byte)(b ? 1 : 0)); break;
+            case byte u8: w.Write((uint)GgufValueType.UInt8); w.Write(u8); break;
+            case sbyte i8: w.Write((uint)GgufValueType.Int8); w.Write(i8); break;
+            case ushort u16: w.Write((uint)GgufValueType.UInt16); w.Write(u16); break;
+            case short i16: w.Write((uint)GgufValueType.Int16); w.Write(i16); break;
+            case ulong u64: w.Write((uint)GgufValueType.UInt64); w.Write(u64); break;
+            case long i64: w.Write((uint)GgufValueType.Int64); w.Write(i64); break;
+            case double f64: w.Write((uint)GgufValueType.Float64); w.Write(f64); break;
             case string s: w.Write((uint)GgufValueType.String); WriteString(w, s); break;
             case string[] ss:
                 w.Write((uint)GgufValueType.Array); w.Write((uint)GgufValueType.String); w.Write((ulong)ss.Length);
