@@ -7,6 +7,7 @@ try
     return args.FirstOrDefault() switch
     {
         "plugins" => PluginsCommand.Run(args[1..], Console.Out),
+        "bench" => await BenchCommand.RunAsync(args[1..], Console.Out),
         "serve" => await ServeCommand.RunAsync(args[1..]),
         "-h" or "--help" or "help" => Help(),
         _ => await ServeCommand.RunAsync(args),
@@ -28,6 +29,8 @@ static int Help()
               Serve the models in appsettings.json (or FILE) on http://127.0.0.1:8000.
           dynamo plugins [--config FILE]
               List the plugins found and the named components each provides.
+          dynamo bench engine --model FILE [--engine llama] [--prompt-tokens 512] [--decode-tokens 64] [--batches 1,4,16]
+              Time to first token, prefill and decode tokens/s of an engine plugin on a model file.
         """);
     return 0;
 }

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using Dynamo.Abstractions.Engines;
+using Dynamo.Abstractions.Plugins;
+using Dynamo.Abstractions.Requests;
+using Dynamo.Host.Configuration;
+using Dynamo.Host.Plugins;
+
+namespace Dynamo.Host.Commands;
+
+/// <summary>
+/// <c>dynamo bench engine --model FILE</c>: drives any engine plugin through its contract and prints
+/// time to first token and prefill speed for a long prompt, and decode speed at several batch sizes.
+/// </summary>
+internal static class BenchCommand
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter output)
+    {
+        if (args.FirstOrDefault() != "engine")
+            throw new DynamoConfigurationException("usage: dynamo bench engine --model FILE [--engine llama] [--prompt-tokens 512] [--decode-tokens 64] [--batches 1,4,16]");
+        var rest = args[1..];
+        (var model, rest) = DynamoApplication.TakeOption(rest, "--model");
+        (var engineName, rest) = DynamoApplication.TakeOption(rest, "--engine");
+        (var promptText, rest) = DynamoApplication.TakeOption(rest, "--prompt-tokens");
+        (var decodeText, rest) = DynamoApplication.TakeOption(rest, "--decode-tokens");
+        (var batchText, rest) = DynamoApplication.TakeOption(rest, "--batches");
+        if (model is null)
+            throw new DynamoConfigurationException("dynamo bench engine needs --model FILE.");
+        var promptTokens = int.Parse(promptText ?? "512");
+        var decodeTokens = int.Parse(decodeText ?? "64");
+        var batches = (batchText ?? "1,4,16").Split(',').Select(int.Parse).ToArray();
+
+        await using var app = DynamoApplication.Build(rest);
+        var registry = app.Services.GetRequiredService<ComponentRegistry>();
+        var options = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["MaxBatchSize"] = batches.Max().ToString(),
+            ["KvCapacityTokens"] = (batches.Max() * (16 + decodeTokens) + promptTokens + 64).ToString(),
+        }).Build();
+        await using var engine = registry.Create<IEngine>(ComponentKind.Engine,
+            new ComponentContext("bench", engineName ?? "llama", options, app.Services) { ModelPath = model, WorkerId = "bench/0" });
+
+        output.WriteLine($"dynamo bench engine: {Path.GetFileName(model)}, engine {engineName ?? "llama"}, {Environment.ProcessorCount} cores");
+        await RunBatchAsync(engine, 1, 16, 2); // warm-up: JIT and first-touch of the weights
+        var (ttft, _) = await RunBatchAsync(engine, 1, promptTokens, 1);
+        output.WriteLine($"prefill  {promptTokens} tokens: time to first token {ttft.TotalMilliseconds:F1} ms, {promptTokens / ttft.TotalSeconds:F0} tokens/s");
+        foreach (var batch in batches)
+        {
+            var (_, decode) = await RunBatchAsync(engine, batch, 16, decodeTokens);
+            output.WriteLine($"decode   batch {batch,2}: {decode:F1} tokens/s ({decode / batch:F1} per sequence)");
+        }
+        return 0;
+    }
+
+    /// <returns>The first sequence's time to first token, and decode tokens/s over the whole batch.</returns>
+    private static async Task<(TimeSpan Ttft, double DecodeTokensPerSecond)> RunBatchAsync(IEngine engine, int batch, int promptTokens, int maxTokens)
+    {
+        var clock = Stopwatch.StartNew();
+        var runs = await Task.WhenAll(Enumerable.Range(0, batch).Select(async b =>
+        {
+            var random = new Random(b);
+            var prompt = Enumerable.Range(0, promptTokens).Select(_ => random.Next(3, 259)).ToArray();
+            var request = new EngineRequest($"bench-{b}", prompt, SamplingParams.Greedy, new StopConditions(maxTokens, [], IgnoreEos: true), RequestMetadata.Empty);
+            TimeSpan? first = null;
+            var tokens = 0;
+            await foreach (var output in engine.GenerateAsync(request, CancellationToken.None))
+            {
+                first ??= clock.Elapsed;
+                tokens += output.TokenIds.Count;
+            }
+            return (First: first!.Value, Last: clock.Elapsed, Tokens: tokens);
+        }));
+        var decodeTokens = runs.Sum(r => r.Tokens - 1);
+        var decodeTime = runs.Max(r => r.Last) - runs.Min(r => r.First);
+        return (runs[0].First, decodeTokens / Math.Max(decodeTime.TotalSeconds, 1e-9));
+    }
+}
