@@ -40,6 +40,11 @@ internal static class BenchCommand
             new ComponentContext("bench", engineName ?? "llama", options, app.Services) { ModelPath = model, WorkerId = "bench/0" });
 
         output.WriteLine($"dynamo bench engine: {Path.GetFileName(model)}, engine {engineName ?? "llama"}, {Environment.ProcessorCount} cores");
+        if (promptTokens > engine.Descriptor.MaxContextLength - 2)
+        {
+            promptTokens = engine.Descriptor.MaxContextLength - 2;
+            output.WriteLine($"(the model's context is {engine.Descriptor.MaxContextLength} tokens: the prompt is cut to {promptTokens})");
+        }
         await RunBatchAsync(engine, 1, 16, 2); // warm-up: JIT and first-touch of the weights
         var (ttft, _) = await RunBatchAsync(engine, 1, promptTokens, 1);
         output.WriteLine($"prefill  {promptTokens} tokens: time to first token {ttft.TotalMilliseconds:F1} ms, {promptTokens / ttft.TotalSeconds:F0} tokens/s");
