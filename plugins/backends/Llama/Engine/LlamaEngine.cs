@@ -23,6 +23,9 @@ internal sealed class LlamaEngine : IEngine
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _loadLock = new();
     private readonly Task _loop;
+    private readonly BatchScratch _scratch;
+    private readonly BatchItem[] _items;
+    private readonly List<LlamaSequence> _sampling = [];
     private long _arrivals;
     private int _reservedTokens;
     private EngineLoad _load;
@@ -32,6 +35,8 @@ internal sealed class LlamaEngine : IEngine
         (_model, _options) = (model, options);
         var context = Math.Min(model.Config.ContextLength, options.MaxContextLength ?? int.MaxValue);
         Descriptor = new EngineDescriptor(options.KvBlockSize, options.KvCapacityTokens / options.KvBlockSize, Math.Min(context, options.KvCapacityTokens), options.MaxBatchSize);
+        _scratch = model.NewScratch(options.PrefillChunkTokens + options.MaxBatchSize, options.MaxBatchSize);
+        _items = new BatchItem[options.PrefillChunkTokens + options.MaxBatchSize];
         _loop = Task.Factory.StartNew(RunAsync, TaskCreationOptions.LongRunning).Unwrap();
     }
 
@@ -119,34 +124,42 @@ internal sealed class LlamaEngine : IEngine
         _waiting.RemoveRange(0, admitted);
     }
 
-    /// <summary>One iteration: a budget of prompt tokens for sequences still prefilling, one token for each decoding one.</summary>
+    /// <summary>
+    /// One iteration, one forward batch: a budget of prompt tokens for sequences still prefilling
+    /// (chunked prefill) and one token for each decoding sequence.
+    /// </summary>
     private void Step()
     {
+        var count = 0;
+        _sampling.Clear();
         var prefillBudget = _options.PrefillChunkTokens;
-        foreach (var sequence in _running.ToList())
+        foreach (var sequence in _running)
         {
-            if (sequence.Cancelled)
-            {
-                Finish(sequence, null);
-                continue;
-            }
-            var prompt = sequence.Request.TokenIds;
             var state = sequence.State!;
+            var prompt = sequence.Request.TokenIds;
             if (sequence.Prefilled < prompt.Count)
             {
                 while (prefillBudget > 0 && sequence.Prefilled < prompt.Count)
                 {
-                    var last = sequence.Prefilled == prompt.Count - 1;
-                    _model.Forward(state, prompt[sequence.Prefilled++], computeLogits: last);
+                    var position = sequence.Prefilled;
+                    var last = ++sequence.Prefilled == prompt.Count;
+                    _items[count++] = new BatchItem(state, prompt[position], position, WantLogits: last);
+                    if (last)
+                        _sampling.Add(sequence);
                     prefillBudget--;
                 }
-                if (sequence.Prefilled < prompt.Count)
-                    continue; // the rest of the prompt waits for the next step
             }
             else
-                _model.Forward(state, sequence.LastToken);
-            Emit(sequence, sequence.Sampler!.Next(state.Logits));
+            {
+                _items[count++] = new BatchItem(state, sequence.LastToken, state.Length, WantLogits: true);
+                _sampling.Add(sequence);
+            }
         }
+        if (count == 0)
+            return;
+        _model.Forward(_items.AsSpan(0, count), _scratch);
+        foreach (var sequence in _sampling)
+            Emit(sequence, sequence.Sampler!.Next(sequence.State!.Logits));
     }
 
     private void Emit(LlamaSequence sequence, int token)

@@ -19,21 +19,29 @@ internal static class CpuKernels
         TensorPrimitives.Multiply(y, weight, y);
     }
 
-    /// <summary>y[r] = w[r,:] · x (+ bias[r]) for a row-major <paramref name="rows"/> × <paramref name="cols"/> matrix.</summary>
-    public static void MatVec(float[] w, float[] x, float[] y, int rows, int cols, float[]? bias = null)
+    /// <summary>
+    /// y[t, r] = w[r, :] · x[t, :] (+ bias[r]) for <paramref name="tokens"/> input rows and a row-major
+    /// <paramref name="rows"/> × <paramref name="cols"/> weight: each weight row is read once for all
+    /// tokens, which is what makes batched prefill and decode cheaper than one token at a time.
+    /// </summary>
+    public static void MatMul(float[] w, float[] x, float[] y, int tokens, int rows, int cols, float[]? bias = null)
     {
-        if ((long)rows * cols < ParallelThreshold)
-            MatVecRows(w, x, y, cols, 0, rows, bias);
+        if ((long)rows * cols * tokens < ParallelThreshold)
+            MatMulRows(w, x, y, tokens, rows, cols, 0, rows, bias);
         else
             Parallel.For(0, (rows + RowsPerTask - 1) / RowsPerTask, block =>
-                MatVecRows(w, x, y, cols, block * RowsPerTask, Math.Min(rows, (block + 1) * RowsPerTask), bias));
+                MatMulRows(w, x, y, tokens, rows, cols, block * RowsPerTask, Math.Min(rows, (block + 1) * RowsPerTask), bias));
     }
 
-    private static void MatVecRows(float[] w, float[] x, float[] y, int cols, int from, int to, float[]? bias)
+    private static void MatMulRows(float[] w, float[] x, float[] y, int tokens, int rows, int cols, int from, int to, float[]? bias)
     {
-        var input = x.AsSpan(0, cols);
         for (var r = from; r < to; r++)
-            y[r] = TensorPrimitives.Dot(w.AsSpan(r * cols, cols), input) + (bias?[r] ?? 0f);
+        {
+            var row = w.AsSpan(r * cols, cols);
+            var b = bias?[r] ?? 0f;
+            for (var t = 0; t < tokens; t++)
+                y[t * rows + r] = TensorPrimitives.Dot(row, x.AsSpan(t * cols, cols)) + b;
+        }
     }
 
     /// <summary>Rotates the first <c>ropeDim</c> dimensions of each head by position <paramref name="pos"/>.</summary>

@@ -1,14 +1,18 @@
 using System.Numerics.Tensors;
 using Dynamo.Backends.Llama.Gguf;
-using Dynamo.Backends.Llama.Kernels;
 using K = Dynamo.Backends.Llama.Kernels.CpuKernels;
 
 namespace Dynamo.Backends.Llama.Model;
 
-/// <summary>A Llama-family decoder (Llama, Mistral, Qwen2, Qwen3) on the CPU kernels.</summary>
+/// <summary>
+/// A Llama-family decoder (Llama, Mistral, Qwen2, Qwen3) on the CPU kernels. One forward pass
+/// takes a batch of tokens from any number of sequences (prefill chunks and decode steps mixed):
+/// the projections run as one matrix product over the batch, attention per token.
+/// </summary>
 internal sealed class LlamaModel
 {
     private readonly float[] _inverseFrequencies;
+    private BatchScratch? _single;
 
     public LlamaConfig Config { get; }
 
@@ -28,71 +32,130 @@ internal sealed class LlamaModel
 
     public SequenceState NewSequence(int maxPositions) => new(Config, Math.Min(maxPositions, Config.ContextLength));
 
-    /// <summary>Runs one token at the next position; the next token's logits are left in <see cref="SequenceState.Logits"/>.</summary>
-    public void Forward(SequenceState s, int token, bool computeLogits = true)
+    public BatchScratch NewScratch(int maxTokens, int maxLogits) => new(Config, maxTokens, maxLogits, Config.ContextLength);
+
+    /// <summary>Runs one token of one sequence at its next position; its logits land in <see cref="SequenceState.Logits"/>.</summary>
+    public void Forward(SequenceState sequence, int token) =>
+        Forward([new BatchItem(sequence, token, sequence.Length, WantLogits: true)], _single ??= NewScratch(1, 1));
+
+    /// <summary>
+    /// Runs a batch. Tokens of one sequence must come in position order, continuing where the
+    /// sequence ends; each sequence's length advances past its last token.
+    /// </summary>
+    public void Forward(ReadOnlySpan<BatchItem> items, BatchScratch s)
     {
         var c = Config;
-        var pos = s.Length;
-        if (pos >= s.MaxPositions)
-            throw new InvalidOperationException($"The sequence is full ({s.MaxPositions} positions).");
-        if ((uint)token >= (uint)c.VocabSize)
-            throw new ArgumentOutOfRangeException(nameof(token), token, $"Token ids must be below the vocabulary size {c.VocabSize}.");
-        Weights.Embedding.AsSpan(token * c.Dim, c.Dim).CopyTo(s.X);
-        var scale = 1f / MathF.Sqrt(c.HeadDim);
-        var group = c.Heads / c.KvHeads;
+        var n = items.Length;
+        if (n > s.MaxTokens)
+            throw new ArgumentException($"The batch has {n} tokens; the scratch holds {s.MaxTokens}.");
+        for (var t = 0; t < n; t++)
+        {
+            var item = items[t];
+            if ((uint)item.Token >= (uint)c.VocabSize)
+                throw new ArgumentOutOfRangeException(nameof(items), item.Token, $"Token ids must be below the vocabulary size {c.VocabSize}.");
+            if (item.Position >= item.Sequence.MaxPositions)
+                throw new InvalidOperationException($"The sequence is full ({item.Sequence.MaxPositions} positions).");
+            Weights.Embedding.AsSpan(item.Token * c.Dim, c.Dim).CopyTo(s.X.AsSpan(t * c.Dim, c.Dim));
+        }
         for (var l = 0; l < c.Layers; l++)
         {
             var w = Weights.Layers[l];
-            K.RmsNorm(s.X, w.AttnNorm, c.RmsEps, s.Normed.AsSpan(0, c.Dim));
-            K.MatVec(w.Wq, s.Normed, s.Q, c.QDim, c.Dim, w.Bq);
-            K.MatVec(w.Wk, s.Normed, s.K, c.KvDim, c.Dim, w.Bk);
-            K.MatVec(w.Wv, s.Normed, s.V, c.KvDim, c.Dim, w.Bv);
-            if (w.QNorm is not null)
-            {
-                NormHeads(s.Q, c.Heads, w.QNorm);
-                NormHeads(s.K, c.KvHeads, w.KNorm!);
-            }
-            K.Rope(s.Q, c.Heads, c.HeadDim, _inverseFrequencies, pos, c.Rope == RopeStyle.HalfSplit);
-            K.Rope(s.K, c.KvHeads, c.HeadDim, _inverseFrequencies, pos, c.Rope == RopeStyle.HalfSplit);
-            var layerBase = (long)l * s.MaxPositions * c.KvDim;
-            s.K.CopyTo(s.Keys.AsSpan((int)(layerBase + (long)pos * c.KvDim), c.KvDim));
-            s.V.CopyTo(s.Values.AsSpan((int)(layerBase + (long)pos * c.KvDim), c.KvDim));
+            NormRows(s.X, w.AttnNorm, s.Normed, n);
+            K.MatMul(w.Wq, s.Normed, s.Q, n, c.QDim, c.Dim, w.Bq);
+            K.MatMul(w.Wk, s.Normed, s.K, n, c.KvDim, c.Dim, w.Bk);
+            K.MatMul(w.Wv, s.Normed, s.V, n, c.KvDim, c.Dim, w.Bv);
+            for (var t = 0; t < n; t++)
+                StoreKeyValue(items[t], l, s.Q.AsSpan(t * c.QDim, c.QDim), s.K.AsSpan(t * c.KvDim, c.KvDim), s.V.AsSpan(t * c.KvDim, c.KvDim), w);
+            for (var t = 0; t < n; t++)
+                Attend(items[t], l, s.Q.AsSpan(t * c.QDim, c.QDim), s.Attention.AsSpan(t * c.QDim, c.QDim), s.Scores);
+            K.MatMul(w.Wo, s.Attention, s.Projected, n, c.Dim, c.QDim);
+            TensorPrimitives.Add(s.X.AsSpan(0, n * c.Dim), s.Projected.AsSpan(0, n * c.Dim), s.X.AsSpan(0, n * c.Dim));
 
-            for (var h = 0; h < c.Heads; h++)
-            {
-                var q = s.Q.AsSpan(h * c.HeadDim, c.HeadDim);
-                var kvOffset = (h / group) * c.HeadDim;
-                var scores = s.Scores.AsSpan(0, pos + 1);
-                for (var t = 0; t <= pos; t++)
-                    scores[t] = TensorPrimitives.Dot(q, s.Keys.AsSpan((int)(layerBase + (long)t * c.KvDim) + kvOffset, c.HeadDim)) * scale;
-                K.Softmax(scores);
-                var output = s.AttentionOut.AsSpan(h * c.HeadDim, c.HeadDim);
-                output.Clear();
-                for (var t = 0; t <= pos; t++)
-                    TensorPrimitives.MultiplyAdd(s.Values.AsSpan((int)(layerBase + (long)t * c.KvDim) + kvOffset, c.HeadDim), scores[t], output, output);
-            }
-            K.MatVec(w.Wo, s.AttentionOut, s.Normed, c.Dim, c.QDim);
-            TensorPrimitives.Add(s.X, s.Normed.AsSpan(0, c.Dim), s.X);
-
-            K.RmsNorm(s.X, w.FfnNorm, c.RmsEps, s.Normed.AsSpan(0, c.Dim));
-            K.MatVec(w.WGate, s.Normed, s.Gate, c.FfnDim, c.Dim);
-            K.MatVec(w.WUp, s.Normed, s.Up, c.FfnDim, c.Dim);
-            K.SwiGlu(s.Gate, s.Up);
-            K.MatVec(w.WDown, s.Gate, s.Normed, c.Dim, c.FfnDim);
-            TensorPrimitives.Add(s.X, s.Normed.AsSpan(0, c.Dim), s.X);
+            NormRows(s.X, w.FfnNorm, s.Normed, n);
+            K.MatMul(w.WGate, s.Normed, s.Gate, n, c.FfnDim, c.Dim);
+            K.MatMul(w.WUp, s.Normed, s.Up, n, c.FfnDim, c.Dim);
+            K.SwiGlu(s.Gate.AsSpan(0, n * c.FfnDim), s.Up.AsSpan(0, n * c.FfnDim));
+            K.MatMul(w.WDown, s.Gate, s.Projected, n, c.Dim, c.FfnDim);
+            TensorPrimitives.Add(s.X.AsSpan(0, n * c.Dim), s.Projected.AsSpan(0, n * c.Dim), s.X.AsSpan(0, n * c.Dim));
         }
-        s.Length = pos + 1;
-        if (!computeLogits)
-            return;
-        K.RmsNorm(s.X, Weights.OutputNorm, c.RmsEps, s.X);
-        K.MatVec(Weights.Output, s.X, s.Logits, c.VocabSize, c.Dim);
+        for (var t = 0; t < n; t++)
+            items[t].Sequence.Length = Math.Max(items[t].Sequence.Length, items[t].Position + 1);
+        ComputeLogits(items, s);
     }
 
-    private void NormHeads(float[] vectors, int heads, float[] weight)
+    private void NormRows(float[] x, float[] weight, float[] y, int rows)
+    {
+        var d = Config.Dim;
+        for (var t = 0; t < rows; t++)
+            K.RmsNorm(x.AsSpan(t * d, d), weight, Config.RmsEps, y.AsSpan(t * d, d));
+    }
+
+    private void StoreKeyValue(BatchItem item, int layer, Span<float> q, Span<float> k, ReadOnlySpan<float> v, LayerWeights w)
+    {
+        var c = Config;
+        if (w.QNorm is not null)
+        {
+            NormHeads(q, c.Heads, w.QNorm);
+            NormHeads(k, c.KvHeads, w.KNorm!);
+        }
+        var halfSplit = c.Rope == RopeStyle.HalfSplit;
+        K.Rope(q, c.Heads, c.HeadDim, _inverseFrequencies, item.Position, halfSplit);
+        K.Rope(k, c.KvHeads, c.HeadDim, _inverseFrequencies, item.Position, halfSplit);
+        var at = CacheOffset(item.Sequence, layer, item.Position);
+        k.CopyTo(item.Sequence.Keys.AsSpan(at, c.KvDim));
+        v.CopyTo(item.Sequence.Values.AsSpan(at, c.KvDim));
+    }
+
+    /// <summary>Causal attention of one token over its sequence's cache (positions up to its own); grouped-query heads share K and V.</summary>
+    private void Attend(BatchItem item, int layer, ReadOnlySpan<float> q, Span<float> output, float[] scoreBuffer)
+    {
+        var c = Config;
+        var scale = 1f / MathF.Sqrt(c.HeadDim);
+        var group = c.Heads / c.KvHeads;
+        var cache = item.Sequence;
+        var scores = scoreBuffer.AsSpan(0, item.Position + 1);
+        for (var h = 0; h < c.Heads; h++)
+        {
+            var qh = q.Slice(h * c.HeadDim, c.HeadDim);
+            var kvOffset = h / group * c.HeadDim;
+            for (var p = 0; p <= item.Position; p++)
+                scores[p] = TensorPrimitives.Dot(qh, cache.Keys.AsSpan(CacheOffset(cache, layer, p) + kvOffset, c.HeadDim)) * scale;
+            K.Softmax(scores);
+            var oh = output.Slice(h * c.HeadDim, c.HeadDim);
+            oh.Clear();
+            for (var p = 0; p <= item.Position; p++)
+                TensorPrimitives.MultiplyAdd(cache.Values.AsSpan(CacheOffset(cache, layer, p) + kvOffset, c.HeadDim), scores[p], oh, oh);
+        }
+    }
+
+    private void ComputeLogits(ReadOnlySpan<BatchItem> items, BatchScratch s)
+    {
+        var c = Config;
+        var wanted = 0;
+        for (var t = 0; t < items.Length; t++)
+            if (items[t].WantLogits)
+            {
+                if (wanted == s.MaxLogits)
+                    throw new ArgumentException($"The batch wants more than {s.MaxLogits} logits.");
+                K.RmsNorm(s.X.AsSpan(t * c.Dim, c.Dim), Weights.OutputNorm, c.RmsEps, s.LogitsIn.AsSpan(wanted++ * c.Dim, c.Dim));
+            }
+        if (wanted == 0)
+            return;
+        K.MatMul(Weights.Output, s.LogitsIn, s.Logits, wanted, c.VocabSize, c.Dim);
+        var next = 0;
+        foreach (var item in items)
+            if (item.WantLogits)
+                s.Logits.AsSpan(next++ * c.VocabSize, c.VocabSize).CopyTo(item.Sequence.Logits);
+    }
+
+    private int CacheOffset(SequenceState sequence, int layer, int position) =>
+        checked((int)(((long)layer * sequence.MaxPositions + position) * Config.KvDim));
+
+    private void NormHeads(Span<float> vectors, int heads, float[] weight)
     {
         for (var h = 0; h < heads; h++)
         {
-            var head = vectors.AsSpan(h * Config.HeadDim, Config.HeadDim);
+            var head = vectors.Slice(h * Config.HeadDim, Config.HeadDim);
             K.RmsNorm(head, weight, Config.RmsEps, head);
         }
     }

@@ -19,18 +19,20 @@ public sealed class CpuKernelsTests
     }
 
     [Theory]
-    [InlineData(7, 13)]      // serial path, odd sizes
-    [InlineData(300, 257)]   // parallel row blocks, a partial last block
-    public void MatVecWithAndWithoutBias(int rows, int cols)
+    [InlineData(1, 7, 13)]      // one token, serial path, odd sizes
+    [InlineData(1, 300, 257)]   // parallel row blocks, a partial last block
+    [InlineData(5, 130, 33)]    // a batch of tokens
+    public void MatMulWithBias(int tokens, int rows, int cols)
     {
         var w = RandomVector(rows * cols);
-        var x = RandomVector(cols);
+        var x = RandomVector(tokens * cols);
         var bias = RandomVector(rows);
-        var y = new float[rows];
+        var y = new float[tokens * rows];
 
-        CpuKernels.MatVec(w, x, y, rows, cols, bias);
+        CpuKernels.MatMul(w, x, y, tokens, rows, cols, bias);
 
-        var expected = Enumerable.Range(0, rows).Select(r => Enumerable.Range(0, cols).Sum(c => (double)w[r * cols + c] * x[c]) + bias[r]).ToArray();
+        var expected = Enumerable.Range(0, tokens * rows)
+            .Select(i => Enumerable.Range(0, cols).Sum(c => (double)w[i % rows * cols + c] * x[i / rows * cols + c]) + bias[i % rows]).ToArray();
         AssertClose(expected, y);
     }
 
