@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Dynamo.Abstractions.Engines;
 using Dynamo.Abstractions.KvCache;
 using Dynamo.Backends.Llama.Model;
@@ -26,6 +27,7 @@ internal sealed class LlamaEngine : IEngine
     private readonly BatchScratch _scratch;
     private readonly BatchItem[] _items;
     private readonly List<LlamaSequence> _sampling = [];
+    private readonly PrefixCache _prefixCache;
     private long _arrivals;
     private int _reservedTokens;
     private EngineLoad _load;
@@ -34,7 +36,9 @@ internal sealed class LlamaEngine : IEngine
     {
         (_model, _options) = (model, options);
         var context = Math.Min(model.Config.ContextLength, options.MaxContextLength ?? int.MaxValue);
-        Descriptor = new EngineDescriptor(options.KvBlockSize, options.KvCapacityTokens / options.KvBlockSize, Math.Min(context, options.KvCapacityTokens), options.MaxBatchSize);
+        var cacheBlocks = options.PrefixCacheBlocks ?? options.KvCapacityTokens / options.KvBlockSize;
+        Descriptor = new EngineDescriptor(options.KvBlockSize, cacheBlocks, Math.Min(context, options.KvCapacityTokens), options.MaxBatchSize);
+        _prefixCache = new PrefixCache(model.Config, options.KvBlockSize, cacheBlocks, e => KvEventPublished?.Invoke(e));
         _scratch = model.NewScratch(options.PrefillChunkTokens + options.MaxBatchSize, options.MaxBatchSize);
         _items = new BatchItem[options.PrefillChunkTokens + options.MaxBatchSize];
         _loop = Task.Factory.StartNew(RunAsync, TaskCreationOptions.LongRunning).Unwrap();
@@ -47,8 +51,7 @@ internal sealed class LlamaEngine : IEngine
         get { lock (_loadLock) return _load; }
     }
 
-    // Prefix caching over block hashes comes with the paged KV cache; until then no blocks are shared or reported.
-    public event Action<KvCacheEvent>? KvEventPublished { add { } remove { } }
+    public event Action<KvCacheEvent>? KvEventPublished;
 
     public async IAsyncEnumerable<EngineOutput> GenerateAsync(EngineRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -58,7 +61,7 @@ internal sealed class LlamaEngine : IEngine
         if (request.TokenIds.Any(t => (uint)t >= (uint)_model.Config.VocabSize))
             throw new EngineException($"Token ids must be below the vocabulary size {_model.Config.VocabSize}.", isClientError: true);
         var reserved = Math.Min(prompt + request.Stop.MaxTokens, Descriptor.MaxContextLength);
-        var sequence = new LlamaSequence(request, Interlocked.Increment(ref _arrivals), reserved);
+        var sequence = new LlamaSequence(request, Interlocked.Increment(ref _arrivals), reserved, _options.KvBlockSize);
         _incoming.Enqueue(sequence);
         _wake.Release();
         try
@@ -118,6 +121,7 @@ internal sealed class LlamaEngine : IEngine
             _reservedTokens += sequence.ReservedTokens;
             sequence.State = _model.NewSequence(sequence.ReservedTokens);
             sequence.Sampler = new Sampler(sequence.Request.Sampling, _model.Config.VocabSize);
+            ReuseCachedPrefix(sequence);
             _running.Add(sequence);
             admitted++;
         }
@@ -158,8 +162,36 @@ internal sealed class LlamaEngine : IEngine
         if (count == 0)
             return;
         _model.Forward(_items.AsSpan(0, count), _scratch);
+        foreach (var sequence in _running)
+            CacheFullBlocks(sequence);
         foreach (var sequence in _sampling)
             Emit(sequence, sequence.Sampler!.Next(sequence.State!.Logits));
+    }
+
+    /// <summary>Copies the longest cached prefix into the new sequence; the last prompt token is always computed, for its logits.</summary>
+    private void ReuseCachedPrefix(LlamaSequence sequence)
+    {
+        var blocks = Math.Min(_prefixCache.Match(sequence.PromptHashes), (sequence.Request.TokenIds.Count - 1) / _options.KvBlockSize);
+        for (var b = 0; b < blocks; b++)
+        {
+            _prefixCache.CopyInto(sequence.PromptHashes[b].SequenceHash, sequence.State!, b);
+            sequence.StoredBlocks.Add(sequence.PromptHashes[b].SequenceHash);
+        }
+        sequence.CachedTokens = sequence.Prefilled = sequence.State!.Length = blocks * _options.KvBlockSize;
+    }
+
+    /// <summary>Offers the blocks the last step completed to the prefix cache.</summary>
+    private void CacheFullBlocks(LlamaSequence sequence)
+    {
+        var blockSize = _options.KvBlockSize;
+        for (var b = sequence.StoredBlocks.Count; b < sequence.State!.Length / blockSize; b++)
+        {
+            ulong? parent = b > 0 ? sequence.StoredBlocks[b - 1] : null;
+            var hash = b < sequence.PromptHashes.Length ? sequence.PromptHashes[b]
+                : KvBlockHasher.HashBlocks(CollectionsMarshal.AsSpan(sequence.Tokens).Slice(b * blockSize, blockSize), blockSize, parent)[0];
+            _prefixCache.Store(hash, parent, sequence.State, b);
+            sequence.StoredBlocks.Add(hash.SequenceHash);
+        }
     }
 
     private void Emit(LlamaSequence sequence, int token)
@@ -167,11 +199,12 @@ internal sealed class LlamaEngine : IEngine
         var stop = sequence.Request.Stop;
         sequence.Generated++;
         sequence.LastToken = token;
+        sequence.Tokens.Add(token);
         var isStopToken = !stop.IgnoreEos && stop.StopTokenIds.Contains(token);
         FinishReason? finish = isStopToken ? FinishReason.Stop
             : sequence.Generated >= stop.MaxTokens || sequence.State!.Length >= sequence.State.MaxPositions ? FinishReason.Length
             : null;
-        var usage = new EngineUsage(sequence.Request.TokenIds.Count, sequence.Generated, 0);
+        var usage = new EngineUsage(sequence.Request.TokenIds.Count, sequence.Generated, sequence.CachedTokens);
         sequence.Output.Writer.TryWrite(new EngineOutput(isStopToken ? [] : [token], finish, usage));
         if (finish is not null)
             Finish(sequence, finish);

@@ -15,6 +15,9 @@ internal sealed record LlamaEngineOptions
 
     public int KvBlockSize { get; init; } = 16;
 
+    /// <summary>Full blocks kept for prefix reuse; defaults to KvCapacityTokens / KvBlockSize, 0 turns prefix caching off.</summary>
+    public int? PrefixCacheBlocks { get; init; }
+
     /// <summary>Most prompt tokens prefilled in one scheduler step, so decoding sequences are not starved by a long prompt.</summary>
     public int PrefillChunkTokens { get; init; } = 256;
 

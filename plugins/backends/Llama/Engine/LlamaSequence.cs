@@ -1,13 +1,26 @@
 using System.Threading.Channels;
 using Dynamo.Abstractions.Engines;
+using Dynamo.Abstractions.KvCache;
 using Dynamo.Backends.Llama.Model;
 
 namespace Dynamo.Backends.Llama.Engine;
 
 /// <summary>One request inside the llama engine: its KV state, sampler, progress and output channel.</summary>
-internal sealed class LlamaSequence(EngineRequest request, long arrival, int reservedTokens)
+internal sealed class LlamaSequence(EngineRequest request, long arrival, int reservedTokens, int blockSize)
 {
     private int _cancelled;
+
+    /// <summary>The prompt's full blocks, hashed when the request arrives (off the scheduler thread).</summary>
+    public KvBlockHash[] PromptHashes { get; } = KvBlockHasher.HashBlocks([.. request.TokenIds], blockSize);
+
+    /// <summary>Prompt and generated tokens, in order.</summary>
+    public List<int> Tokens { get; } = [.. request.TokenIds];
+
+    /// <summary>Sequence hashes of the blocks already offered to the prefix cache, in order.</summary>
+    public List<ulong> StoredBlocks { get; } = [];
+
+    /// <summary>Prompt tokens copied from the prefix cache instead of prefilled.</summary>
+    public int CachedTokens { get; set; }
 
     public EngineRequest Request { get; } = request;
 

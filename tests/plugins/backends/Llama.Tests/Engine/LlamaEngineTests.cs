@@ -1,4 +1,5 @@
 using Dynamo.Abstractions.Engines;
+using Dynamo.Abstractions.KvCache;
 using Dynamo.Abstractions.Requests;
 using Dynamo.Backends.Llama.Engine;
 using Dynamo.Backends.Llama.Gguf;
@@ -109,5 +110,43 @@ public sealed class LlamaEngineTests : IAsyncLifetime
     {
         Assert.True((await Assert.ThrowsAsync<EngineException>(() => RunAsync(Request([999], 5)))).IsClientError);
         Assert.True((await Assert.ThrowsAsync<EngineException>(() => RunAsync(Request(Enumerable.Repeat(1, 200).ToArray(), 5)))).IsClientError);
+    }
+
+    [Fact]
+    public async Task ARepeatedPrefixIsCopiedFromTheCacheAndGivesTheSameTokens()
+    {
+        var events = new List<KvCacheEvent>();
+        _engine.KvEventPublished += e => { lock (events) events.Add(e); };
+        var prompt = Enumerable.Range(0, 40).Select(i => i % 60 + 1).ToArray();
+
+        var cold = await RunAsync(Request(prompt, 10));
+        var warm = await RunAsync(Request(prompt, 10));
+
+        Assert.Equal(0, cold[^1].Usage!.CachedTokens);
+        Assert.Equal(32, warm[^1].Usage!.CachedTokens); // two full blocks of 16; the rest is prefilled
+        Assert.Equal(cold.SelectMany(o => o.TokenIds), warm.SelectMany(o => o.TokenIds));
+        // Blocks enter the cache as they fill: prompt + output is 50 tokens, so three full blocks, once each.
+        var all = prompt.Concat(cold.SelectMany(o => o.TokenIds)).ToArray();
+        var stored = events.OfType<KvBlocksStored>().ToList();
+        Assert.Equal(KvBlockHasher.HashBlocks(all, 16).Take(2), stored.SelectMany(s => s.Blocks).Take(2));
+        Assert.Equal(3, stored.Count);
+        Assert.Null(stored[0].ParentHash);
+        Assert.Equal(stored[0].Blocks[0].SequenceHash, stored[1].ParentHash);
+    }
+
+    [Fact]
+    public async Task AFullPrefixCacheEvictsTheLeastRecentlyUsedBlock()
+    {
+        await using var engine = new LlamaEngine(_model, new LlamaEngineOptions { Path = "unused", PrefixCacheBlocks = 2 });
+        var events = new List<KvCacheEvent>();
+        engine.KvEventPublished += e => { lock (events) events.Add(e); };
+
+        foreach (var first in new[] { 1, 2, 3 })
+            await foreach (var _ in engine.GenerateAsync(Request(Enumerable.Repeat(first, 17).ToArray(), 1), CancellationToken.None)) { }
+
+        var stored = events.OfType<KvBlocksStored>().Select(e => e.Blocks[0].SequenceHash).ToList();
+        var removed = events.OfType<KvBlocksRemoved>().SelectMany(e => e.SequenceHashes).ToList();
+        Assert.Equal(3, stored.Count);
+        Assert.Equal([stored[0]], removed);
     }
 }
