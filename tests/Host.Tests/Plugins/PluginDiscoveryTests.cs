@@ -63,7 +63,8 @@ public sealed class PluginDiscoveryTests : IDisposable
         });
 
         Assert.Contains("Model 'm' needs the Engine 'vllm', which no loaded plugin provides", error.Message);
-        Assert.Contains("'echo', 'mocker'", error.Message);
+        Assert.Contains("Available Engine names: 'echo', ", error.Message);
+        Assert.Contains("'mocker'", error.Message);
         Assert.Contains("Broken.Plugin", error.Message); // a failed plugin may be the one that was meant
     }
 
