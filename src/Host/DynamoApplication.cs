@@ -62,9 +62,9 @@ public static class DynamoApplication
     /// <exception cref="DynamoConfigurationException">A configured component is missing or failed to start.</exception>
     public static void StartModels(this WebApplication app)
     {
-        app.Services.GetRequiredService<ModelRegistry>(); // resolving it builds every model
         var options = app.Services.GetRequiredService<DynamoOptions>();
-        foreach (var model in options.Models)
+        var served = app.Services.GetRequiredService<ModelRegistry>();
+        foreach (var model in options.Models.Where(m => served.Find(m.Name) is not null))
             app.Logger.LogInformation(
                 "Serving {Model}: engine {Engine} x{Replicas}, router {Router}, tokenizer {Tokenizer}, chat template {Template}, tool-call parser {Tools}, reasoning parser {Reasoning}",
                 model.Name, model.Engine.Name, model.Replicas, model.Router.Name, model.Tokenizer.Name, model.ChatTemplate.Name,

@@ -12,7 +12,8 @@ internal sealed record ModelOptions(
     ComponentSelection ChatTemplate,
     ComponentSelection? ToolCallParser,
     ComponentSelection? ReasoningParser,
-    string? Path)
+    string? Path,
+    bool Optional)
 {
     public const string DefaultRouter = "round-robin";
     public const string DefaultTokenizer = "bytes";
@@ -37,6 +38,7 @@ internal sealed record ModelOptions(
             ComponentSelection.From(section.GetSection("ChatTemplate")) ?? ComponentSelection.Named(DefaultChatTemplate),
             ComponentSelection.From(section.GetSection("ToolCallParser")),
             ComponentSelection.From(section.GetSection("ReasoningParser")),
-            section["Path"]);
+            section["Path"],
+            section.GetValue("Optional", false));
     }
 }

@@ -16,12 +16,24 @@ internal sealed class ModelRegistry : IAsyncDisposable
 
     public IReadOnlyCollection<ServedModel> Models => _models.Values;
 
-    public ModelRegistry(DynamoOptions options, ComponentRegistry components, IServiceProvider services)
+    public ModelRegistry(DynamoOptions options, ComponentRegistry components, IServiceProvider services, ILogger<ModelRegistry> logger)
     {
         if (options.Models.Count == 0)
             throw new DynamoConfigurationException("No models are configured: add at least one entry to 'Dynamo:Models'.");
         foreach (var model in options.Models)
-            _models[model.Name] = Build(model, components, services);
+        {
+            try
+            {
+                _models[model.Name] = Build(model, components, services);
+            }
+            catch (DynamoConfigurationException ex) when (model.Optional)
+            {
+                // An optional model (say, one whose file only some machines have) is skipped, not fatal.
+                logger.LogWarning("Optional model {Model} is not served: {Reason}", model.Name, ex.Message);
+            }
+        }
+        if (_models.Count == 0)
+            throw new DynamoConfigurationException("None of the configured models could be started.");
     }
 
     public ServedModel? Find(string name) => _models.GetValueOrDefault(name);

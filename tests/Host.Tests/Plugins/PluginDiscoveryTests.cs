@@ -96,4 +96,26 @@ public sealed class PluginDiscoveryTests : IDisposable
         Assert.Matches(@"Dynamo\.Host \(built-in\).*\n\s+Tokenizer\s+bytes", text);
         Assert.Contains("Broken.Plugin  FAILED: not a valid .NET assembly", text);
     }
+
+    [Fact]
+    public async Task AnOptionalModelThatCannotStartIsSkipped()
+    {
+        var config = new
+        {
+            Dynamo = new
+            {
+                Models = new[]
+                {
+                    TestConfigs.Model("absent", "llama", new { Path = "/nonexistent/model.gguf", Optional = true }),
+                    TestConfigs.Model("mock", new { Name = "mocker" }),
+                },
+            },
+        };
+
+        await using var server = await DynamoServer.StartAsync(config, _folder);
+
+        var models = await server.Client.GetStringAsync("/v1/models");
+        Assert.Contains("\"mock\"", models);
+        Assert.DoesNotContain("absent", models);
+    }
 }
