@@ -59,8 +59,16 @@ internal static class TensorLoader
                     }
                 }
                 break;
+            case GgmlType.Q4_K:
+                for (int b = 0, o = 0; o < values.Length; b += 144, o += 256)
+                    KQuants.DecodeQ4K(data.Slice(b, 144), values.Slice(o, 256));
+                break;
+            case GgmlType.Q6_K:
+                for (int b = 0, o = 0; o < values.Length; b += 210, o += 256)
+                    KQuants.DecodeQ6K(data.Slice(b, 210), values.Slice(o, 256));
+                break;
             default:
-                throw new GgufFormatException(path, $"tensor '{name}' is {type}, which this engine cannot load yet (F32, F16, BF16, Q8_0, Q4_0 are supported).");
+                throw new GgufFormatException(path, $"tensor '{name}' is {type}, which this engine cannot load yet (F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K are supported).");
         }
     }
 }
