@@ -11,6 +11,10 @@ internal abstract class GenerationRequestBody
     public float? TopP { get; init; }
     public int? TopK { get; init; }
     public long? Seed { get; init; }
+    public float? MinP { get; init; }
+    public float? RepetitionPenalty { get; init; }
+    public float? PresencePenalty { get; init; }
+    public float? FrequencyPenalty { get; init; }
     public JsonElement? Stop { get; init; }
     public int? N { get; init; }
     public bool? Stream { get; init; }

@@ -9,15 +9,24 @@ internal static class GenerationOptions
 {
     public const int MaxStopStrings = 16;
 
-    public static SamplingParams Sampling(float? temperature, float? topP, int? topK, long? seed)
+    public static SamplingParams Sampling(GenerationRequestBody body)
     {
-        if (temperature is < 0 or > 2)
-            throw OpenAiException.BadRequest($"'temperature' must be between 0 and 2, got {temperature}.", "temperature");
-        if (topP is <= 0 or > 1)
-            throw OpenAiException.BadRequest($"'top_p' must be greater than 0 and at most 1, got {topP}.", "top_p");
-        if (topK is < -1)
-            throw OpenAiException.BadRequest($"'top_k' must be -1, 0 (off) or positive, got {topK}.", "top_k");
-        return new SamplingParams(temperature ?? 1f, topP ?? 1f, Math.Max(topK ?? 0, 0), seed);
+        if (body.Temperature is < 0 or > 2)
+            throw OpenAiException.BadRequest($"'temperature' must be between 0 and 2, got {body.Temperature}.", "temperature");
+        if (body.TopP is <= 0 or > 1)
+            throw OpenAiException.BadRequest($"'top_p' must be greater than 0 and at most 1, got {body.TopP}.", "top_p");
+        if (body.TopK is < -1)
+            throw OpenAiException.BadRequest($"'top_k' must be -1, 0 (off) or positive, got {body.TopK}.", "top_k");
+        if (body.MinP is < 0 or > 1)
+            throw OpenAiException.BadRequest($"'min_p' must be between 0 and 1, got {body.MinP}.", "min_p");
+        if (body.RepetitionPenalty is <= 0 or > 2)
+            throw OpenAiException.BadRequest($"'repetition_penalty' must be greater than 0 and at most 2, got {body.RepetitionPenalty}.", "repetition_penalty");
+        if (body.PresencePenalty is < -2 or > 2)
+            throw OpenAiException.BadRequest($"'presence_penalty' must be between -2 and 2, got {body.PresencePenalty}.", "presence_penalty");
+        if (body.FrequencyPenalty is < -2 or > 2)
+            throw OpenAiException.BadRequest($"'frequency_penalty' must be between -2 and 2, got {body.FrequencyPenalty}.", "frequency_penalty");
+        return new SamplingParams(body.Temperature ?? 1f, body.TopP ?? 1f, Math.Max(body.TopK ?? 0, 0), body.Seed,
+            body.MinP ?? 0f, body.RepetitionPenalty ?? 1f, body.PresencePenalty ?? 0f, body.FrequencyPenalty ?? 0f);
     }
 
     public static void RequireSingleChoice(int? n)

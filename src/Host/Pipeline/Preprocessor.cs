@@ -44,7 +44,7 @@ internal sealed class Preprocessor(ModelRegistry models, ILogger<Preprocessor> l
         GenerationOptions.RequireSingleChoice(body.N);
         if (body.StreamOptions is not null && body.Stream != true)
             throw OpenAiException.BadRequest("'stream_options' is only allowed when 'stream' is true.", "stream_options");
-        return (model, GenerationOptions.Sampling(body.Temperature, body.TopP, body.TopK, body.Seed),
+        return (model, GenerationOptions.Sampling(body),
             GenerationOptions.StopStrings(body.Stop), GenerationOptions.Metadata(body.Nvext));
     }
 

@@ -120,7 +120,7 @@ internal sealed class LlamaEngine : IEngine
                 break;
             _reservedTokens += sequence.ReservedTokens;
             sequence.State = _model.NewSequence(sequence.ReservedTokens);
-            sequence.Sampler = new Sampler(sequence.Request.Sampling, _model.Config.VocabSize);
+            sequence.Sampler = new Sampler(sequence.Request.Sampling, _model.Config.VocabSize, sequence.Request.TokenIds);
             ReuseCachedPrefix(sequence);
             _running.Add(sequence);
             admitted++;

@@ -4,34 +4,84 @@ using Dynamo.Abstractions.Requests;
 namespace Dynamo.Backends.Llama.Model;
 
 /// <summary>
-/// Picks the next token from logits: greedy at temperature 0, else temperature, top-k and top-p
-/// from a generator seeded by the request (reproducible) or at random. Reuses its buffers.
+/// Picks the next token: penalties first (repetition over prompt and output, presence and
+/// frequency over output, as vLLM applies them), then greedy at temperature 0, else temperature,
+/// top-k, top-p and min-p with a generator seeded by the request (reproducible) or at random.
+/// Buffers are allocated once per sequence.
 /// </summary>
-internal sealed class Sampler(SamplingParams sampling, int vocabSize)
+internal sealed class Sampler
 {
-    private readonly Random _random = sampling.Seed is { } seed ? new Random(unchecked((int)(seed ^ (seed >> 32)))) : new Random();
-    private readonly float[] _probabilities = new float[vocabSize];
-    private readonly int[] _order = new int[vocabSize];
-    private Comparison<int>? _byProbability;
+    private readonly SamplingParams _sampling;
+    private readonly Random _random;
+    private readonly float[] _probabilities;
+    private readonly int[] _order;
+    private readonly int[]? _outputCounts;
+    private readonly bool[]? _seen;
+    private readonly Comparison<int> _byProbability;
 
-    public int Next(ReadOnlySpan<float> logits)
+    public Sampler(SamplingParams sampling, int vocabSize, IEnumerable<int> prompt)
     {
-        if (sampling.Temperature < 1e-5f)
-            return TensorPrimitives.IndexOfMax(logits);
+        _sampling = sampling;
+        _random = sampling.Seed is { } seed ? new Random(unchecked((int)(seed ^ (seed >> 32)))) : new Random();
+        _probabilities = new float[vocabSize];
+        _order = new int[vocabSize];
+        _byProbability = (a, b) => _probabilities[b].CompareTo(_probabilities[a]);
+        if (!sampling.HasPenalties)
+            return;
+        _outputCounts = new int[vocabSize];
+        _seen = new bool[vocabSize];
+        foreach (var token in prompt)
+            _seen[token] = true;
+    }
+
+    /// <summary>Picks from <paramref name="logits"/> (penalties are applied in place) and remembers the pick.</summary>
+    public int Next(Span<float> logits)
+    {
+        ApplyPenalties(logits);
+        var token = _sampling.Temperature < 1e-5f ? TensorPrimitives.IndexOfMax(logits) : Sample(logits);
+        if (_outputCounts is not null)
+        {
+            _outputCounts[token]++;
+            _seen![token] = true;
+        }
+        return token;
+    }
+
+    private void ApplyPenalties(Span<float> logits)
+    {
+        if (_outputCounts is null)
+            return;
+        for (var t = 0; t < logits.Length; t++)
+        {
+            if (_seen![t] && _sampling.RepetitionPenalty != 1f)
+                logits[t] = logits[t] > 0 ? logits[t] / _sampling.RepetitionPenalty : logits[t] * _sampling.RepetitionPenalty;
+            if (_outputCounts[t] > 0)
+                logits[t] -= _sampling.PresencePenalty + _sampling.FrequencyPenalty * _outputCounts[t];
+        }
+    }
+
+    private int Sample(ReadOnlySpan<float> logits)
+    {
         var probabilities = _probabilities.AsSpan(0, logits.Length);
-        TensorPrimitives.Divide(logits, sampling.Temperature, probabilities);
+        TensorPrimitives.Divide(logits, _sampling.Temperature, probabilities);
         TensorPrimitives.SoftMax(probabilities, probabilities);
         var order = _order.AsSpan(0, logits.Length);
         for (var i = 0; i < order.Length; i++)
             order[i] = i;
-        // Sorting by probability makes top-k and top-p a prefix of the order.
-        order.Sort(_byProbability ??= (a, b) => _probabilities[b].CompareTo(_probabilities[a]));
-        var keep = sampling.TopK > 0 ? Math.Min(sampling.TopK, order.Length) : order.Length;
+        // Sorted by probability, top-k, top-p and min-p all keep a prefix of the order.
+        order.Sort(_byProbability);
+        var keep = _sampling.TopK > 0 ? Math.Min(_sampling.TopK, order.Length) : order.Length;
+        var floor = probabilities[order[0]] * _sampling.MinP;
         var cumulative = 0f;
         for (var i = 0; i < keep; i++)
         {
+            if (probabilities[order[i]] < floor)
+            {
+                keep = Math.Max(i, 1);
+                break;
+            }
             cumulative += probabilities[order[i]];
-            if (cumulative >= sampling.TopP)
+            if (cumulative >= _sampling.TopP)
             {
                 keep = i + 1;
                 break;
