@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Dynamo.Backends.Llama.Model;
 
 namespace Dynamo.Backends.Llama.Kernels;
 
@@ -20,27 +21,32 @@ internal static class CpuKernels
     }
 
     /// <summary>
-    /// y[t, r] = w[r, :] · x[t, :] (+ bias[r]) for <paramref name="tokens"/> input rows and a row-major
-    /// <paramref name="rows"/> × <paramref name="cols"/> weight: each weight row is read once for all
-    /// tokens, which is what makes batched prefill and decode cheaper than one token at a time.
+    /// y[t, r] = w[r, :] · x[t, :] (+ bias[r]) for <paramref name="tokens"/> input rows: each weight
+    /// row is read (and, if packed, decoded) once for all tokens, which is what makes batched
+    /// prefill and decode cheaper than one token at a time.
     /// </summary>
-    public static void MatMul(float[] w, float[] x, float[] y, int tokens, int rows, int cols, float[]? bias = null)
+    public static void MatMul(WeightMatrix w, float[] x, float[] y, int tokens, float[]? bias = null)
     {
-        if ((long)rows * cols * tokens < ParallelThreshold)
-            MatMulRows(w, x, y, tokens, rows, cols, 0, rows, bias);
+        if ((long)w.Rows * w.Cols * tokens < ParallelThreshold)
+            MatMulRows(w, x, y, tokens, 0, w.Rows, bias);
         else
-            Parallel.For(0, (rows + RowsPerTask - 1) / RowsPerTask, block =>
-                MatMulRows(w, x, y, tokens, rows, cols, block * RowsPerTask, Math.Min(rows, (block + 1) * RowsPerTask), bias));
+            Parallel.For(0, (w.Rows + RowsPerTask - 1) / RowsPerTask, block =>
+                MatMulRows(w, x, y, tokens, block * RowsPerTask, Math.Min(w.Rows, (block + 1) * RowsPerTask), bias));
     }
 
-    private static void MatMulRows(float[] w, float[] x, float[] y, int tokens, int rows, int cols, int from, int to, float[]? bias)
+    [ThreadStatic]
+    private static float[]? _rowBuffer;
+
+    private static void MatMulRows(WeightMatrix w, float[] x, float[] y, int tokens, int from, int to, float[]? bias)
     {
+        var cols = w.Cols;
+        var buffer = _rowBuffer is { } b && b.Length >= cols ? b : _rowBuffer = new float[cols];
         for (var r = from; r < to; r++)
         {
-            var row = w.AsSpan(r * cols, cols);
-            var b = bias?[r] ?? 0f;
+            var row = w.Row(r, buffer);
+            var add = bias?[r] ?? 0f;
             for (var t = 0; t < tokens; t++)
-                y[t * rows + r] = TensorPrimitives.Dot(row, x.AsSpan(t * cols, cols)) + b;
+                y[t * w.Rows + r] = TensorPrimitives.Dot(row, x.AsSpan(t * cols, cols)) + add;
         }
     }
 

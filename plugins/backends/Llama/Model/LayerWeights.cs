@@ -1,18 +1,18 @@
 namespace Dynamo.Backends.Llama.Model;
 
-/// <summary>One transformer block's weights, row-major [out][in]; biases and q/k norms only where the architecture has them.</summary>
+/// <summary>One transformer block's weights, matrices [out][in] in their file type; biases and q/k norms only where the architecture has them.</summary>
 internal sealed record LayerWeights(
     float[] AttnNorm,
-    float[] Wq,
-    float[] Wk,
-    float[] Wv,
-    float[] Wo,
+    WeightMatrix Wq,
+    WeightMatrix Wk,
+    WeightMatrix Wv,
+    WeightMatrix Wo,
     float[]? Bq,
     float[]? Bk,
     float[]? Bv,
     float[]? QNorm,
     float[]? KNorm,
     float[] FfnNorm,
-    float[] WGate,
-    float[] WUp,
-    float[] WDown);
+    WeightMatrix WGate,
+    WeightMatrix WUp,
+    WeightMatrix WDown);

@@ -55,27 +55,28 @@ internal sealed class LlamaModel
                 throw new ArgumentOutOfRangeException(nameof(items), item.Token, $"Token ids must be below the vocabulary size {c.VocabSize}.");
             if (item.Position >= item.Sequence.MaxPositions)
                 throw new InvalidOperationException($"The sequence is full ({item.Sequence.MaxPositions} positions).");
-            Weights.Embedding.AsSpan(item.Token * c.Dim, c.Dim).CopyTo(s.X.AsSpan(t * c.Dim, c.Dim));
+            var embedding = s.X.AsSpan(t * c.Dim, c.Dim);
+            Weights.Embedding.Row(item.Token, embedding).CopyTo(embedding);
         }
         for (var l = 0; l < c.Layers; l++)
         {
             var w = Weights.Layers[l];
             NormRows(s.X, w.AttnNorm, s.Normed, n);
-            K.MatMul(w.Wq, s.Normed, s.Q, n, c.QDim, c.Dim, w.Bq);
-            K.MatMul(w.Wk, s.Normed, s.K, n, c.KvDim, c.Dim, w.Bk);
-            K.MatMul(w.Wv, s.Normed, s.V, n, c.KvDim, c.Dim, w.Bv);
+            K.MatMul(w.Wq, s.Normed, s.Q, n, w.Bq);
+            K.MatMul(w.Wk, s.Normed, s.K, n, w.Bk);
+            K.MatMul(w.Wv, s.Normed, s.V, n, w.Bv);
             for (var t = 0; t < n; t++)
                 StoreKeyValue(items[t], l, s.Q.AsSpan(t * c.QDim, c.QDim), s.K.AsSpan(t * c.KvDim, c.KvDim), s.V.AsSpan(t * c.KvDim, c.KvDim), w);
             for (var t = 0; t < n; t++)
                 Attend(items[t], l, s.Q.AsSpan(t * c.QDim, c.QDim), s.Attention.AsSpan(t * c.QDim, c.QDim), s.Scores);
-            K.MatMul(w.Wo, s.Attention, s.Projected, n, c.Dim, c.QDim);
+            K.MatMul(w.Wo, s.Attention, s.Projected, n);
             TensorPrimitives.Add(s.X.AsSpan(0, n * c.Dim), s.Projected.AsSpan(0, n * c.Dim), s.X.AsSpan(0, n * c.Dim));
 
             NormRows(s.X, w.FfnNorm, s.Normed, n);
-            K.MatMul(w.WGate, s.Normed, s.Gate, n, c.FfnDim, c.Dim);
-            K.MatMul(w.WUp, s.Normed, s.Up, n, c.FfnDim, c.Dim);
+            K.MatMul(w.WGate, s.Normed, s.Gate, n);
+            K.MatMul(w.WUp, s.Normed, s.Up, n);
             K.SwiGlu(s.Gate.AsSpan(0, n * c.FfnDim), s.Up.AsSpan(0, n * c.FfnDim));
-            K.MatMul(w.WDown, s.Gate, s.Projected, n, c.Dim, c.FfnDim);
+            K.MatMul(w.WDown, s.Gate, s.Projected, n);
             TensorPrimitives.Add(s.X.AsSpan(0, n * c.Dim), s.Projected.AsSpan(0, n * c.Dim), s.X.AsSpan(0, n * c.Dim));
         }
         for (var t = 0; t < n; t++)
@@ -141,7 +142,7 @@ internal sealed class LlamaModel
             }
         if (wanted == 0)
             return;
-        K.MatMul(Weights.Output, s.LogitsIn, s.Logits, wanted, c.VocabSize, c.Dim);
+        K.MatMul(Weights.Output, s.LogitsIn, s.Logits, wanted);
         var next = 0;
         foreach (var item in items)
             if (item.WantLogits)

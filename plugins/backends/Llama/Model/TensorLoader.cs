@@ -1,14 +1,8 @@
-using System.Buffers.Binary;
-using System.Numerics.Tensors;
-using System.Runtime.InteropServices;
 using Dynamo.Backends.Llama.Gguf;
 
 namespace Dynamo.Backends.Llama.Model;
 
-/// <summary>
-/// Reads GGUF tensors into F32 arrays. Quantized types are expanded at load for now, so a Q8_0
-/// file takes F32 memory; quantized kernels that work on the packed blocks are to come.
-/// </summary>
+/// <summary>Reads GGUF tensors: vectors (norms, biases) as F32, matrices as <see cref="WeightMatrix"/> kept in their file type.</summary>
 internal static class TensorLoader
 {
     public static float[] Load(GgufFile file, string name, params long[] expectedDimensions)
@@ -18,57 +12,24 @@ internal static class TensorLoader
             throw new GgufFormatException(file.Path,
                 $"tensor '{name}' has shape [{string.Join(", ", tensor.Dimensions)}], expected [{string.Join(", ", expectedDimensions)}].");
         var values = new float[tensor.Elements];
-        Decode(tensor.Type, file.Data(tensor), values, file.Path, name);
+        GgmlDecoder.Decode(tensor.Type, file.Data(tensor), values, file.Path, name);
         return values;
     }
 
     public static float[]? LoadOptional(GgufFile file, string name, params long[] expectedDimensions) =>
         file.Tensors.ContainsKey(name) ? Load(file, name, expectedDimensions) : null;
 
-    private static void Decode(GgmlType type, ReadOnlySpan<byte> data, Span<float> values, string path, string name)
+    /// <summary>A [rows][cols] matrix (ggml dimensions [cols, rows]), left packed when its type is quantized or 16-bit.</summary>
+    public static WeightMatrix Matrix(GgufFile file, string name, int cols, int rows)
     {
-        switch (type)
-        {
-            case GgmlType.F32:
-                MemoryMarshal.Cast<byte, float>(data).CopyTo(values);
-                break;
-            case GgmlType.F16:
-                TensorPrimitives.ConvertToSingle(MemoryMarshal.Cast<byte, Half>(data), values);
-                break;
-            case GgmlType.BF16:
-                var bf16 = MemoryMarshal.Cast<byte, ushort>(data);
-                for (var i = 0; i < values.Length; i++)
-                    values[i] = BitConverter.Int32BitsToSingle(bf16[i] << 16);
-                break;
-            case GgmlType.Q8_0:
-                for (int b = 0, o = 0; o < values.Length; b += 34, o += 32)
-                {
-                    var scale = (float)BinaryPrimitives.ReadHalfLittleEndian(data[b..]);
-                    for (var i = 0; i < 32; i++)
-                        values[o + i] = scale * (sbyte)data[b + 2 + i];
-                }
-                break;
-            case GgmlType.Q4_0:
-                for (int b = 0, o = 0; o < values.Length; b += 18, o += 32)
-                {
-                    var scale = (float)BinaryPrimitives.ReadHalfLittleEndian(data[b..]);
-                    for (var i = 0; i < 16; i++)
-                    {
-                        values[o + i] = scale * ((data[b + 2 + i] & 0x0F) - 8);
-                        values[o + i + 16] = scale * ((data[b + 2 + i] >> 4) - 8);
-                    }
-                }
-                break;
-            case GgmlType.Q4_K:
-                for (int b = 0, o = 0; o < values.Length; b += 144, o += 256)
-                    KQuants.DecodeQ4K(data.Slice(b, 144), values.Slice(o, 256));
-                break;
-            case GgmlType.Q6_K:
-                for (int b = 0, o = 0; o < values.Length; b += 210, o += 256)
-                    KQuants.DecodeQ6K(data.Slice(b, 210), values.Slice(o, 256));
-                break;
-            default:
-                throw new GgufFormatException(path, $"tensor '{name}' is {type}, which this engine cannot load yet (F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K are supported).");
-        }
+        var tensor = file.Tensor(name);
+        if (!tensor.Dimensions.SequenceEqual([cols, (long)rows]))
+            throw new GgufFormatException(file.Path,
+                $"tensor '{name}' has shape [{string.Join(", ", tensor.Dimensions)}], expected [{cols}, {rows}].");
+        GgmlDecoder.EnsureSupported(tensor.Type, file.Path, name);
+        return WeightMatrix.Create(tensor.Type, file.Data(tensor), rows, cols);
     }
+
+    public static WeightMatrix? MatrixOptional(GgufFile file, string name, int cols, int rows) =>
+        file.Tensors.ContainsKey(name) ? Matrix(file, name, cols, rows) : null;
 }

@@ -1,4 +1,6 @@
+using Dynamo.Backends.Llama.Gguf;
 using Dynamo.Backends.Llama.Kernels;
+using Dynamo.Backends.Llama.Model;
 
 namespace Dynamo.Backends.Llama.Tests.Kernels;
 
@@ -29,10 +31,29 @@ public sealed class CpuKernelsTests
         var bias = RandomVector(rows);
         var y = new float[tokens * rows];
 
-        CpuKernels.MatMul(w, x, y, tokens, rows, cols, bias);
+        CpuKernels.MatMul(WeightMatrix.FromFloats(w, rows, cols), x, y, tokens, bias);
 
         var expected = Enumerable.Range(0, tokens * rows)
             .Select(i => Enumerable.Range(0, cols).Sum(c => (double)w[i % rows * cols + c] * x[i / rows * cols + c]) + bias[i % rows]).ToArray();
+        AssertClose(expected, y);
+    }
+
+    [Theory]
+    [InlineData("F16")]
+    [InlineData("BF16")]
+    [InlineData("Q8_0")]
+    [InlineData("Q4_0")]
+    public void MatMulOnPackedRowsEqualsTheDecodedMatrix(string typeName)
+    {
+        const int tokens = 3, rows = 70, cols = 96;
+        var (data, stored) = GgmlEncoder.Encode(RandomVector(rows * cols), Enum.Parse<GgmlType>(typeName));
+        var x = RandomVector(tokens * cols);
+        var y = new float[tokens * rows];
+
+        CpuKernels.MatMul(WeightMatrix.Create(Enum.Parse<GgmlType>(typeName), data, rows, cols), x, y, tokens);
+
+        var expected = Enumerable.Range(0, tokens * rows)
+            .Select(i => Enumerable.Range(0, cols).Sum(c => (double)stored[i % rows * cols + c] * x[i / rows * cols + c])).ToArray();
         AssertClose(expected, y);
     }
 

@@ -1,0 +1,67 @@
+using System.Buffers.Binary;
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using Dynamo.Backends.Llama.Gguf;
+
+namespace Dynamo.Backends.Llama.Model;
+
+/// <summary>Turns ggml tensor bytes (a whole tensor or one row: whole blocks either way) into F32 values.</summary>
+internal static class GgmlDecoder
+{
+    public static bool IsSupported(GgmlType type) => type is GgmlType.F32 or GgmlType.F16 or GgmlType.BF16
+        or GgmlType.Q8_0 or GgmlType.Q4_0 or GgmlType.Q4_K or GgmlType.Q6_K;
+
+    public static void EnsureSupported(GgmlType type, string path, string name)
+    {
+        if (!IsSupported(type))
+            throw new GgufFormatException(path, $"tensor '{name}' is {type}, which this engine cannot load yet (F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q6_K are supported).");
+    }
+
+    public static void Decode(GgmlType type, ReadOnlySpan<byte> data, Span<float> values, string path = "", string name = "")
+    {
+        switch (type)
+        {
+            case GgmlType.F32:
+                MemoryMarshal.Cast<byte, float>(data).CopyTo(values);
+                break;
+            case GgmlType.F16:
+                TensorPrimitives.ConvertToSingle(MemoryMarshal.Cast<byte, Half>(data), values);
+                break;
+            case GgmlType.BF16:
+                var bf16 = MemoryMarshal.Cast<byte, ushort>(data);
+                for (var i = 0; i < values.Length; i++)
+                    values[i] = BitConverter.Int32BitsToSingle(bf16[i] << 16);
+                break;
+            case GgmlType.Q8_0:
+                for (int b = 0, o = 0; o < values.Length; b += 34, o += 32)
+                {
+                    var scale = (float)BinaryPrimitives.ReadHalfLittleEndian(data[b..]);
+                    for (var i = 0; i < 32; i++)
+                        values[o + i] = scale * (sbyte)data[b + 2 + i];
+                }
+                break;
+            case GgmlType.Q4_0:
+                for (int b = 0, o = 0; o < values.Length; b += 18, o += 32)
+                {
+                    var scale = (float)BinaryPrimitives.ReadHalfLittleEndian(data[b..]);
+                    for (var i = 0; i < 16; i++)
+                    {
+                        values[o + i] = scale * ((data[b + 2 + i] & 0x0F) - 8);
+                        values[o + i + 16] = scale * ((data[b + 2 + i] >> 4) - 8);
+                    }
+                }
+                break;
+            case GgmlType.Q4_K:
+                for (int b = 0, o = 0; o < values.Length; b += 144, o += 256)
+                    KQuants.DecodeQ4K(data.Slice(b, 144), values.Slice(o, 256));
+                break;
+            case GgmlType.Q6_K:
+                for (int b = 0, o = 0; o < values.Length; b += 210, o += 256)
+                    KQuants.DecodeQ6K(data.Slice(b, 210), values.Slice(o, 256));
+                break;
+            default:
+                EnsureSupported(type, path, name);
+                break;
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using System.Runtime.InteropServices;
+using Dynamo.Backends.Llama.Gguf;
+
+namespace Dynamo.Backends.Llama.Model;
+
+/// <summary>
+/// A row-major weight matrix kept in its file type: F32 rows are used in place; 16-bit and
+/// quantized rows are decoded one at a time into a small buffer when a product needs them, so a
+/// Q8_0 model reads a quarter of the memory per token and no whole matrix is ever expanded.
+/// </summary>
+internal sealed class WeightMatrix
+{
+    private readonly float[]? _floats;
+    private readonly byte[]? _packed;
+    private readonly int _rowBytes;
+
+    public GgmlType Type { get; }
+
+    public int Rows { get; }
+
+    public int Cols { get; }
+
+    private WeightMatrix(GgmlType type, int rows, int cols, float[]? floats, byte[]? packed)
+    {
+        (Type, Rows, Cols, _floats, _packed) = (type, rows, cols, floats, packed);
+        _rowBytes = (int)GgmlTypeInfo.ByteSize(type, cols);
+    }
+
+    public static WeightMatrix Create(GgmlType type, ReadOnlySpan<byte> data, int rows, int cols) => type == GgmlType.F32
+        ? new WeightMatrix(type, rows, cols, MemoryMarshal.Cast<byte, float>(data).ToArray(), null)
+        : new WeightMatrix(type, rows, cols, null, data.ToArray());
+
+    public static WeightMatrix FromFloats(float[] values, int rows, int cols) => new(GgmlType.F32, rows, cols, values, null);
+
+    /// <summary>Row <paramref name="row"/> as F32: the stored row itself, or decoded into <paramref name="buffer"/> (at least Cols long).</summary>
+    public ReadOnlySpan<float> Row(int row, Span<float> buffer)
+    {
+        if (_floats is not null)
+            return _floats.AsSpan(row * Cols, Cols);
+        var values = buffer[..Cols];
+        GgmlDecoder.Decode(Type, _packed.AsSpan(row * _rowBytes, _rowBytes), values);
+        return values;
+    }
+}
