@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Dynamo.Backends.Llama.Gguf;
 
 namespace Dynamo.Backends.Llama.Model;
@@ -34,11 +35,7 @@ internal static class GgmlDecoder
                 break;
             case GgmlType.Q8_0:
                 for (int b = 0, o = 0; o < values.Length; b += 34, o += 32)
-                {
-                    var scale = (float)BinaryPrimitives.ReadHalfLittleEndian(data[b..]);
-                    for (var i = 0; i < 32; i++)
-                        values[o + i] = scale * (sbyte)data[b + 2 + i];
-                }
+                    DecodeQ8Block((float)BinaryPrimitives.ReadHalfLittleEndian(data[b..]), data.Slice(b + 2, 32), values.Slice(o, 32));
                 break;
             case GgmlType.Q4_0:
                 for (int b = 0, o = 0; o < values.Length; b += 18, o += 32)
@@ -63,5 +60,25 @@ internal static class GgmlDecoder
                 EnsureSupported(type, path, name);
                 break;
         }
+    }
+
+    /// <summary>32 signed bytes times a scale, eight lanes at a time: sbyte → short → int → float.</summary>
+    private static void DecodeQ8Block(float scale, ReadOnlySpan<byte> quants, Span<float> values)
+    {
+        if (!Vector256.IsHardwareAccelerated)
+        {
+            for (var i = 0; i < 32; i++)
+                values[i] = scale * (sbyte)quants[i];
+            return;
+        }
+        var bytes = Vector256.Create(MemoryMarshal.Cast<byte, sbyte>(quants));
+        var factor = Vector256.Create(scale);
+        var (low, high) = Vector256.Widen(bytes);
+        var (a, b) = Vector256.Widen(low);
+        var (c, d) = Vector256.Widen(high);
+        (Vector256.ConvertToSingle(a) * factor).CopyTo(values);
+        (Vector256.ConvertToSingle(b) * factor).CopyTo(values[8..]);
+        (Vector256.ConvertToSingle(c) * factor).CopyTo(values[16..]);
+        (Vector256.ConvertToSingle(d) * factor).CopyTo(values[24..]);
     }
 }
