@@ -1,0 +1,60 @@
+using Dynamo.Backends.Llama.Gguf;
+using Dynamo.Backends.Llama.Tokenization;
+
+namespace Dynamo.Backends.Llama.Tests.Tokenization;
+
+/// <summary>The SentencePiece-style vocabularies reproduce llama.cpp's ids for every test input, and decode back.</summary>
+public sealed class SentencePieceTokenizerTests
+{
+    [Theory]
+    [InlineData("llama-spm")]
+    [InlineData("phi-3")]
+    public void EveryVectorEncodesToLlamaCppsIdsAndDecodesBack(string vocab)
+    {
+        using var file = GgufFile.Open(SharedFiles.Vocab($"ggml-vocab-{vocab}.gguf"));
+        var tokenizer = GgufTokenizers.Create(file);
+        var failures = new List<string>();
+
+        foreach (var (text, expected) in VocabVectors.Load(vocab))
+        {
+            var actual = tokenizer.Encode(text, addSpecialTokens: false);
+            if (!actual.SequenceEqual(expected))
+                failures.Add($"{Escape(text)}: expected [{string.Join(' ', expected)}], got [{string.Join(' ', actual)}]");
+            // The space put before the text is the only difference on the way back.
+            var decoded = tokenizer.Decode(expected);
+            if (decoded != (text.Length > 0 ? " " + text : text))
+                failures.Add($"{Escape(text)}: decodes to {Escape(decoded)}");
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    [Fact]
+    public void BosIsAddedWithSpecialTokensAndSpecialTextBecomesItsToken()
+    {
+        using var file = GgufFile.Open(SharedFiles.Vocab("ggml-vocab-phi-3.gguf"));
+        var tokenizer = GgufTokenizers.Create(file);
+
+        var ids = tokenizer.Encode("<|user|>\nHi<|end|>", addSpecialTokens: true);
+
+        Assert.Equal(1, ids[0]); // <s>
+        Assert.Equal(32010, ids[1]); // <|user|>
+        Assert.Equal(32007, ids[^1]); // <|end|>
+        Assert.Equal([32000, 32007], tokenizer.EosTokenIds); // EOS, and <|end|> which ends a turn
+        Assert.Equal("\nHi", tokenizer.Decode(ids).TrimStart(' '));
+    }
+
+    [Fact]
+    public void AnUnfinishedCharacterDecodesToTheReplacementCharacter()
+    {
+        using var file = GgufFile.Open(SharedFiles.Vocab("ggml-vocab-llama-spm.gguf"));
+        var tokenizer = GgufTokenizers.Create(file);
+        var ids = tokenizer.Encode("🚀", addSpecialTokens: false); // not in the vocabulary: ▁ and four byte tokens
+
+        Assert.Equal(5, ids.Length);
+        Assert.Equal(" \uFFFD", tokenizer.Decode(ids[..3]));
+        Assert.Equal(" 🚀", tokenizer.Decode(ids));
+    }
+
+    private static string Escape(string s) => System.Text.Json.JsonSerializer.Serialize(s);
+}
