@@ -15,6 +15,9 @@ public sealed class DynamoServer : IAsyncDisposable
     public static string PluginsPath { get; } = typeof(DynamoServer).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "DynamoPluginsPath").Value!;
 
+    public static string SharedPath { get; } = Path.GetFullPath(typeof(DynamoServer).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "DynamoSharedPath").Value!);
+
     private readonly string _configFile;
 
     public WebApplication App { get; }
