@@ -1,5 +1,4 @@
 using System.Text;
-using Dynamo.Abstractions.Preprocessing;
 
 namespace Dynamo.Backends.Llama.Tokenization;
 
@@ -8,17 +7,16 @@ namespace Dynamo.Backends.Llama.Tokenization;
 /// expressions, each piece's UTF-8 bytes are written as GPT-2's printable characters, and
 /// adjacent symbols are merged lowest merge rank first.
 /// </summary>
-internal sealed class BytePairTokenizer : ITokenizer
+internal sealed class BytePairTokenizer : GgufTokenizer
 {
-    private readonly GgufVocabulary _vocab;
     private readonly PreTokenizer _preTokenizer;
     private readonly Dictionary<(string, string), int> _ranks;
     private readonly char[] _byteToChar = new char[256];
     private readonly Dictionary<char, byte> _charToByte = [];
 
-    public BytePairTokenizer(GgufVocabulary vocab, string[] merges, PreTokenizer preTokenizer)
+    public BytePairTokenizer(GgufVocabulary vocab, string[] merges, PreTokenizer preTokenizer) : base(vocab)
     {
-        (_vocab, _preTokenizer) = (vocab, preTokenizer);
+        _preTokenizer = preTokenizer;
         _ranks = new Dictionary<(string, string), int>(merges.Length);
         for (var i = 0; i < merges.Length; i++)
         {
@@ -36,30 +34,10 @@ internal sealed class BytePairTokenizer : ITokenizer
         }
     }
 
-    public int VocabSize => _vocab.Tokens.Length;
-
-    public string? BosToken => _vocab.Bos is { } id ? _vocab.Tokens[id] : null;
-
-    public string? EosToken => _vocab.Eos is { } id ? _vocab.Tokens[id] : null;
-
-    public IReadOnlyList<int> EosTokenIds => _vocab.EndOfGeneration;
-
-    public int[] Encode(string text, bool addSpecialTokens)
+    protected override void EncodeText(string text, bool startsInput, List<int> output)
     {
-        var output = new List<int>();
-        if (addSpecialTokens && _vocab.AddBos && _vocab.Bos is { } bos)
-            output.Add(bos);
-        foreach (var (raw, special) in _vocab.Partition(text))
-        {
-            if (raw is null)
-                output.Add(special);
-            else
-                foreach (var piece in _preTokenizer.Split(raw))
-                    EncodePiece(piece, output);
-        }
-        if (addSpecialTokens && _vocab.AddEos && _vocab.Eos is { } eos)
-            output.Add(eos);
-        return [.. output];
+        foreach (var piece in _preTokenizer.Split(text))
+            EncodePiece(piece, output);
     }
 
     private void EncodePiece(string piece, List<int> output)
@@ -78,37 +56,24 @@ internal sealed class BytePairTokenizer : ITokenizer
         }
         foreach (var symbol in symbols)
         {
-            if (_vocab.Ids.TryGetValue(symbol, out var id))
+            if (Vocab.Ids.TryGetValue(symbol, out var id))
                 output.Add(id);
             else
                 foreach (var c in symbol) // a symbol no merge produced: its single characters
-                    if (_vocab.Ids.TryGetValue(c.ToString(), out var single))
+                    if (Vocab.Ids.TryGetValue(c.ToString(), out var single))
                         output.Add(single);
         }
     }
 
-    public string Decode(ReadOnlySpan<int> tokenIds, bool skipSpecialTokens = true)
+    protected override void AppendBytes(string token, int type, List<byte> bytes)
     {
-        var bytes = new List<byte>(tokenIds.Length * 4);
-        foreach (var id in tokenIds)
+        if (type == GgufVocabulary.UserDefined)
         {
-            if ((uint)id >= (uint)_vocab.Tokens.Length)
-                continue;
-            var token = _vocab.Tokens[id];
-            switch (_vocab.Types[id])
-            {
-                case GgufVocabulary.Control or GgufVocabulary.Unknown or GgufVocabulary.Unused when skipSpecialTokens:
-                    break;
-                case GgufVocabulary.UserDefined or GgufVocabulary.Control or GgufVocabulary.Unknown or GgufVocabulary.Unused:
-                    bytes.AddRange(Encoding.UTF8.GetBytes(token));
-                    break;
-                default:
-                    foreach (var c in token)
-                        if (_charToByte.TryGetValue(c, out var b))
-                            bytes.Add(b);
-                    break;
-            }
+            bytes.AddRange(Encoding.UTF8.GetBytes(token));
+            return;
         }
-        return Encoding.UTF8.GetString([.. bytes]);
+        foreach (var c in token)
+            if (_charToByte.TryGetValue(c, out var b))
+                bytes.Add(b);
     }
 }

@@ -1,5 +1,4 @@
 using System.Text;
-using Dynamo.Abstractions.Preprocessing;
 
 namespace Dynamo.Backends.Llama.Tokenization;
 
@@ -9,53 +8,24 @@ namespace Dynamo.Backends.Llama.Tokenization;
 /// merged pairwise by the highest-scoring vocabulary entry, and pieces the vocabulary lacks fall
 /// back to byte tokens <c>&lt;0xXX&gt;</c>.
 /// </summary>
-internal sealed class SentencePieceTokenizer : ITokenizer
+internal sealed class SentencePieceTokenizer : GgufTokenizer
 {
     private const char SpaceMark = '\u2581';
 
-    private readonly GgufVocabulary _vocab;
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _lookup;
     private readonly int[] _byteTokens = new int[256];
     private readonly bool _addSpacePrefix;
 
-    public SentencePieceTokenizer(GgufVocabulary vocab, bool addSpacePrefix)
+    public SentencePieceTokenizer(GgufVocabulary vocab, bool addSpacePrefix) : base(vocab)
     {
-        (_vocab, _addSpacePrefix) = (vocab, addSpacePrefix);
+        _addSpacePrefix = addSpacePrefix;
         _lookup = vocab.Ids.GetAlternateLookup<ReadOnlySpan<char>>();
         for (var b = 0; b < 256; b++)
             _byteTokens[b] = vocab.Ids.TryGetValue($"<0x{b:X2}>", out var id) ? id : vocab.Unk ?? 0;
     }
 
-    public int VocabSize => _vocab.Tokens.Length;
-
-    public string? BosToken => _vocab.Bos is { } id ? _vocab.Tokens[id] : null;
-
-    public string? EosToken => _vocab.Eos is { } id ? _vocab.Tokens[id] : null;
-
-    public IReadOnlyList<int> EosTokenIds => _vocab.EndOfGeneration;
-
-    public int[] Encode(string text, bool addSpecialTokens)
-    {
-        var output = new List<int>();
-        if (addSpecialTokens && _vocab.AddBos && _vocab.Bos is { } bos)
-            output.Add(bos);
-        var previousWasSpecial = true;
-        foreach (var (raw, special) in _vocab.Partition(text))
-        {
-            if (raw is null)
-            {
-                output.Add(special);
-                previousWasSpecial = true;
-                continue;
-            }
-            var prefixed = _addSpacePrefix && previousWasSpecial ? " " + raw : raw;
-            EncodePiece(prefixed.Replace(' ', SpaceMark), output);
-            previousWasSpecial = false;
-        }
-        if (addSpecialTokens && _vocab.AddEos && _vocab.Eos is { } eos)
-            output.Add(eos);
-        return [.. output];
-    }
+    protected override void EncodeText(string text, bool startsInput, List<int> output) =>
+        EncodePiece((_addSpacePrefix && startsInput ? " " + text : text).Replace(' ', SpaceMark), output);
 
     private readonly record struct Symbol(int Start, int Length, int Prev, int Next);
 
@@ -81,7 +51,7 @@ internal sealed class SentencePieceTokenizer : ITokenizer
             var (l, r) = (symbols[left], symbols[right]);
             if (!_lookup.TryGetValue(text.AsSpan(l.Start, l.Length + r.Length), out var id))
                 return;
-            queue.Enqueue(new Bigram(left, right, l.Length + r.Length), (_vocab.Scores[id], left));
+            queue.Enqueue(new Bigram(left, right, l.Length + r.Length), (Vocab.Scores[id], left));
             merges[(l.Start, l.Length + r.Length)] = (left, right);
         }
         for (var i = 1; i < symbols.Count; i++)
@@ -124,26 +94,11 @@ internal sealed class SentencePieceTokenizer : ITokenizer
             output.Add(_byteTokens[b]);
     }
 
-    public string Decode(ReadOnlySpan<int> tokenIds, bool skipSpecialTokens = true)
+    protected override void AppendBytes(string token, int type, List<byte> bytes)
     {
-        var bytes = new List<byte>(tokenIds.Length * 4);
-        foreach (var id in tokenIds)
-        {
-            if ((uint)id >= (uint)_vocab.Tokens.Length)
-                continue;
-            var token = _vocab.Tokens[id];
-            switch (_vocab.Types[id])
-            {
-                case GgufVocabulary.Byte when token.Length == 6:
-                    bytes.Add(Convert.ToByte(token.Substring(3, 2), 16));
-                    break;
-                case GgufVocabulary.Control or GgufVocabulary.Unknown or GgufVocabulary.Unused when skipSpecialTokens:
-                    break;
-                default:
-                    bytes.AddRange(Encoding.UTF8.GetBytes(token.Replace(SpaceMark, ' ')));
-                    break;
-            }
-        }
-        return Encoding.UTF8.GetString([.. bytes]);
+        if (type == GgufVocabulary.Byte && token.Length == 6)
+            bytes.Add(Convert.ToByte(token.Substring(3, 2), 16));
+        else
+            bytes.AddRange(Encoding.UTF8.GetBytes(token.Replace(SpaceMark, ' ')));
     }
 }
