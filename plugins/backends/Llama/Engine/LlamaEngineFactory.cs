@@ -1,6 +1,5 @@
 using Dynamo.Abstractions.Engines;
 using Dynamo.Abstractions.Plugins;
-using Dynamo.Backends.Llama.Gguf;
 using Dynamo.Backends.Llama.Model;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -17,8 +16,7 @@ internal sealed class LlamaEngineFactory : IComponentFactory<IEngine>
         var path = System.IO.Path.GetFullPath(options.Path!);
         var logger = context.Services.GetService<ILoggerFactory>()?.CreateLogger<LlamaEngineFactory>();
         var started = System.Diagnostics.Stopwatch.StartNew();
-        using var file = GgufFile.Open(path);
-        var model = LlamaModel.Load(file);
+        var model = LlamaModel.Load(path);
         var c = model.Config;
         logger?.LogInformation("Loaded {Path} for {Worker}: {Arch}, {Layers} layers, dim {Dim}, {Heads}/{KvHeads} heads, vocab {Vocab}, context {Context}, CPU kernels, in {Ms:F0} ms",
             path, context.WorkerId, c.Architecture, c.Layers, c.Dim, c.Heads, c.KvHeads, c.VocabSize, c.ContextLength, started.Elapsed.TotalMilliseconds);

@@ -1,8 +1,9 @@
+using System.Text.Json;
 using Dynamo.Backends.Llama.Gguf;
 
 namespace Dynamo.Backends.Llama.Model;
 
-/// <summary>The hyper-parameters of a Llama-family model, read from GGUF metadata.</summary>
+/// <summary>The hyper-parameters of a Llama-family model, read from GGUF metadata or a Hugging Face config.json.</summary>
 internal sealed record LlamaConfig(
     string Architecture,
     int Dim,
@@ -53,5 +54,26 @@ internal sealed record LlamaConfig(
             arch is "qwen2" or "qwen3" ? RopeStyle.HalfSplit : RopeStyle.Interleaved,
             file.Tensors.ContainsKey("blk.0.attn_q.bias"),
             file.Tensors.ContainsKey("blk.0.attn_q_norm.weight"));
+    }
+
+    /// <summary>
+    /// From a Hugging Face <c>config.json</c>. Hugging Face checkpoints rotate half-split pairs for
+    /// every one of these architectures (llama.cpp's converter permutes Llama's q/k weights instead).
+    /// </summary>
+    public static LlamaConfig FromHuggingFace(JsonElement config, string path, bool hasQkvBias, bool hasQkNorm)
+    {
+        var arch = config.TryGetProperty("model_type", out var t) ? t.GetString() ?? "" : "";
+        if (!Architectures.Contains(arch))
+            throw new GgufFormatException(path, $"model_type '{arch}' is not supported (supported: {string.Join(", ", Architectures)}).");
+        int Int(string key) => config.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32()
+            : throw new GgufFormatException(path, $"config.json has no '{key}'.");
+        int IntOr(string key, int fallback) => config.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : fallback;
+        float FloatOr(string key, float fallback) => config.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetSingle() : fallback;
+        var dim = Int("hidden_size");
+        var heads = Int("num_attention_heads");
+        var headDim = IntOr("head_dim", dim / heads);
+        return new LlamaConfig(arch, dim, Int("num_hidden_layers"), heads, IntOr("num_key_value_heads", heads), headDim,
+            Int("intermediate_size"), Int("vocab_size"), IntOr("max_position_embeddings", 2048), FloatOr("rms_norm_eps", 1e-6f),
+            FloatOr("rope_theta", 10000f), headDim, RopeStyle.HalfSplit, hasQkvBias, hasQkNorm);
     }
 }

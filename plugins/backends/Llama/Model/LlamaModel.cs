@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Text.Json;
 using Dynamo.Backends.Llama.Gguf;
 using K = Dynamo.Backends.Llama.Kernels.CpuKernels;
 
@@ -24,10 +25,27 @@ internal sealed class LlamaModel
         _inverseFrequencies = K.RopeInverseFrequencies(config.RopeDim, config.RopeBase);
     }
 
+    /// <summary>A GGUF file, or a Hugging Face folder (config.json and *.safetensors).</summary>
+    public static LlamaModel Load(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            var configPath = System.IO.Path.Combine(path, "config.json");
+            if (!File.Exists(configPath))
+                throw new GgufFormatException(path, "a model folder needs config.json (and *.safetensors).");
+            using var source = new SafetensorsTensorSource(path);
+            using var json = JsonDocument.Parse(File.ReadAllText(configPath));
+            var hf = LlamaConfig.FromHuggingFace(json.RootElement, configPath, source.Has("blk.0.attn_q.bias"), source.Has("blk.0.attn_q_norm.weight"));
+            return new LlamaModel(hf, LlamaWeights.Load(source, hf));
+        }
+        using var file = GgufFile.Open(path);
+        return Load(file);
+    }
+
     public static LlamaModel Load(GgufFile file)
     {
         var config = LlamaConfig.From(file);
-        return new LlamaModel(config, LlamaWeights.Load(file, config));
+        return new LlamaModel(config, LlamaWeights.Load(new GgufTensorSource(file), config));
     }
 
     public SequenceState NewSequence(int maxPositions) => new(Config, Math.Min(maxPositions, Config.ContextLength));

@@ -6,7 +6,8 @@ namespace Dynamo.Backends.Llama.Tests.Infrastructure;
 /// </summary>
 internal static class NaiveReference
 {
-    public static double[] Logits(TinyModel m, IReadOnlyList<int> tokens)
+    /// <param name="halfSplit">RoPE pairing; by default the GGUF convention of the architecture (Hugging Face checkpoints always split in half).</param>
+    public static double[] Logits(TinyModel m, IReadOnlyList<int> tokens, bool? halfSplit = null)
     {
         var s = m.Dims;
         var w = m.Weights;
@@ -29,9 +30,9 @@ internal static class NaiveReference
                     q[p] = PerHead(q[p], s.HeadDim, head => RmsNorm(head, w[N("attn_q_norm.weight")]));
                     k[p] = PerHead(k[p], s.HeadDim, head => RmsNorm(head, w[N("attn_k_norm.weight")]));
                 }
-                var halfSplit = m.Architecture is "qwen2" or "qwen3";
-                q[p] = PerHead(q[p], s.HeadDim, head => Rope(head, p, s.RopeBase, halfSplit));
-                k[p] = PerHead(k[p], s.HeadDim, head => Rope(head, p, s.RopeBase, halfSplit));
+                var split = halfSplit ?? m.Architecture is "qwen2" or "qwen3";
+                q[p] = PerHead(q[p], s.HeadDim, head => Rope(head, p, s.RopeBase, split));
+                k[p] = PerHead(k[p], s.HeadDim, head => Rope(head, p, s.RopeBase, split));
             }
             var attended = new double[n][];
             for (var p = 0; p < n; p++)

@@ -66,4 +66,37 @@ public sealed class ForwardPassTests
 
         Assert.StartsWith(" Once upon a time, there was a little girl named Lily.", text);
     }
+
+    [Theory]
+    [InlineData("llama", false, false)]
+    [InlineData("qwen2", true, true)]
+    [InlineData("qwen3", true, false)]
+    public void HuggingFaceCheckpointsLoadAndMatchTheReference(string architecture, bool f16, bool tied)
+    {
+        var tiny = TinyModel.Generate(architecture, f16 ? GgmlType.F16 : GgmlType.F32, tied, seed: 11);
+        var folder = HuggingFaceFolder.Write(tiny, f16);
+        var model = LlamaModel.Load(folder);
+        Directory.Delete(folder, recursive: true);
+        File.Delete(tiny.Path);
+
+        var tokens = new List<int> { 7, 1, 33, 60 };
+        var state = model.NewSequence(32);
+        foreach (var t in tokens)
+            model.Forward(state, t);
+        var expected = NaiveReference.Logits(tiny, tokens, halfSplit: true);
+
+        var scale = expected.Max(Math.Abs);
+        Assert.True(expected.Select((e, i) => Math.Abs(e - state.Logits[i])).Max() / scale < 1e-4);
+        Assert.Equal(RopeStyle.HalfSplit, model.Config.Rope);
+    }
+
+    [Fact]
+    public void AFolderWithoutConfigIsAClearError()
+    {
+        var folder = Directory.CreateTempSubdirectory().FullName;
+
+        var error = Assert.Throws<GgufFormatException>(() => LlamaModel.Load(folder));
+
+        Assert.Contains("config.json", error.Message);
+    }
 }
