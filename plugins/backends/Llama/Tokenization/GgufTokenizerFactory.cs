@@ -5,7 +5,10 @@ using Microsoft.Extensions.Configuration;
 
 namespace Dynamo.Backends.Llama.Tokenization;
 
-/// <summary>The <c>gguf</c> tokenizer: the one a GGUF file carries (its <c>Path</c> option, else the model's <c>Path</c>).</summary>
+/// <summary>
+/// The <c>gguf</c> tokenizer: the one the model carries, from a GGUF file's metadata or a Hugging Face
+/// folder's tokenizer.json (the tokenizer's <c>Path</c> option, else the model's <c>Path</c>).
+/// </summary>
 internal sealed class GgufTokenizerFactory : IComponentFactory<ITokenizer>
 {
     public string Name => "gguf";
@@ -14,7 +17,10 @@ internal sealed class GgufTokenizerFactory : IComponentFactory<ITokenizer>
     {
         var path = context.Options["Path"] ?? context.ModelPath
             ?? throw new ArgumentException("The gguf tokenizer needs a GGUF file: set the model's 'Path' (or the Tokenizer's 'Path').");
-        using var file = GgufFile.Open(Path.GetFullPath(path));
+        path = Path.GetFullPath(path);
+        if (Directory.Exists(path))
+            return HuggingFaceTokenizer.Load(path);
+        using var file = GgufFile.Open(path);
         return GgufTokenizers.Create(file);
     }
 }

@@ -11,8 +11,8 @@ internal static class GgufTokenizers
         var model = file.Get<string>("tokenizer.ggml.model");
         return model switch
         {
-            "llama" => new SentencePieceTokenizer(new GgufVocabulary(file, addBosByDefault: true), file.Get("tokenizer.ggml.add_space_prefix", true)),
-            "gpt2" => new BytePairTokenizer(new GgufVocabulary(file, addBosByDefault: false), file.Get<string[]>("tokenizer.ggml.merges"),
+            "llama" => new SentencePieceTokenizer(GgufVocabulary.FromGguf(file, addBosByDefault: true), file.Get("tokenizer.ggml.add_space_prefix", true)),
+            "gpt2" => new BytePairTokenizer(GgufVocabulary.FromGguf(file, addBosByDefault: false), file.Get<string[]>("tokenizer.ggml.merges"),
                 PreTokenizer.For(file.Get("tokenizer.ggml.pre", "default"), file.Path)),
             _ => throw new GgufFormatException(file.Path, $"tokenizer model '{model}' is not supported yet (supported: llama, gpt2)."),
         };

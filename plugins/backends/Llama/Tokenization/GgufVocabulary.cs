@@ -2,7 +2,7 @@ using Dynamo.Backends.Llama.Gguf;
 
 namespace Dynamo.Backends.Llama.Tokenization;
 
-/// <summary>The <c>tokenizer.ggml.*</c> metadata every tokenizer reads: tokens, their types, scores, special ids.</summary>
+/// <summary>What every tokenizer reads: tokens, their llama.cpp types, scores, special ids (from GGUF metadata or tokenizer.json).</summary>
 internal sealed class GgufVocabulary
 {
     // llama.cpp's token types.
@@ -35,23 +35,15 @@ internal sealed class GgufVocabulary
     private static readonly HashSet<string> EndOfTurnTexts =
         ["<|eot_id|>", "<|im_end|>", "<|end|>", "<end_of_turn>", "<|endoftext|>", "<|return|>", "<|call|>", "<|eom_id|>", "<｜end▁of▁sentence｜>"];
 
-    public GgufVocabulary(GgufFile file, bool addBosByDefault)
+    /// <param name="moreEndOfGeneration">Ids beyond EOS that end generation (end-of-turn, end-of-message).</param>
+    public GgufVocabulary(string[] tokens, int[] types, float[] scores, int? bos, int? eos, int? unk, bool addBos, bool addEos, IEnumerable<int?> moreEndOfGeneration)
     {
-        Tokens = file.Get<string[]>("tokenizer.ggml.tokens");
-        Types = file.TryGet<int[]>("tokenizer.ggml.token_type", out var types) ? types : Enumerable.Repeat(Normal, Tokens.Length).ToArray();
-        Scores = file.TryGet<float[]>("tokenizer.ggml.scores", out var scores) ? scores : new float[Tokens.Length];
-        if (Types.Length != Tokens.Length || Scores.Length != Tokens.Length)
-            throw new GgufFormatException(file.Path, "tokenizer.ggml.token_type or scores does not match the number of tokens.");
+        (Tokens, Types, Scores, Bos, Eos, Unk, AddBos, AddEos) = (tokens, types, scores, bos, eos, unk, addBos, addEos);
         Ids = new Dictionary<string, int>(Tokens.Length, StringComparer.Ordinal);
         for (var i = 0; i < Tokens.Length; i++)
             Ids.TryAdd(Tokens[i], i);
-        Bos = Id(file, "tokenizer.ggml.bos_token_id");
-        Eos = Id(file, "tokenizer.ggml.eos_token_id");
-        Unk = Id(file, "tokenizer.ggml.unknown_token_id");
-        AddBos = file.Get("tokenizer.ggml.add_bos_token", addBosByDefault);
-        AddEos = file.Get("tokenizer.ggml.add_eos_token", false);
         // As llama.cpp does, control tokens that end a turn in well-known chat formats stop generation too.
-        EndOfGeneration = new[] { Eos, Id(file, "tokenizer.ggml.eot_token_id"), Id(file, "tokenizer.ggml.eom_token_id") }
+        EndOfGeneration = moreEndOfGeneration.Prepend(Eos)
             .Concat(Enumerable.Range(0, Tokens.Length).Where(i => Types[i] == Control && EndOfTurnTexts.Contains(Tokens[i])).Select(i => (int?)i))
             .OfType<int>().Distinct().Order().ToArray();
         Specials = Enumerable.Range(0, Tokens.Length)
@@ -64,8 +56,19 @@ internal sealed class GgufVocabulary
 
     private readonly HashSet<char> _specialFirstChars;
 
-    private int? Id(GgufFile file, string key) =>
-        file.TryGet<uint>(key, out var id) && id < Tokens.Length ? (int)id : null;
+    /// <summary>From llama.cpp's <c>tokenizer.ggml.*</c> metadata.</summary>
+    public static GgufVocabulary FromGguf(GgufFile file, bool addBosByDefault)
+    {
+        var tokens = file.Get<string[]>("tokenizer.ggml.tokens");
+        var types = file.TryGet<int[]>("tokenizer.ggml.token_type", out var t) ? t : Enumerable.Repeat(Normal, tokens.Length).ToArray();
+        var scores = file.TryGet<float[]>("tokenizer.ggml.scores", out var s) ? s : new float[tokens.Length];
+        if (types.Length != tokens.Length || scores.Length != tokens.Length)
+            throw new GgufFormatException(file.Path, "tokenizer.ggml.token_type or scores does not match the number of tokens.");
+        int? Id(string key) => file.TryGet<uint>(key, out var id) && id < tokens.Length ? (int)id : null;
+        return new GgufVocabulary(tokens, types, scores, Id("tokenizer.ggml.bos_token_id"), Id("tokenizer.ggml.eos_token_id"),
+            Id("tokenizer.ggml.unknown_token_id"), file.Get("tokenizer.ggml.add_bos_token", addBosByDefault),
+            file.Get("tokenizer.ggml.add_eos_token", false), [Id("tokenizer.ggml.eot_token_id"), Id("tokenizer.ggml.eom_token_id")]);
+    }
 
     /// <summary>Splits text into plain runs and whole special tokens, as llama.cpp does before tokenizing.</summary>
     public IEnumerable<(string? Text, int Token)> Partition(string text)

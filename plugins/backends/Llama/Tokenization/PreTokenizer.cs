@@ -11,8 +11,13 @@ internal sealed class PreTokenizer(IReadOnlyList<Regex> expressions)
 {
     private const string Gpt2 = @"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)";
 
-    public static PreTokenizer For(string name, string path) => new(Expressions(name, path)
-        .Select(e => new Regex(e, RegexOptions.Compiled | RegexOptions.CultureInvariant)).ToArray());
+    public static PreTokenizer For(string name, string path) => FromPatterns(Expressions(name, path));
+
+    public static PreTokenizer FromPatterns(IEnumerable<string> patterns) =>
+        new(patterns.Select(e => new Regex(e, RegexOptions.Compiled | RegexOptions.CultureInvariant)).ToArray());
+
+    /// <summary>GPT-2's expression, which a ByteLevel pre-tokenizer with <c>use_regex</c> applies.</summary>
+    public static string Gpt2Pattern => Gpt2;
 
     private static string[] Expressions(string name, string path) => name switch
     {
