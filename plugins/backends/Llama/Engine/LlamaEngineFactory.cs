@@ -1,5 +1,6 @@
 using Dynamo.Abstractions.Engines;
 using Dynamo.Abstractions.Plugins;
+using Dynamo.Backends.Llama.Gguf;
 using Dynamo.Backends.Llama.Model;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -16,10 +17,28 @@ internal sealed class LlamaEngineFactory : IComponentFactory<IEngine>
         var path = System.IO.Path.GetFullPath(options.Path!);
         var logger = context.Services.GetService<ILoggerFactory>()?.CreateLogger<LlamaEngineFactory>();
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var model = LlamaModel.Load(path);
+        var model = options.RandomWeights ? RandomModel(path) : LlamaModel.Load(path);
         var c = model.Config;
-        logger?.LogInformation("Loaded {Path} for {Worker}: {Arch}, {Layers} layers, dim {Dim}, {Heads}/{KvHeads} heads, vocab {Vocab}, context {Context}, CPU kernels, in {Ms:F0} ms",
-            path, context.WorkerId, c.Architecture, c.Layers, c.Dim, c.Heads, c.KvHeads, c.VocabSize, c.ContextLength, started.Elapsed.TotalMilliseconds);
+        logger?.LogInformation("Loaded {Path}{Random} for {Worker}: {Arch}, {Layers} layers, dim {Dim}, {Heads}/{KvHeads} heads, vocab {Vocab}, context {Context}, CPU kernels, in {Ms:F0} ms",
+            path, options.RandomWeights ? " (its tokenizer, random weights: output is noise)" : "", context.WorkerId, c.Architecture, c.Layers, c.Dim, c.Heads, c.KvHeads, c.VocabSize, c.ContextLength, started.Elapsed.TotalMilliseconds);
         return new LlamaEngine(model, options);
+    }
+
+    private static readonly ModelGenerator.Shape RandomShape = new(Dim: 64, Layers: 2, Heads: 4, KvHeads: 2, HeadDim: 16, Ffn: 128, Vocab: 0, Context: 1024);
+
+    /// <summary>A small random Llama with the vocabulary file's tokenizer, written to a temporary GGUF and loaded like any other.</summary>
+    private static LlamaModel RandomModel(string vocabularyPath)
+    {
+        var temporary = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"dynamo-random-{Guid.NewGuid():N}.gguf");
+        try
+        {
+            using (var vocabulary = GgufFile.Open(vocabularyPath))
+                ModelGenerator.Write(temporary, "llama", RandomShape, GgmlType.F32, tied: true, seed: 1, vocabulary: vocabulary);
+            return LlamaModel.Load(temporary);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
     }
 }

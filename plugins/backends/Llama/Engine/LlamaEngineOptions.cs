@@ -8,6 +8,13 @@ internal sealed record LlamaEngineOptions
     /// <summary>The GGUF file; defaults to the model's <c>Path</c>.</summary>
     public string? Path { get; init; }
 
+    /// <summary>
+    /// Serve random weights (a small Llama of fixed shape, the same for a given seed) with the
+    /// tokenizer of <see cref="Path"/>, which may then be a vocab-only GGUF. Its output is noise:
+    /// it is for trying the server where no trained model is at hand.
+    /// </summary>
+    public bool RandomWeights { get; init; }
+
     public int MaxBatchSize { get; init; } = 16;
 
     /// <summary>KV cache capacity in tokens, across all running sequences.</summary>
