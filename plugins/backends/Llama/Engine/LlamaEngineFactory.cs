@@ -17,7 +17,17 @@ internal sealed class LlamaEngineFactory : IComponentFactory<IEngine>
         var path = System.IO.Path.GetFullPath(options.Path!);
         var logger = context.Services.GetService<ILoggerFactory>()?.CreateLogger<LlamaEngineFactory>();
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var model = options.RandomWeights ? RandomModel(path) : LlamaModel.Load(path);
+        // A progress line every quarter for files big enough to keep someone waiting.
+        var size = File.Exists(path) ? new FileInfo(path).Length : Directory.Exists(path) ? Directory.GetFiles(path).Sum(f => new FileInfo(f).Length) : 0;
+        var reported = 0;
+        void Progress(double fraction)
+        {
+            if (size < 200_000_000 || (int)(fraction * 4) <= reported)
+                return;
+            reported = (int)(fraction * 4);
+            logger?.LogInformation("Loading {Path}: {Percent:F0}% ({Seconds:F1} s)", path, fraction * 100, started.Elapsed.TotalSeconds);
+        }
+        var model = options.RandomWeights ? RandomModel(path) : LlamaModel.Load(path, Progress);
         var c = model.Config;
         logger?.LogInformation("Loaded {Path}{Random} for {Worker}: {Arch}, {Layers} layers, dim {Dim}, {Heads}/{KvHeads} heads, vocab {Vocab}, context {Context}, CPU kernels, in {Ms:F0} ms",
             path, options.RandomWeights ? " (its tokenizer, random weights: output is noise)" : "", context.WorkerId, c.Architecture, c.Layers, c.Dim, c.Heads, c.KvHeads, c.VocabSize, c.ContextLength, started.Elapsed.TotalMilliseconds);

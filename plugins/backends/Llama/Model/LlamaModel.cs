@@ -26,7 +26,7 @@ internal sealed class LlamaModel
     }
 
     /// <summary>A GGUF file, or a Hugging Face folder (config.json and *.safetensors).</summary>
-    public static LlamaModel Load(string path)
+    public static LlamaModel Load(string path, Action<double>? progress = null)
     {
         if (Directory.Exists(path))
         {
@@ -36,16 +36,16 @@ internal sealed class LlamaModel
             using var source = new SafetensorsTensorSource(path);
             using var json = JsonDocument.Parse(File.ReadAllText(configPath));
             var hf = LlamaConfig.FromHuggingFace(json.RootElement, configPath, source.Has("blk.0.attn_q.bias"), source.Has("blk.0.attn_q_norm.weight"));
-            return new LlamaModel(hf, LlamaWeights.Load(source, hf));
+            return new LlamaModel(hf, LlamaWeights.Load(source, hf, progress));
         }
         using var file = GgufFile.Open(path);
-        return Load(file);
+        return Load(file, progress);
     }
 
-    public static LlamaModel Load(GgufFile file)
+    public static LlamaModel Load(GgufFile file, Action<double>? progress = null)
     {
         var config = LlamaConfig.From(file);
-        return new LlamaModel(config, LlamaWeights.Load(new GgufTensorSource(file), config));
+        return new LlamaModel(config, LlamaWeights.Load(new GgufTensorSource(file), config, progress));
     }
 
     public SequenceState NewSequence(int maxPositions) => new(Config, Math.Min(maxPositions, Config.ContextLength));

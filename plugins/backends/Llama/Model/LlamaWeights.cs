@@ -3,7 +3,8 @@ namespace Dynamo.Backends.Llama.Model;
 /// <summary>All weights of a model, from any tensor source (llama.cpp's tensor names).</summary>
 internal sealed record LlamaWeights(WeightMatrix Embedding, LayerWeights[] Layers, float[] OutputNorm, WeightMatrix Output)
 {
-    public static LlamaWeights Load(ITensorSource source, LlamaConfig c)
+    /// <param name="progress">Told the fraction loaded after each layer.</param>
+    public static LlamaWeights Load(ITensorSource source, LlamaConfig c, Action<double>? progress = null)
     {
         float[]? Optional(string name, int length) => source.Has(name) ? source.Vector(name, length) : null;
         var embedding = source.Matrix("token_embd.weight", c.Dim, c.VocabSize);
@@ -26,6 +27,7 @@ internal sealed record LlamaWeights(WeightMatrix Embedding, LayerWeights[] Layer
                 source.Matrix(N("ffn_gate.weight"), c.Dim, c.FfnDim),
                 source.Matrix(N("ffn_up.weight"), c.Dim, c.FfnDim),
                 source.Matrix(N("ffn_down.weight"), c.FfnDim, c.Dim));
+            progress?.Invoke((l + 1.0) / c.Layers);
         }
         // Tied embeddings: no output.weight means the embedding matrix is the output projection.
         var output = source.Has("output.weight") ? source.Matrix("output.weight", c.Dim, c.VocabSize) : embedding;
