@@ -85,8 +85,7 @@ internal sealed class LlamaModel
             K.MatMul(w.Wv, s.Normed, s.V, n, w.Bv);
             for (var t = 0; t < n; t++)
                 StoreKeyValue(items[t], l, s.Q.AsSpan(t * c.QDim, c.QDim), s.K.AsSpan(t * c.KvDim, c.KvDim), s.V.AsSpan(t * c.KvDim, c.KvDim), w);
-            for (var t = 0; t < n; t++)
-                Attend(items[t], l, s.Q.AsSpan(t * c.QDim, c.QDim), s.Attention.AsSpan(t * c.QDim, c.QDim), s.Scores);
+            AttendAll(items, l, s);
             K.MatMul(w.Wo, s.Attention, s.Projected, n);
             TensorPrimitives.Add(s.X.AsSpan(0, n * c.Dim), s.Projected.AsSpan(0, n * c.Dim), s.X.AsSpan(0, n * c.Dim));
 
@@ -123,6 +122,27 @@ internal sealed class LlamaModel
         var at = CacheOffset(item.Sequence, layer, item.Position);
         k.CopyTo(item.Sequence.Keys.AsSpan(at, c.KvDim));
         v.CopyTo(item.Sequence.Values.AsSpan(at, c.KvDim));
+    }
+
+    /// <summary>Attention for every token of the batch; tokens are independent once their K and V are stored, so long batches split across cores.</summary>
+    private void AttendAll(ReadOnlySpan<BatchItem> items, int layer, BatchScratch s)
+    {
+        var c = Config;
+        long work = 0;
+        foreach (var item in items)
+            work += item.Position + 1;
+        if (items.Length == 1 || work * c.QDim < 1 << 18)
+        {
+            for (var t = 0; t < items.Length; t++)
+                Attend(items[t], layer, s.Q.AsSpan(t * c.QDim, c.QDim), s.Attention.AsSpan(t * c.QDim, c.QDim), s.Scores);
+            return;
+        }
+        var batch = items.ToArray();
+        Parallel.For(0, batch.Length, () => new float[Config.ContextLength], (t, _, scores) =>
+        {
+            Attend(batch[t], layer, s.Q.AsSpan(t * c.QDim, c.QDim), s.Attention.AsSpan(t * c.QDim, c.QDim), scores);
+            return scores;
+        }, _ => { });
     }
 
     /// <summary>Causal attention of one token over its sequence's cache (positions up to its own); grouped-query heads share K and V.</summary>

@@ -20,6 +20,9 @@ internal sealed class WeightMatrix
 
     public int Cols { get; }
 
+    /// <summary>Whether rows must be decoded (16-bit or quantized) rather than used in place.</summary>
+    public bool IsPacked => _floats is null;
+
     private WeightMatrix(GgmlType type, int rows, int cols, float[]? floats, byte[]? packed)
     {
         (Type, Rows, Cols, _floats, _packed) = (type, rows, cols, floats, packed);

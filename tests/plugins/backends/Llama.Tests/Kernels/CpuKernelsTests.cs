@@ -24,6 +24,7 @@ public sealed class CpuKernelsTests
     [InlineData(1, 7, 13)]      // one token, serial path, odd sizes
     [InlineData(1, 300, 257)]   // parallel row blocks, a partial last block
     [InlineData(5, 130, 33)]    // a batch of tokens
+    [InlineData(37, 130, 64)]   // prefill-sized: token tiles, four at a time, and a remainder
     public void MatMulWithBias(int tokens, int rows, int cols)
     {
         var w = RandomVector(rows * cols);
@@ -45,7 +46,13 @@ public sealed class CpuKernelsTests
     [InlineData("Q4_0")]
     public void MatMulOnPackedRowsEqualsTheDecodedMatrix(string typeName)
     {
-        const int tokens = 3, rows = 70, cols = 96;
+        foreach (var tokens in new[] { 3, 21 }) // rows decoded one at a time, and once per block for tiles
+            PackedCase(typeName, tokens);
+    }
+
+    private void PackedCase(string typeName, int tokens)
+    {
+        const int rows = 70, cols = 96;
         var (data, stored) = GgmlEncoder.Encode(RandomVector(rows * cols), Enum.Parse<GgmlType>(typeName));
         var x = RandomVector(tokens * cols);
         var y = new float[tokens * rows];
