@@ -45,16 +45,33 @@ internal static class BenchCommand
             promptTokens = engine.Descriptor.MaxContextLength - 2;
             output.WriteLine($"(the model's context is {engine.Descriptor.MaxContextLength} tokens: the prompt is cut to {promptTokens})");
         }
-        await RunBatchAsync(engine, 1, 16, 2); // warm-up: JIT and first-touch of the weights
-        var (ttft, _) = await RunBatchAsync(engine, 1, promptTokens, 1);
-        output.WriteLine($"prefill  {promptTokens} tokens: time to first token {ttft.TotalMilliseconds:F1} ms, {promptTokens / ttft.TotalSeconds:F0} tokens/s");
+        // Warm-up: the JIT's optimised code, thread-pool threads and first touch of the weights, for every shape measured.
+        await RunBatchAsync(engine, 1, promptTokens, 1);
+        foreach (var batch in batches)
+            await RunBatchAsync(engine, batch, 16, Math.Min(decodeTokens, 16));
+        var ttft = Median(await Repeat(() => RunBatchAsync(engine, 1, promptTokens, 1)), r => r.Ttft.TotalMilliseconds);
+        output.WriteLine($"prefill  {promptTokens} tokens: time to first token {ttft:F1} ms, {promptTokens / ttft * 1000:F0} tokens/s (median of {Runs})");
         foreach (var batch in batches)
         {
-            var (_, decode) = await RunBatchAsync(engine, batch, 16, decodeTokens);
-            output.WriteLine($"decode   batch {batch,2}: {decode:F1} tokens/s ({decode / batch:F1} per sequence)");
+            var decode = Median(await Repeat(() => RunBatchAsync(engine, batch, 16, decodeTokens)), r => r.DecodeTokensPerSecond);
+            output.WriteLine($"decode   batch {batch,2}: {decode:F1} tokens/s ({decode / batch:F1} per sequence, median of {Runs})");
         }
         return 0;
     }
+
+    private const int Runs = 3;
+
+    private static int _prompts;
+
+    private static async Task<List<T>> Repeat<T>(Func<Task<T>> run)
+    {
+        var results = new List<T>();
+        for (var i = 0; i < Runs; i++)
+            results.Add(await run());
+        return results;
+    }
+
+    private static double Median<T>(List<T> runs, Func<T, double> value) => runs.Select(value).Order().ElementAt(runs.Count / 2);
 
     /// <returns>The first sequence's time to first token, and decode tokens/s over the whole batch.</returns>
     private static async Task<(TimeSpan Ttft, double DecodeTokensPerSecond)> RunBatchAsync(IEngine engine, int batch, int promptTokens, int maxTokens)
@@ -62,7 +79,8 @@ internal static class BenchCommand
         var clock = Stopwatch.StartNew();
         var runs = await Task.WhenAll(Enumerable.Range(0, batch).Select(async b =>
         {
-            var random = new Random(b);
+            // A fresh prompt every time, so the prefix cache never turns prefill into a copy.
+            var random = new Random(Interlocked.Increment(ref _prompts));
             var prompt = Enumerable.Range(0, promptTokens).Select(_ => random.Next(3, 259)).ToArray();
             var request = new EngineRequest($"bench-{b}", prompt, SamplingParams.Greedy, new StopConditions(maxTokens, [], IgnoreEos: true), RequestMetadata.Empty);
             TimeSpan? first = null;
