@@ -57,12 +57,61 @@ internal static class CpuKernels
         if (w.IsPacked)
             for (var r = from; r < to; r++)
                 w.Row(r, blockBuffer.AsSpan((r - from) * cols, cols));
+        ReadOnlySpan<float> Row(int r) => w.IsPacked ? blockBuffer.AsSpan((r - from) * cols, cols) : w.Row(r, default);
         for (var tile = 0; tile < tokens; tile += TokensPerTile)
-            for (var r = from; r < to; r++)
+        {
+            var tileEnd = Math.Min(tokens, tile + TokensPerTile);
+            var r = from;
+            // Two rows by four tokens: each loaded piece of an input serves both rows.
+            for (; r + 2 <= to && Vector256.IsHardwareAccelerated && cols % 8 == 0; r += 2)
             {
-                var row = w.IsPacked ? blockBuffer.AsSpan((r - from) * cols, cols) : w.Row(r, default);
-                RowTimesTokens(row, x, y, tile, Math.Min(tokens, tile + TokensPerTile), r, w.Rows, bias?[r] ?? 0f);
+                var t = tile;
+                for (; t + 4 <= tileEnd; t += 4)
+                    RowPairTimesFourTokens(Row(r), Row(r + 1), x, y, t, r, w.Rows, bias);
+                for (; t < tileEnd; t++)
+                {
+                    y[t * w.Rows + r] = TensorPrimitives.Dot(Row(r), x.AsSpan(t * cols, cols)) + (bias?[r] ?? 0f);
+                    y[t * w.Rows + r + 1] = TensorPrimitives.Dot(Row(r + 1), x.AsSpan(t * cols, cols)) + (bias?[r + 1] ?? 0f);
+                }
             }
+            for (; r < to; r++)
+                RowTimesTokens(Row(r), x, y, tile, tileEnd, r, w.Rows, bias?[r] ?? 0f);
+        }
+    }
+
+    private static void RowPairTimesFourTokens(ReadOnlySpan<float> row0, ReadOnlySpan<float> row1, float[] x, float[] y, int t, int r, int rows, float[]? bias)
+    {
+        var cols = row0.Length;
+        ref var w0 = ref MemoryMarshal.GetReference(row0);
+        ref var w1 = ref MemoryMarshal.GetReference(row1);
+        ref var input = ref x[t * cols];
+        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
+        for (var c = 0; c < cols; c += 8)
+        {
+            var v0 = Vector256.LoadUnsafe(ref w0, (nuint)c);
+            var v1 = Vector256.LoadUnsafe(ref w1, (nuint)c);
+            var x0 = Vector256.LoadUnsafe(ref input, (nuint)c);
+            a0 = Vector256.FusedMultiplyAdd(v0, x0, a0);
+            b0 = Vector256.FusedMultiplyAdd(v1, x0, b0);
+            var x1 = Vector256.LoadUnsafe(ref input, (nuint)(cols + c));
+            a1 = Vector256.FusedMultiplyAdd(v0, x1, a1);
+            b1 = Vector256.FusedMultiplyAdd(v1, x1, b1);
+            var x2 = Vector256.LoadUnsafe(ref input, (nuint)(2 * cols + c));
+            a2 = Vector256.FusedMultiplyAdd(v0, x2, a2);
+            b2 = Vector256.FusedMultiplyAdd(v1, x2, b2);
+            var x3 = Vector256.LoadUnsafe(ref input, (nuint)(3 * cols + c));
+            a3 = Vector256.FusedMultiplyAdd(v0, x3, a3);
+            b3 = Vector256.FusedMultiplyAdd(v1, x3, b3);
+        }
+        float add0 = bias?[r] ?? 0f, add1 = bias?[r + 1] ?? 0f;
+        y[t * rows + r] = Vector256.Sum(a0) + add0;
+        y[(t + 1) * rows + r] = Vector256.Sum(a1) + add0;
+        y[(t + 2) * rows + r] = Vector256.Sum(a2) + add0;
+        y[(t + 3) * rows + r] = Vector256.Sum(a3) + add0;
+        y[t * rows + r + 1] = Vector256.Sum(b0) + add1;
+        y[(t + 1) * rows + r + 1] = Vector256.Sum(b1) + add1;
+        y[(t + 2) * rows + r + 1] = Vector256.Sum(b2) + add1;
+        y[(t + 3) * rows + r + 1] = Vector256.Sum(b3) + add1;
     }
 
     private static float[] Buffer(int length) =>
