@@ -27,18 +27,17 @@ internal sealed class LlamaEngine : IEngine
     private readonly BatchScratch _scratch;
     private readonly BatchItem[] _items;
     private readonly List<LlamaSequence> _sampling = [];
-    private readonly PrefixCache _prefixCache;
+    private readonly KvBlockPool _pool;
     private long _arrivals;
-    private int _reservedTokens;
     private EngineLoad _load;
 
     public LlamaEngine(LlamaModel model, LlamaEngineOptions options)
     {
         (_model, _options) = (model, options);
         var context = Math.Min(model.Config.ContextLength, options.MaxContextLength ?? int.MaxValue);
-        var cacheBlocks = options.PrefixCacheBlocks ?? options.KvCapacityTokens / options.KvBlockSize;
-        Descriptor = new EngineDescriptor(options.KvBlockSize, cacheBlocks, Math.Min(context, options.KvCapacityTokens), options.MaxBatchSize);
-        _prefixCache = new PrefixCache(model.Config, options.KvBlockSize, cacheBlocks, e => KvEventPublished?.Invoke(e));
+        var blocks = options.KvCapacityTokens / options.KvBlockSize;
+        Descriptor = new EngineDescriptor(options.KvBlockSize, blocks, Math.Min(context, blocks * options.KvBlockSize), options.MaxBatchSize);
+        _pool = new KvBlockPool(model.Config, options.KvBlockSize, blocks, e => KvEventPublished?.Invoke(e));
         _scratch = model.NewScratch(options.PrefillChunkTokens + options.MaxBatchSize, options.MaxBatchSize);
         _items = new BatchItem[options.PrefillChunkTokens + options.MaxBatchSize];
         _loop = Task.Factory.StartNew(RunAsync, TaskCreationOptions.LongRunning).Unwrap();
@@ -110,18 +109,29 @@ internal sealed class LlamaEngine : IEngine
             sequence.Output.Writer.TryComplete(new OperationCanceledException("The engine stopped."));
     }
 
+    /// <summary>
+    /// Admits waiting sequences by priority, then arrival, while batch slots and KV blocks last. A
+    /// sequence's table starts with the cached blocks of its prompt's longest cached prefix (the last
+    /// prompt token is always computed, for its logits) and reserves fresh blocks for the rest.
+    /// </summary>
     private void Admit()
     {
         _waiting.Sort((a, b) => b.Request.Priority != a.Request.Priority ? b.Request.Priority.CompareTo(a.Request.Priority) : a.Arrival.CompareTo(b.Arrival));
         var admitted = 0;
+        var blockSize = _options.KvBlockSize;
         foreach (var sequence in _waiting)
         {
-            if (_running.Count >= _options.MaxBatchSize || _reservedTokens + sequence.ReservedTokens > _options.KvCapacityTokens)
+            if (_running.Count >= _options.MaxBatchSize)
                 break;
-            _reservedTokens += sequence.ReservedTokens;
-            sequence.State = _model.NewSequence(sequence.ReservedTokens);
+            var state = new SequenceState(_pool, sequence.ReservedTokens, _model.Config.VocabSize);
+            var cached = Math.Min(_pool.Match(sequence.PromptHashes), (sequence.Request.TokenIds.Count - 1) / blockSize);
+            var needed = (sequence.ReservedTokens + blockSize - 1) / blockSize;
+            if (!_pool.TryAllocate(sequence.PromptHashes, cached, needed - cached, state.Blocks))
+                break;
+            sequence.State = state;
+            sequence.StoredBlocks.AddRange(sequence.PromptHashes.Take(cached).Select(h => h.SequenceHash));
+            sequence.CachedTokens = sequence.Prefilled = state.Length = cached * blockSize;
             sequence.Sampler = new Sampler(sequence.Request.Sampling, _model.Config.VocabSize, sequence.Request.TokenIds);
-            ReuseCachedPrefix(sequence);
             _running.Add(sequence);
             admitted++;
         }
@@ -168,19 +178,7 @@ internal sealed class LlamaEngine : IEngine
             Emit(sequence, sequence.Sampler!.Next(sequence.State!.Logits));
     }
 
-    /// <summary>Copies the longest cached prefix into the new sequence; the last prompt token is always computed, for its logits.</summary>
-    private void ReuseCachedPrefix(LlamaSequence sequence)
-    {
-        var blocks = Math.Min(_prefixCache.Match(sequence.PromptHashes), (sequence.Request.TokenIds.Count - 1) / _options.KvBlockSize);
-        for (var b = 0; b < blocks; b++)
-        {
-            _prefixCache.CopyInto(sequence.PromptHashes[b].SequenceHash, sequence.State!, b);
-            sequence.StoredBlocks.Add(sequence.PromptHashes[b].SequenceHash);
-        }
-        sequence.CachedTokens = sequence.Prefilled = sequence.State!.Length = blocks * _options.KvBlockSize;
-    }
-
-    /// <summary>Offers the blocks the last step completed to the prefix cache.</summary>
+    /// <summary>Registers the blocks the last step filled, so later requests can share them.</summary>
     private void CacheFullBlocks(LlamaSequence sequence)
     {
         var blockSize = _options.KvBlockSize;
@@ -189,7 +187,7 @@ internal sealed class LlamaEngine : IEngine
             ulong? parent = b > 0 ? sequence.StoredBlocks[b - 1] : null;
             var hash = b < sequence.PromptHashes.Length ? sequence.PromptHashes[b]
                 : KvBlockHasher.HashBlocks(CollectionsMarshal.AsSpan(sequence.Tokens).Slice(b * blockSize, blockSize), blockSize, parent)[0];
-            _prefixCache.Store(hash, parent, sequence.State, b);
+            _pool.Register(sequence.State.Blocks[b], hash, parent);
             sequence.StoredBlocks.Add(hash.SequenceHash);
         }
     }
@@ -213,7 +211,7 @@ internal sealed class LlamaEngine : IEngine
     private void Finish(LlamaSequence sequence, FinishReason? reason)
     {
         if (_running.Remove(sequence))
-            _reservedTokens -= sequence.ReservedTokens;
+            _pool.Release(sequence.State!.Blocks);
         sequence.State = null;
         if (reason is null)
             sequence.Output.Writer.TryComplete(new OperationCanceledException());
@@ -225,7 +223,7 @@ internal sealed class LlamaEngine : IEngine
     {
         long queued = _waiting.Sum(s => (long)s.Request.TokenIds.Count) + _running.Sum(s => (long)(s.Request.TokenIds.Count - s.Prefilled));
         lock (_loadLock)
-            _load = new EngineLoad(_running.Count, _waiting.Count + _incoming.Count, (_reservedTokens + _options.KvBlockSize - 1) / _options.KvBlockSize, queued);
+            _load = new EngineLoad(_running.Count, _waiting.Count + _incoming.Count, _pool.ActiveBlocks, queued);
     }
 
     public async ValueTask DisposeAsync()

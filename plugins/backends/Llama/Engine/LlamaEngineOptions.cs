@@ -17,13 +17,10 @@ internal sealed record LlamaEngineOptions
 
     public int MaxBatchSize { get; init; } = 16;
 
-    /// <summary>KV cache capacity in tokens, across all running sequences.</summary>
+    /// <summary>KV cache capacity in tokens (KvCapacityTokens / KvBlockSize blocks), shared by running sequences and cached prefixes.</summary>
     public int KvCapacityTokens { get; init; } = 65_536;
 
     public int KvBlockSize { get; init; } = 16;
-
-    /// <summary>Full blocks kept for prefix reuse; defaults to KvCapacityTokens / KvBlockSize, 0 turns prefix caching off.</summary>
-    public int? PrefixCacheBlocks { get; init; }
 
     /// <summary>Most prompt tokens prefilled in one scheduler step, so decoding sequences are not starved by a long prompt.</summary>
     public int PrefillChunkTokens { get; init; } = 256;

@@ -48,7 +48,16 @@ internal sealed class LlamaModel
         return new LlamaModel(config, LlamaWeights.Load(new GgufTensorSource(file), config, progress));
     }
 
-    public SequenceState NewSequence(int maxPositions) => new(Config, Math.Min(maxPositions, Config.ContextLength));
+    /// <summary>A sequence with a pool of its own (no sharing): for callers that run one sequence without an engine.</summary>
+    public SequenceState NewSequence(int maxPositions)
+    {
+        const int blockSize = 16;
+        maxPositions = Math.Min(maxPositions, Config.ContextLength);
+        var blocks = (maxPositions + blockSize - 1) / blockSize;
+        var sequence = new SequenceState(new KvBlockPool(Config, blockSize, blocks), maxPositions, Config.VocabSize);
+        sequence.Pool.TryAllocate([], 0, blocks, sequence.Blocks);
+        return sequence;
+    }
 
     public BatchScratch NewScratch(int maxTokens, int maxLogits) => new(Config, maxTokens, maxLogits, Config.ContextLength);
 
@@ -119,9 +128,9 @@ internal sealed class LlamaModel
         var halfSplit = c.Rope == RopeStyle.HalfSplit;
         K.Rope(q, c.Heads, c.HeadDim, _inverseFrequencies, item.Position, halfSplit);
         K.Rope(k, c.KvHeads, c.HeadDim, _inverseFrequencies, item.Position, halfSplit);
-        var at = CacheOffset(item.Sequence, layer, item.Position);
-        k.CopyTo(item.Sequence.Keys.AsSpan(at, c.KvDim));
-        v.CopyTo(item.Sequence.Values.AsSpan(at, c.KvDim));
+        var at = item.Sequence.Offset(layer, item.Position);
+        k.CopyTo(item.Sequence.Pool.Keys.AsSpan(at, c.KvDim));
+        v.CopyTo(item.Sequence.Pool.Values.AsSpan(at, c.KvDim));
     }
 
     /// <summary>Attention for every token of the batch; tokens are independent once their K and V are stored, so long batches split across cores.</summary>
@@ -158,12 +167,12 @@ internal sealed class LlamaModel
             var qh = q.Slice(h * c.HeadDim, c.HeadDim);
             var kvOffset = h / group * c.HeadDim;
             for (var p = 0; p <= item.Position; p++)
-                scores[p] = TensorPrimitives.Dot(qh, cache.Keys.AsSpan(CacheOffset(cache, layer, p) + kvOffset, c.HeadDim)) * scale;
+                scores[p] = TensorPrimitives.Dot(qh, cache.Pool.Keys.AsSpan(cache.Offset(layer, p) + kvOffset, c.HeadDim)) * scale;
             K.Softmax(scores);
             var oh = output.Slice(h * c.HeadDim, c.HeadDim);
             oh.Clear();
             for (var p = 0; p <= item.Position; p++)
-                TensorPrimitives.MultiplyAdd(cache.Values.AsSpan(CacheOffset(cache, layer, p) + kvOffset, c.HeadDim), scores[p], oh, oh);
+                TensorPrimitives.MultiplyAdd(cache.Pool.Values.AsSpan(cache.Offset(layer, p) + kvOffset, c.HeadDim), scores[p], oh, oh);
         }
     }
 
@@ -186,9 +195,6 @@ internal sealed class LlamaModel
             if (item.WantLogits)
                 s.Logits.AsSpan(next++ * c.VocabSize, c.VocabSize).CopyTo(item.Sequence.Logits);
     }
-
-    private int CacheOffset(SequenceState sequence, int layer, int position) =>
-        checked((int)(((long)layer * sequence.MaxPositions + position) * Config.KvDim));
 
     private void NormHeads(Span<float> vectors, int heads, float[] weight)
     {

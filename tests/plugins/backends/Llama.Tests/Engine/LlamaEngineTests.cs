@@ -113,7 +113,7 @@ public sealed class LlamaEngineTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ARepeatedPrefixIsCopiedFromTheCacheAndGivesTheSameTokens()
+    public async Task ARepeatedPrefixIsSharedFromTheCacheAndGivesTheSameTokens()
     {
         var events = new List<KvCacheEvent>();
         _engine.KvEventPublished += e => { lock (events) events.Add(e); };
@@ -135,9 +135,10 @@ public sealed class LlamaEngineTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AFullPrefixCacheEvictsTheLeastRecentlyUsedBlock()
+    public async Task AFullCacheEvictsTheLeastRecentlyUsedBlock()
     {
-        await using var engine = new LlamaEngine(_model, new LlamaEngineOptions { Path = "unused", PrefixCacheBlocks = 2 });
+        // Three blocks of 16: each 17-token request takes two and leaves its first one cached.
+        await using var engine = new LlamaEngine(_model, new LlamaEngineOptions { Path = "unused", KvCapacityTokens = 48 });
         var events = new List<KvCacheEvent>();
         engine.KvEventPublished += e => { lock (events) events.Add(e); };
 

@@ -1,0 +1,129 @@
+using Dynamo.Abstractions.KvCache;
+
+namespace Dynamo.Backends.Llama.Model;
+
+/// <summary>
+/// The paged KV cache: a fixed number of blocks of K and V for every layer, handed to sequences
+/// through block tables. A full block is registered under its sequence hash, so a later request
+/// with the same prefix points its table at it instead of recomputing it; blocks no sequence uses
+/// stay cached until space is needed, least recently used first. Every block that becomes
+/// reusable or is evicted is published as a KV event. Not thread-safe: the scheduler owns it.
+/// </summary>
+internal sealed class KvBlockPool
+{
+    private readonly int _layers;
+    private readonly int _kvDim;
+    private readonly Action<KvCacheEvent>? _publish;
+    private readonly Stack<int> _free = new();
+    private readonly int[] _references;
+    private readonly ulong?[] _hashes;
+    private readonly Dictionary<ulong, int> _registered = [];
+    private readonly LinkedList<int> _unused = []; // registered, unreferenced; least recently used first
+    private readonly LinkedListNode<int>?[] _unusedNodes;
+    private long _eventId;
+
+    public int BlockSize { get; }
+
+    public int Capacity { get; }
+
+    /// <summary>[block][layer][slot][kv dim].</summary>
+    public float[] Keys { get; }
+
+    public float[] Values { get; }
+
+    public KvBlockPool(LlamaConfig config, int blockSize, int blocks, Action<KvCacheEvent>? publish = null)
+    {
+        (_layers, _kvDim, BlockSize, Capacity, _publish) = (config.Layers, config.KvDim, blockSize, blocks, publish);
+        Keys = new float[(long)blocks * _layers * blockSize * _kvDim];
+        Values = new float[Keys.LongLength];
+        _references = new int[blocks];
+        _hashes = new ulong?[blocks];
+        _unusedNodes = new LinkedListNode<int>?[blocks];
+        for (var b = blocks - 1; b >= 0; b--)
+            _free.Push(b);
+    }
+
+    public int Offset(int block, int layer, int slot) => checked(((block * _layers + layer) * BlockSize + slot) * _kvDim);
+
+    /// <summary>Blocks running sequences hold.</summary>
+    public int ActiveBlocks => Capacity - _free.Count - _unused.Count;
+
+    /// <summary>How many leading blocks of <paramref name="hashes"/> are cached.</summary>
+    public int Match(IReadOnlyList<KvBlockHash> hashes)
+    {
+        var matched = 0;
+        while (matched < hashes.Count && _registered.ContainsKey(hashes[matched].SequenceHash))
+            matched++;
+        return matched;
+    }
+
+    /// <summary>
+    /// Fills <paramref name="table"/> with the first <paramref name="cached"/> blocks of
+    /// <paramref name="hashes"/> (shared) and <paramref name="fresh"/> new ones, evicting as
+    /// needed; false, and nothing changed, when they do not fit.
+    /// </summary>
+    public bool TryAllocate(IReadOnlyList<KvBlockHash> hashes, int cached, int fresh, List<int> table)
+    {
+        var reusedUnused = 0;
+        for (var i = 0; i < cached; i++)
+            if (_references[_registered[hashes[i].SequenceHash]] == 0)
+                reusedUnused++;
+        if (fresh > _free.Count + _unused.Count - reusedUnused)
+            return false;
+        for (var i = 0; i < cached; i++)
+        {
+            var block = _registered[hashes[i].SequenceHash];
+            if (_references[block]++ == 0)
+                Unlink(block);
+            table.Add(block);
+        }
+        for (var i = 0; i < fresh; i++)
+        {
+            var block = _free.Count > 0 ? _free.Pop() : Evict();
+            _references[block] = 1;
+            table.Add(block);
+        }
+        return true;
+    }
+
+    /// <summary>A block just became full: it is now reusable under its hash (unless an identical one already is).</summary>
+    public void Register(int block, KvBlockHash hash, ulong? parent)
+    {
+        if (!_registered.TryAdd(hash.SequenceHash, block))
+            return;
+        _hashes[block] = hash.SequenceHash;
+        _publish?.Invoke(new KvBlocksStored(++_eventId, KvStorageTier.Device, parent, [hash]));
+    }
+
+    /// <summary>A sequence ended: its registered blocks stay cached, the rest are free again.</summary>
+    public void Release(List<int> table)
+    {
+        foreach (var block in table)
+        {
+            if (--_references[block] > 0)
+                continue;
+            if (_hashes[block] is not null)
+                _unusedNodes[block] = _unused.AddLast(block);
+            else
+                _free.Push(block);
+        }
+        table.Clear();
+    }
+
+    private int Evict()
+    {
+        var block = _unused.First!.Value;
+        Unlink(block);
+        var hash = _hashes[block]!.Value;
+        _registered.Remove(hash);
+        _hashes[block] = null;
+        _publish?.Invoke(new KvBlocksRemoved(++_eventId, KvStorageTier.Device, [hash]));
+        return block;
+    }
+
+    private void Unlink(int block)
+    {
+        _unused.Remove(_unusedNodes[block]!);
+        _unusedNodes[block] = null;
+    }
+}
