@@ -1,79 +1,156 @@
+using System.Buffers;
 using System.Text;
 
 namespace Dynamo.Backends.Llama.Tokenization;
 
 /// <summary>
-/// Byte-level BPE (<c>tokenizer.ggml.model = gpt2</c>): text is pre-tokenized by the family's
-/// expressions, each piece's UTF-8 bytes are written as GPT-2's printable characters, and
-/// adjacent symbols are merged lowest merge rank first.
+/// Byte-level BPE (<c>tokenizer.ggml.model = gpt2</c>) as llama.cpp runs it: the family's
+/// pre-tokenizer splits the text into words, each word's UTF-8 bytes start as one symbol each
+/// (GPT-2's characters for them), and adjacent symbols merge lowest merge rank first, leftmost
+/// first on ties, until no listed merge applies.
 /// </summary>
+/// <remarks>
+/// Symbols are ids rather than strings: every string a merge can produce is numbered once, when
+/// the merges are read (vocabulary ids first, then numbers past the vocabulary for strings it lacks),
+/// so a merge is one dictionary lookup on a pair of ints and tokenizing allocates no strings.
+/// </remarks>
 internal sealed class BytePairTokenizer : GgufTokenizer
 {
     private readonly PreTokenizer _preTokenizer;
-    private readonly Dictionary<(string, string), int> _ranks;
-    private readonly char[] _byteToChar = new char[256];
-    private readonly Dictionary<char, byte> _charToByte = [];
+    private readonly Dictionary<long, (int Rank, int Result)> _merges;
+    private readonly int[] _byteSymbols = new int[256];
+    private readonly int _vocabSize;
+
+    /// <summary>For a symbol past the vocabulary: what llama.cpp outputs instead (the tokens of its single ASCII bytes).</summary>
+    private readonly int[][] _unknownSymbols;
 
     public BytePairTokenizer(GgufVocabulary vocab, string[] merges, PreTokenizer preTokenizer) : base(vocab)
     {
         _preTokenizer = preTokenizer;
-        _ranks = new Dictionary<(string, string), int>(merges.Length);
-        for (var i = 0; i < merges.Length; i++)
-        {
-            var space = merges[i].IndexOf(' ', 1);
-            if (space > 0)
-                _ranks.TryAdd((merges[i][..space], merges[i][(space + 1)..]), i);
-        }
-        // GPT-2's byte-to-character table: printable bytes stand for themselves, the rest move to U+0100 and up.
-        var next = 0;
+        _vocabSize = vocab.Tokens.Length;
+        var extra = new Dictionary<string, int>(StringComparer.Ordinal);
+        int Symbol(string text) =>
+            vocab.Ids.TryGetValue(text, out var id) ? id
+            : extra.TryGetValue(text, out id) ? id
+            : extra[text] = _vocabSize + extra.Count;
+
         for (var b = 0; b < 256; b++)
+            _byteSymbols[b] = Symbol(ByteLevel.ToChar((byte)b).ToString());
+        _merges = new Dictionary<long, (int, int)>(merges.Length);
+        for (var rank = 0; rank < merges.Length; rank++)
         {
-            var printable = b is >= '!' and <= '~' or >= 0xA1 and <= 0xAC or >= 0xAE and <= 0xFF;
-            _byteToChar[b] = printable ? (char)b : (char)(256 + next++);
-            _charToByte[_byteToChar[b]] = (byte)b;
+            // "left right", split at the first space after the first character (llama.cpp's reading); the first listing wins.
+            var merge = merges[rank];
+            var space = merge.Length > 1 ? merge.IndexOf(' ', 1) : -1;
+            if (space < 0)
+                continue;
+            var (left, right) = (merge[..space], merge[(space + 1)..]);
+            if (left.Length == 0 || right.Length == 0)
+                continue;
+            _merges.TryAdd(Pair(Symbol(left), Symbol(right)), (rank, Symbol(left + right)));
+        }
+
+        _unknownSymbols = new int[extra.Count][];
+        foreach (var (text, symbol) in extra)
+            _unknownSymbols[symbol - _vocabSize] = Encoding.UTF8.GetBytes(text)
+                .Select(b => b < 0x80 && vocab.Ids.TryGetValue(((char)b).ToString(), out var id) ? id : -1)
+                .Where(id => id >= 0).ToArray();
+    }
+
+    private static long Pair(int left, int right) => (long)left << 32 | (uint)right;
+
+    private struct Symbol
+    {
+        public int Id, Prev, Next; // Id -1: merged into its left neighbour
+    }
+
+    private readonly record struct Bigram(int Left, int Right, int LeftId, int RightId, int Result);
+
+    protected override void EncodeText(ReadOnlySpan<char> text, bool afterSpecial, List<int> output)
+    {
+        var words = _preTokenizer.Split(text);
+        var longest = 0;
+        foreach (var (_, length) in words)
+            longest = Math.Max(longest, length);
+        var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(longest));
+        var symbols = ArrayPool<Symbol>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(longest));
+        // Lowest rank first, then leftmost: rank in the high half of the priority, position in the low.
+        var queue = new PriorityQueue<Bigram, long>();
+        try
+        {
+            foreach (var (start, length) in words)
+            {
+                var count = Encoding.UTF8.GetBytes(text.Slice(start, length), bytes);
+                EncodeWord(bytes.AsSpan(0, count), symbols, queue, output);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+            ArrayPool<Symbol>.Shared.Return(symbols);
         }
     }
 
-    protected override void EncodeText(string text, bool startsInput, List<int> output)
+    private void EncodeWord(ReadOnlySpan<byte> bytes, Symbol[] symbols, PriorityQueue<Bigram, long> queue, List<int> output)
     {
-        foreach (var piece in _preTokenizer.Split(text))
-            EncodePiece(piece, output);
-    }
-
-    private void EncodePiece(string piece, List<int> output)
-    {
-        var symbols = Encoding.UTF8.GetBytes(piece).Select(b => _byteToChar[b].ToString()).ToList();
-        while (symbols.Count > 1)
+        if (bytes.IsEmpty)
+            return;
+        for (var i = 0; i < bytes.Length; i++)
+            symbols[i] = new Symbol { Id = _byteSymbols[bytes[i]], Prev = i - 1, Next = i + 1 < bytes.Length ? i + 1 : -1 };
+        queue.Clear();
+        for (var i = 1; i < bytes.Length; i++)
+            TryQueue(symbols, i - 1, i, queue);
+        while (queue.TryDequeue(out var bigram, out _))
         {
-            var (best, bestRank) = (-1, int.MaxValue);
-            for (var i = 0; i + 1 < symbols.Count; i++)
-                if (_ranks.TryGetValue((symbols[i], symbols[i + 1]), out var rank) && rank < bestRank)
-                    (best, bestRank) = (i, rank);
-            if (best < 0)
-                break;
-            symbols[best] += symbols[best + 1];
-            symbols.RemoveAt(best + 1);
+            ref var left = ref symbols[bigram.Left];
+            ref var right = ref symbols[bigram.Right];
+            // Stale: either side has been merged since (a merged-away symbol has id -1, a grown one another id).
+            if (left.Id != bigram.LeftId || right.Id != bigram.RightId)
+                continue;
+            left.Id = bigram.Result;
+            right.Id = -1;
+            left.Next = right.Next;
+            if (right.Next >= 0)
+                symbols[right.Next].Prev = bigram.Left;
+            if (left.Prev >= 0)
+                TryQueue(symbols, left.Prev, bigram.Left, queue);
+            if (left.Next >= 0)
+                TryQueue(symbols, bigram.Left, left.Next, queue);
         }
-        foreach (var symbol in symbols)
+        for (var i = 0; i >= 0; i = symbols[i].Next)
         {
-            if (Vocab.Ids.TryGetValue(symbol, out var id))
+            var id = symbols[i].Id;
+            if (id < _vocabSize)
                 output.Add(id);
             else
-                foreach (var c in symbol) // a symbol no merge produced: its single characters
-                    if (Vocab.Ids.TryGetValue(c.ToString(), out var single))
-                        output.Add(single);
+                output.AddRange(_unknownSymbols[id - _vocabSize]);
         }
     }
 
-    protected override void AppendBytes(string token, int type, List<byte> bytes)
+    private void TryQueue(Symbol[] symbols, int left, int right, PriorityQueue<Bigram, long> queue)
     {
-        if (type == GgufVocabulary.UserDefined)
+        var (leftId, rightId) = (symbols[left].Id, symbols[right].Id);
+        if (_merges.TryGetValue(Pair(leftId, rightId), out var merge))
+            queue.Enqueue(new Bigram(left, right, leftId, rightId, merge.Result), (long)merge.Rank << 32 | (uint)left);
+    }
+
+    protected override byte[] NormalTokenBytes(string token)
+    {
+        // Each character stands for one byte; one that stands for none (not GPT-2's table) is kept as its own UTF-8.
+        var bytes = new List<byte>(token.Length);
+        Span<byte> utf8 = stackalloc byte[4];
+        for (var i = 0; i < token.Length; i++)
         {
-            bytes.AddRange(Encoding.UTF8.GetBytes(token));
-            return;
+            if (ByteLevel.ToByte(token[i]) is >= 0 and var b)
+            {
+                bytes.Add((byte)b);
+                continue;
+            }
+            var length = char.IsSurrogatePair(token, i) ? 2 : 1;
+            foreach (var u in utf8[..Encoding.UTF8.GetBytes(token.AsSpan(i, length), utf8)])
+                bytes.Add(u);
+            i += length - 1;
         }
-        foreach (var c in token)
-            if (_charToByte.TryGetValue(c, out var b))
-                bytes.Add(b);
+        return [.. bytes];
     }
 }

@@ -21,6 +21,6 @@ internal sealed class GgufTokenizerFactory : IComponentFactory<ITokenizer>
         if (Directory.Exists(path))
             return HuggingFaceTokenizer.Load(path);
         using var file = GgufFile.Open(path);
-        return GgufTokenizers.Create(file);
+        return GgufTokenizer.FromGguf(file);
     }
 }

@@ -1,12 +1,13 @@
+using System.Buffers;
 using System.Text;
 
 namespace Dynamo.Backends.Llama.Tokenization;
 
 /// <summary>
 /// llama.cpp's SentencePiece-style tokenizer (<c>tokenizer.ggml.model = llama</c>): spaces become
-/// ▁, a space is put before text that starts the input or follows a special token, characters are
-/// merged pairwise by the highest-scoring vocabulary entry, and pieces the vocabulary lacks fall
-/// back to byte tokens <c>&lt;0xXX&gt;</c>.
+/// ▁, a space is put before text that starts the input or follows a special token
+/// (<c>add_space_prefix</c>), adjacent pieces are merged best vocabulary score first, and a piece
+/// the vocabulary lacks falls back to byte tokens <c>&lt;0xXX&gt;</c>.
 /// </summary>
 internal sealed class SentencePieceTokenizer : GgufTokenizer
 {
@@ -20,85 +21,105 @@ internal sealed class SentencePieceTokenizer : GgufTokenizer
     {
         _addSpacePrefix = addSpacePrefix;
         _lookup = vocab.Ids.GetAlternateLookup<ReadOnlySpan<char>>();
+        // llama.cpp's byte_to_token: <0xXX>, else the byte itself as a token (ASCII only), else (here) the unknown token.
         for (var b = 0; b < 256; b++)
-            _byteTokens[b] = vocab.Ids.TryGetValue($"<0x{b:X2}>", out var id) ? id : vocab.Unk ?? 0;
+            _byteTokens[b] = vocab.Ids.TryGetValue($"<0x{b:X2}>", out var id) ? id
+                : b < 0x80 && vocab.Ids.TryGetValue(((char)b).ToString(), out id) ? id
+                : vocab.Unk ?? 0;
     }
 
-    protected override void EncodeText(string text, bool startsInput, List<int> output) =>
-        EncodePiece((_addSpacePrefix && startsInput ? " " + text : text).Replace(' ', SpaceMark), output);
-
-    private readonly record struct Symbol(int Start, int Length, int Prev, int Next);
+    /// <summary>A symbol: a range of the escaped text, linked to its neighbours; merged-away symbols have length 0.</summary>
+    private struct Symbol
+    {
+        public int Start, Length, Prev, Next;
+    }
 
     private readonly record struct Bigram(int Left, int Right, int Length);
 
-    /// <summary>Merges adjacent symbols, best-scoring pair first (leftmost on ties), then maps the pieces to ids.</summary>
-    private void EncodePiece(string text, List<int> output)
+    /// <summary>
+    /// Highest score first, and among equal scores the leftmost pair, as llama.cpp's queue orders them:
+    /// the score's bits made to sort like the float, inverted, above the position.
+    /// </summary>
+    private static ulong Priority(float score, int left)
     {
-        var symbols = new List<Symbol>();
+        var bits = BitConverter.SingleToUInt32Bits(score == 0 ? 0f : score); // -0 ties with +0
+        var ascending = (bits & 0x8000_0000) != 0 ? ~bits : bits | 0x8000_0000;
+        return (ulong)~ascending << 32 | (uint)left;
+    }
+
+    protected override void EncodeText(ReadOnlySpan<char> text, bool afterSpecial, List<int> output)
+    {
+        var prefix = _addSpacePrefix && afterSpecial ? 1 : 0;
+        var length = text.Length + prefix;
+        var escaped = ArrayPool<char>.Shared.Rent(length);
+        var symbols = ArrayPool<Symbol>.Shared.Rent(length);
+        try
+        {
+            if (prefix == 1)
+                escaped[0] = ' ';
+            text.CopyTo(escaped.AsSpan(prefix));
+            escaped.AsSpan(0, length).Replace(' ', SpaceMark);
+            Tokenize(escaped.AsSpan(0, length), symbols, output);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(escaped);
+            ArrayPool<Symbol>.Shared.Return(symbols);
+        }
+    }
+
+    private void Tokenize(ReadOnlySpan<char> text, Symbol[] symbols, List<int> output)
+    {
+        if (text.IsEmpty)
+            return;
+        // One symbol per character (a surrogate pair is one character, as UTF-8 sequences are in llama.cpp).
+        var count = 0;
         for (var i = 0; i < text.Length;)
         {
-            var length = char.IsHighSurrogate(text[i]) && i + 1 < text.Length ? 2 : 1;
-            symbols.Add(new Symbol(i, length, symbols.Count - 1, i + length < text.Length ? symbols.Count + 1 : -1));
+            var length = char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]) ? 2 : 1;
+            symbols[count] = new Symbol { Start = i, Length = length, Prev = count - 1, Next = i + length < text.Length ? count + 1 : -1 };
+            count++;
             i += length;
         }
-        var queue = new PriorityQueue<Bigram, (float Score, int Left)>(Comparer<(float Score, int Left)>.Create(
-            (a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Left.CompareTo(b.Left)));
-        var merges = new Dictionary<(int Start, int Length), (int Left, int Right)>();
-        void TryAdd(int left, int right)
-        {
-            if (left < 0 || right < 0)
-                return;
-            var (l, r) = (symbols[left], symbols[right]);
-            if (!_lookup.TryGetValue(text.AsSpan(l.Start, l.Length + r.Length), out var id))
-                return;
-            queue.Enqueue(new Bigram(left, right, l.Length + r.Length), (Vocab.Scores[id], left));
-            merges[(l.Start, l.Length + r.Length)] = (left, right);
-        }
-        for (var i = 1; i < symbols.Count; i++)
-            TryAdd(i - 1, i);
-        var original = symbols.ToArray();
+        var queue = new PriorityQueue<Bigram, ulong>();
+        for (var i = 1; i < count; i++)
+            TryQueue(text, symbols, i - 1, i, queue);
         while (queue.TryDequeue(out var bigram, out _))
         {
-            var (left, right) = (symbols[bigram.Left], symbols[bigram.Right]);
+            ref var left = ref symbols[bigram.Left];
+            ref var right = ref symbols[bigram.Right];
             // Stale: one side was merged away or grew since this pair was queued.
             if (left.Length == 0 || right.Length == 0 || left.Length + right.Length != bigram.Length)
                 continue;
-            symbols[bigram.Left] = left with { Length = left.Length + right.Length, Next = right.Next };
-            symbols[bigram.Right] = right with { Length = 0 };
+            left.Length += right.Length;
+            right.Length = 0;
+            left.Next = right.Next;
             if (right.Next >= 0)
-                symbols[right.Next] = symbols[right.Next] with { Prev = bigram.Left };
-            TryAdd(symbols[bigram.Left].Prev, bigram.Left);
-            TryAdd(bigram.Left, symbols[bigram.Left].Next);
+                symbols[right.Next].Prev = bigram.Left;
+            TryQueue(text, symbols, left.Prev, bigram.Left, queue);
+            TryQueue(text, symbols, bigram.Left, left.Next, queue);
         }
-        for (var i = symbols.Count > 0 ? 0 : -1; i >= 0; i = symbols[i].Next)
-            Resegment(text, symbols[i].Start, symbols[i].Length, original, merges, output);
+        // Every merged piece is in the vocabulary; a single character that is not becomes its UTF-8 bytes.
+        Span<byte> bytes = stackalloc byte[4];
+        for (var i = 0; i >= 0; i = symbols[i].Next)
+        {
+            var piece = text.Slice(symbols[i].Start, symbols[i].Length);
+            if (_lookup.TryGetValue(piece, out var id))
+                output.Add(id);
+            else
+                foreach (var b in bytes[..Encoding.UTF8.GetBytes(piece, bytes)])
+                    output.Add(_byteTokens[b]);
+        }
     }
 
-    /// <summary>A piece the vocabulary has is one token; else it splits back into what it was merged from, down to bytes.</summary>
-    private void Resegment(string text, int start, int length, Symbol[] original,
-        Dictionary<(int Start, int Length), (int Left, int Right)> merges, List<int> output)
+    private void TryQueue(ReadOnlySpan<char> text, Symbol[] symbols, int left, int right, PriorityQueue<Bigram, ulong> queue)
     {
-        if (_lookup.TryGetValue(text.AsSpan(start, length), out var id))
-        {
-            output.Add(id);
+        if (left < 0 || right < 0)
             return;
-        }
-        if (merges.TryGetValue((start, length), out var parts))
-        {
-            var leftLength = original[parts.Right].Start - start;
-            Resegment(text, start, leftLength, original, merges, output);
-            Resegment(text, start + leftLength, length - leftLength, original, merges, output);
-            return;
-        }
-        foreach (var b in Encoding.UTF8.GetBytes(text.Substring(start, length)))
-            output.Add(_byteTokens[b]);
+        var length = symbols[left].Length + symbols[right].Length;
+        if (_lookup.TryGetValue(text.Slice(symbols[left].Start, length), out var id))
+            queue.Enqueue(new Bigram(left, right, length), Priority(Vocab.Scores[id], left));
     }
 
-    protected override void AppendBytes(string token, int type, List<byte> bytes)
-    {
-        if (type == GgufVocabulary.Byte && token.Length == 6)
-            bytes.Add(Convert.ToByte(token.Substring(3, 2), 16));
-        else
-            bytes.AddRange(Encoding.UTF8.GetBytes(token.Replace(SpaceMark, ' ')));
-    }
+    protected override byte[] NormalTokenBytes(string token) => Encoding.UTF8.GetBytes(token.Replace(SpaceMark, ' '));
 }
