@@ -30,6 +30,12 @@ internal sealed class BatchScratch(LlamaConfig c, int maxTokens, int maxLogits, 
 
     public float[] Scores { get; } = new float[maxPositions];
 
+    /// <summary>The batch, for worker threads when attention runs in parallel.</summary>
+    public BatchItem[] Items { get; } = new BatchItem[maxTokens];
+
+    /// <summary>Attention scores of each worker thread when attention runs in parallel.</summary>
+    public ThreadLocal<float[]> WorkerScores { get; } = new(() => new float[maxPositions]);
+
     public float[] LogitsIn { get; } = new float[maxLogits * c.Dim];
 
     public float[] Logits { get; } = new float[maxLogits * c.VocabSize];

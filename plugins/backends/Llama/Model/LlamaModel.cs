@@ -85,6 +85,7 @@ internal sealed class LlamaModel
             var embedding = s.X.AsSpan(t * c.Dim, c.Dim);
             Weights.Embedding.Row(item.Token, embedding).CopyTo(embedding);
         }
+        var parallelAttention = ParallelAttention(items, s);
         for (var l = 0; l < c.Layers; l++)
         {
             var w = Weights.Layers[l];
@@ -94,7 +95,7 @@ internal sealed class LlamaModel
             K.MatMul(w.Wv, s.Normed, s.V, n, w.Bv);
             for (var t = 0; t < n; t++)
                 StoreKeyValue(items[t], l, s.Q.AsSpan(t * c.QDim, c.QDim), s.K.AsSpan(t * c.KvDim, c.KvDim), s.V.AsSpan(t * c.KvDim, c.KvDim), w);
-            AttendAll(items, l, s);
+            AttendAll(items, l, s, parallelAttention);
             K.MatMul(w.Wo, s.Attention, s.Projected, n);
             TensorPrimitives.Add(s.X.AsSpan(0, n * c.Dim), s.Projected.AsSpan(0, n * c.Dim), s.X.AsSpan(0, n * c.Dim));
 
@@ -134,24 +135,29 @@ internal sealed class LlamaModel
     }
 
     /// <summary>Attention for every token of the batch; tokens are independent once their K and V are stored, so long batches split across cores.</summary>
-    private void AttendAll(ReadOnlySpan<BatchItem> items, int layer, BatchScratch s)
+    private void AttendAll(ReadOnlySpan<BatchItem> items, int layer, BatchScratch s, bool parallel)
     {
         var c = Config;
-        long work = 0;
-        foreach (var item in items)
-            work += item.Position + 1;
-        if (items.Length == 1 || work * c.QDim < 1 << 18)
+        if (!parallel)
         {
             for (var t = 0; t < items.Length; t++)
                 Attend(items[t], layer, s.Q.AsSpan(t * c.QDim, c.QDim), s.Attention.AsSpan(t * c.QDim, c.QDim), s.Scores);
             return;
         }
-        var batch = items.ToArray();
-        Parallel.For(0, batch.Length, () => new float[Config.ContextLength], (t, _, scores) =>
-        {
-            Attend(batch[t], layer, s.Q.AsSpan(t * c.QDim, c.QDim), s.Attention.AsSpan(t * c.QDim, c.QDim), scores);
-            return scores;
-        }, _ => { });
+        Parallel.For(0, items.Length, t =>
+            Attend(s.Items[t], layer, s.Q.AsSpan(t * c.QDim, c.QDim), s.Attention.AsSpan(t * c.QDim, c.QDim), s.WorkerScores.Value!));
+    }
+
+    /// <summary>Whether a batch's attention is worth splitting across cores (then its items are copied where worker threads can read them).</summary>
+    private bool ParallelAttention(ReadOnlySpan<BatchItem> items, BatchScratch s)
+    {
+        long work = 0;
+        foreach (var item in items)
+            work += item.Position + 1;
+        if (items.Length == 1 || work * Config.QDim < 1 << 18)
+            return false;
+        items.CopyTo(s.Items);
+        return true;
     }
 
     /// <summary>Causal attention of one token over its sequence's cache (positions up to its own); grouped-query heads share K and V.</summary>

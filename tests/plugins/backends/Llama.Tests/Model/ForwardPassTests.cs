@@ -99,4 +99,26 @@ public sealed class ForwardPassTests
 
         Assert.Contains("config.json", error.Message);
     }
+
+    [Fact]
+    public void AWholePromptInOneBatchEqualsTokenByToken()
+    {
+        // 128 positions: enough attention work for the batch to split across cores.
+        var tiny = TinyModel.Generate("llama", seed: 3);
+        LlamaModel model;
+        using (var file = GgufFile.Open(tiny.Path))
+            model = LlamaModel.Load(file);
+        File.Delete(tiny.Path);
+        var prompt = Enumerable.Range(0, 128).Select(i => i * 7 % 64).ToArray();
+
+        var batched = model.NewSequence(128);
+        model.Forward(prompt.Select((t, i) => new BatchItem(batched, t, i, WantLogits: i == prompt.Length - 1)).ToArray(), model.NewScratch(128, 1));
+        var single = model.NewSequence(128);
+        foreach (var t in prompt)
+            model.Forward(single, t);
+
+        var scale = single.Logits.Max(Math.Abs);
+        Assert.All(Enumerable.Range(0, single.Logits.Length), i => Assert.True(Math.Abs(single.Logits[i] - batched.Logits[i]) <= 1e-5 * scale));
+        Assert.Equal(128, batched.Length);
+    }
 }
