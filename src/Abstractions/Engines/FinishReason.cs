@@ -9,6 +9,4 @@ public enum FinishReason
     Length,
     /// <summary>The host's tool-call parser found calls (set by the host, not engines).</summary>
     ToolCalls,
-    /// <summary>Cancelled by the client.</summary>
-    Cancelled,
 }

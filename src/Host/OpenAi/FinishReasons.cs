@@ -10,7 +10,6 @@ internal static class FinishReasons
         FinishReason.Stop => "stop",
         FinishReason.Length => "length",
         FinishReason.ToolCalls => "tool_calls",
-        FinishReason.Cancelled => "cancelled",
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, null),
     };
 }

@@ -97,8 +97,6 @@ internal sealed unsafe class GgufFile : IDisposable
     public GgufTensorInfo Tensor(string name) =>
         Tensors.TryGetValue(name, out var tensor) ? tensor : throw new GgufFormatException(Path, $"tensor '{name}' is missing.");
 
-    public bool Has(string key) => Metadata.ContainsKey(key);
-
     public T Get<T>(string key) => TryGet<T>(key, out var value) ? value : throw new GgufFormatException(Path, $"metadata '{key}' is missing.");
 
     public T Get<T>(string key, T fallback) => TryGet<T>(key, out var value) ? value : fallback;
