@@ -16,13 +16,14 @@ internal static class BenchCommand
     public static async Task<int> RunAsync(string[] args, TextWriter output)
     {
         if (args.FirstOrDefault() != "engine")
-            throw new DynamoConfigurationException("usage: dynamo bench engine --model FILE [--engine llama] [--prompt-tokens 512] [--decode-tokens 64] [--batches 1,4,16]");
+            throw new DynamoConfigurationException("usage: dynamo bench engine --model FILE [--engine llama] [--prompt-tokens 512] [--decode-tokens 64] [--batches 1,4,16] [--device auto|cpu|cuda]");
         var rest = args[1..];
         (var model, rest) = DynamoApplication.TakeOption(rest, "--model");
         (var engineName, rest) = DynamoApplication.TakeOption(rest, "--engine");
         (var promptText, rest) = DynamoApplication.TakeOption(rest, "--prompt-tokens");
         (var decodeText, rest) = DynamoApplication.TakeOption(rest, "--decode-tokens");
         (var batchText, rest) = DynamoApplication.TakeOption(rest, "--batches");
+        (var device, rest) = DynamoApplication.TakeOption(rest, "--device");
         if (model is null)
             throw new DynamoConfigurationException("dynamo bench engine needs --model FILE.");
         var promptTokens = int.Parse(promptText ?? "512");
@@ -35,11 +36,12 @@ internal static class BenchCommand
         {
             ["MaxBatchSize"] = batches.Max().ToString(),
             ["KvCapacityTokens"] = (batches.Max() * (16 + decodeTokens) + promptTokens + 64).ToString(),
+            ["Device"] = device ?? "cpu",
         }).Build();
         await using var engine = registry.Create<IEngine>(ComponentKind.Engine,
             new ComponentContext("bench", engineName ?? "llama", options, app.Services) { ModelPath = model, WorkerId = "bench/0" });
 
-        output.WriteLine($"dynamo bench engine: {Path.GetFileName(model)}, engine {engineName ?? "llama"}, {Environment.ProcessorCount} cores");
+        output.WriteLine($"dynamo bench engine: {Path.GetFileName(model)}, engine {engineName ?? "llama"}, device {device ?? "cpu"}, {Environment.ProcessorCount} cores");
         if (promptTokens > engine.Descriptor.MaxContextLength - 2)
         {
             promptTokens = engine.Descriptor.MaxContextLength - 2;

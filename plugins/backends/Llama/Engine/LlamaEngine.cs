@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Dynamo.Abstractions.Engines;
 using Dynamo.Abstractions.KvCache;
+using Dynamo.Backends.Llama.Kernels;
 using Dynamo.Backends.Llama.Model;
 
 namespace Dynamo.Backends.Llama.Engine;
@@ -17,6 +18,7 @@ internal sealed class LlamaEngine : IEngine
 {
     private readonly LlamaModel _model;
     private readonly LlamaEngineOptions _options;
+    private readonly bool _ownsModel;
     private readonly ConcurrentQueue<LlamaSequence> _incoming = new();
     private readonly SemaphoreSlim _wake = new(0);
     private readonly List<LlamaSequence> _waiting = [];
@@ -24,20 +26,21 @@ internal sealed class LlamaEngine : IEngine
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _loadLock = new();
     private readonly Task _loop;
-    private readonly BatchScratch _scratch;
+    private readonly ForwardScratch _scratch;
     private readonly BatchItem[] _items;
     private readonly List<LlamaSequence> _sampling = [];
     private readonly KvBlockPool _pool;
     private long _arrivals;
     private EngineLoad _load;
 
-    public LlamaEngine(LlamaModel model, LlamaEngineOptions options)
+    /// <param name="ownsModel">Whether disposing the engine disposes the model (and its device memory).</param>
+    public LlamaEngine(LlamaModel model, LlamaEngineOptions options, bool ownsModel = false)
     {
-        (_model, _options) = (model, options);
+        (_model, _options, _ownsModel) = (model, options, ownsModel);
         var context = Math.Min(model.Config.ContextLength, options.MaxContextLength ?? int.MaxValue);
         var blocks = options.KvCapacityTokens / options.KvBlockSize;
         Descriptor = new EngineDescriptor(options.KvBlockSize, blocks, Math.Min(context, blocks * options.KvBlockSize), options.MaxBatchSize);
-        _pool = new KvBlockPool(model.Config, options.KvBlockSize, blocks, e => KvEventPublished?.Invoke(e));
+        _pool = model.NewPool(options.KvBlockSize, blocks, e => KvEventPublished?.Invoke(e));
         _scratch = model.NewScratch(options.PrefillChunkTokens + options.MaxBatchSize, options.MaxBatchSize);
         _items = new BatchItem[options.PrefillChunkTokens + options.MaxBatchSize];
         _loop = Task.Factory.StartNew(RunAsync, TaskCreationOptions.LongRunning).Unwrap();
@@ -231,5 +234,7 @@ internal sealed class LlamaEngine : IEngine
         await _stop.CancelAsync();
         try { await _loop; } catch (Exception) { /* already reported to the requests */ }
         _stop.Dispose();
+        if (_ownsModel)
+            _model.Dispose();
     }
 }

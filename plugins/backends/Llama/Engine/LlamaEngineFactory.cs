@@ -1,6 +1,7 @@
 using Dynamo.Abstractions.Engines;
 using Dynamo.Abstractions.Plugins;
 using Dynamo.Backends.Llama.Gguf;
+using Dynamo.Backends.Llama.Kernels.Gpu;
 using Dynamo.Backends.Llama.Model;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -28,10 +29,29 @@ internal sealed class LlamaEngineFactory : IComponentFactory<IEngine>
             logger?.LogInformation("Loading {Path}: {Percent:F0}% ({Seconds:F1} s)", path, fraction * 100, started.Elapsed.TotalSeconds);
         }
         var model = options.RandomWeights ? RandomModel(path) : LlamaModel.Load(path, Progress);
+        UseDevice(model, options.Device);
         var c = model.Config;
-        logger?.LogInformation("Loaded {Path}{Random} for {Worker}: {Arch}, {Layers} layers, dim {Dim}, {Heads}/{KvHeads} heads, vocab {Vocab}, context {Context}, CPU kernels, in {Ms:F0} ms",
-            path, options.RandomWeights ? " (its tokenizer, random weights: output is noise)" : "", context.WorkerId, c.Architecture, c.Layers, c.Dim, c.Heads, c.KvHeads, c.VocabSize, c.ContextLength, started.Elapsed.TotalMilliseconds);
-        return new LlamaEngine(model, options);
+        logger?.LogInformation("Loaded {Path}{Random} for {Worker}: {Arch}, {Layers} layers, dim {Dim}, {Heads}/{KvHeads} heads, vocab {Vocab}, context {Context}, on {Device} (Device: {Asked}), in {Ms:F0} ms",
+            path, options.RandomWeights ? " (its tokenizer, random weights: output is noise)" : "", context.WorkerId, c.Architecture, c.Layers, c.Dim, c.Heads, c.KvHeads, c.VocabSize, c.ContextLength,
+            model.ForwardPass.Device, options.Device, started.Elapsed.TotalMilliseconds);
+        return new LlamaEngine(model, options, ownsModel: true);
+    }
+
+    /// <summary>Moves the forward pass to the GPU that <paramref name="device"/> selects, if any.</summary>
+    internal static void UseDevice(LlamaModel model, string device)
+    {
+        var gpu = GpuDevice.Open(device);
+        if (gpu is null)
+            return;
+        try
+        {
+            model.UseDevice(new GpuForwardPass(model.Config, model.Weights, gpu));
+        }
+        catch
+        {
+            gpu.Dispose();
+            throw;
+        }
     }
 
     private static readonly ModelGenerator.Shape RandomShape = new(Dim: 64, Layers: 2, Heads: 4, KvHeads: 2, HeadDim: 16, Ffn: 128, Vocab: 0, Context: 1024);

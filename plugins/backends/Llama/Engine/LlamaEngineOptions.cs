@@ -15,6 +15,13 @@ internal sealed record LlamaEngineOptions
     /// </summary>
     public bool RandomWeights { get; init; }
 
+    /// <summary>
+    /// Where the forward pass runs: <c>auto</c> (the first CUDA GPU where there is one, else the
+    /// CPU), <c>cpu</c>, <c>cuda</c> (an error without a GPU), or <c>ilgpu-cpu</c> (the GPU kernels
+    /// on ILGPU's CPU emulator: for checking them, never for speed).
+    /// </summary>
+    public string Device { get; init; } = "auto";
+
     public int MaxBatchSize { get; init; } = 16;
 
     /// <summary>KV cache capacity in tokens (KvCapacityTokens / KvBlockSize blocks), shared by running sequences and cached prefixes.</summary>

@@ -1,4 +1,5 @@
 using Dynamo.Abstractions.KvCache;
+using Dynamo.Backends.Llama.Kernels;
 
 namespace Dynamo.Backends.Llama.Model;
 
@@ -26,16 +27,12 @@ internal sealed class KvBlockPool
 
     public int Capacity { get; }
 
-    /// <summary>[block][layer][slot][kv dim].</summary>
-    public float[] Keys { get; }
+    /// <summary>The blocks' K and V, [block][layer][slot][kv dim], wherever the forward pass keeps them.</summary>
+    public IKvStorage Storage { get; }
 
-    public float[] Values { get; }
-
-    public KvBlockPool(LlamaConfig config, int blockSize, int blocks, Action<KvCacheEvent>? publish = null)
+    public KvBlockPool(int blockSize, int blocks, IKvStorage storage, LlamaConfig config, Action<KvCacheEvent>? publish = null)
     {
-        (_layers, _kvDim, BlockSize, Capacity, _publish) = (config.Layers, config.KvDim, blockSize, blocks, publish);
-        Keys = new float[(long)blocks * _layers * blockSize * _kvDim];
-        Values = new float[Keys.LongLength];
+        (_layers, _kvDim, BlockSize, Capacity, Storage, _publish) = (config.Layers, config.KvDim, blockSize, blocks, storage, publish);
         _references = new int[blocks];
         _hashes = new ulong?[blocks];
         _unusedNodes = new LinkedListNode<int>?[blocks];

@@ -35,6 +35,11 @@ internal sealed class WeightMatrix
 
     public static WeightMatrix FromFloats(float[] values, int rows, int cols) => new(GgmlType.F32, rows, cols, values, null);
 
+    /// <summary>Row <paramref name="row"/> in its file encoding (16-bit or quantized matrices only).</summary>
+    public ReadOnlySpan<byte> PackedRow(int row) => _packed is null
+        ? throw new InvalidOperationException("F32 rows are not packed.")
+        : _packed.AsSpan(row * _rowBytes, _rowBytes);
+
     /// <summary>Row <paramref name="row"/> as F32: the stored row itself, or decoded into <paramref name="buffer"/> (at least Cols long).</summary>
     public ReadOnlySpan<float> Row(int row, Span<float> buffer)
     {

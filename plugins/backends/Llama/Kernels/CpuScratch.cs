@@ -1,15 +1,10 @@
-namespace Dynamo.Backends.Llama.Model;
+using Dynamo.Backends.Llama.Model;
 
-/// <summary>
-/// Activations for a forward batch of up to <see cref="MaxTokens"/> tokens, [token][feature],
-/// allocated once per engine so the decode loop allocates nothing.
-/// </summary>
-internal sealed class BatchScratch(LlamaConfig c, int maxTokens, int maxLogits, int maxPositions)
+namespace Dynamo.Backends.Llama.Kernels;
+
+/// <summary>The CPU pass's activations for a batch, [token][feature].</summary>
+internal sealed class CpuScratch(LlamaConfig c, int maxTokens, int maxLogits) : ForwardScratch(maxTokens, maxLogits)
 {
-    public int MaxTokens { get; } = maxTokens;
-
-    public int MaxLogits { get; } = maxLogits;
-
     public float[] X { get; } = new float[maxTokens * c.Dim];
 
     public float[] Normed { get; } = new float[maxTokens * c.Dim];
@@ -28,13 +23,13 @@ internal sealed class BatchScratch(LlamaConfig c, int maxTokens, int maxLogits, 
 
     public float[] Up { get; } = new float[maxTokens * c.FfnDim];
 
-    public float[] Scores { get; } = new float[maxPositions];
+    public float[] Scores { get; } = new float[c.ContextLength];
 
     /// <summary>The batch, for worker threads when attention runs in parallel.</summary>
     public BatchItem[] Items { get; } = new BatchItem[maxTokens];
 
     /// <summary>Attention scores of each worker thread when attention runs in parallel.</summary>
-    public ThreadLocal<float[]> WorkerScores { get; } = new(() => new float[maxPositions]);
+    public ThreadLocal<float[]> WorkerScores { get; } = new(() => new float[c.ContextLength]);
 
     public float[] LogitsIn { get; } = new float[maxLogits * c.Dim];
 
