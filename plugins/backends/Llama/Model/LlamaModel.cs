@@ -87,6 +87,8 @@ internal sealed class LlamaModel : IDisposable
     /// </summary>
     public void Forward(ReadOnlySpan<BatchItem> items, ForwardScratch scratch)
     {
+        if (items.IsEmpty)
+            return;
         if (items.Length > scratch.MaxTokens)
             throw new ArgumentException($"The batch has {items.Length} tokens; the scratch holds {scratch.MaxTokens}.");
         var wanted = 0;
