@@ -1,0 +1,240 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Dynamo.Templates.Jinja.Lexing;
+
+/// <summary>
+/// Splits a template into text and tag tokens with the whitespace rules Hugging Face renders
+/// chat templates with: <c>trim_blocks</c> (the newline after a block or comment tag goes) and
+/// <c>lstrip_blocks</c> (spaces before a block or comment tag at the start of a line go), plus
+/// the <c>-</c> markers that strip all whitespace on their side and <c>+</c> that keep it.
+/// </summary>
+internal sealed partial class Lexer
+{
+    private static readonly string[] Operators =
+        ["**", "//", "==", "!=", "<=", ">=", "+", "-", "*", "/", "%", "~", "<", ">", "=", "(", ")", "[", "]", "{", "}", ",", ".", ":", "|"];
+
+    private readonly string _source;
+    private readonly List<Token> _tokens = [];
+    private int _pos;
+    private int _line = 1;
+
+    private Lexer(string source) => _source = source.Replace("\r\n", "\n");
+
+    public static List<Token> Tokenize(string source) => new Lexer(source).Run();
+
+    [GeneratedRegex(@"\{%(?<l>[-+]?)\s*endraw\s*(?<r>[-+]?)%\}")]
+    private static partial Regex EndRaw();
+
+    private List<Token> Run()
+    {
+        var trimNext = false;      // a '-' closed the last tag
+        var dropNewline = false;   // trim_blocks after the last block or comment tag
+        while (_pos < _source.Length)
+        {
+            var start = NextTagStart(_pos);
+            var text = _source[_pos..start];
+            if (start < _source.Length)
+            {
+                var kind = _source[start + 1];
+                var marker = start + 2 < _source.Length ? _source[start + 2] : '\0';
+                if (marker == '-')
+                    text = text.TrimEnd();
+                else if (kind != '{' && marker != '+')
+                    text = StripLineIndent(text, start);
+            }
+            if (trimNext)
+                text = text.TrimStart();
+            else if (dropNewline && text.StartsWith('\n'))
+                text = text[1..];
+            EmitText(text);
+            if (start >= _source.Length)
+                break;
+            _pos = start + 2;
+            if (_pos < _source.Length && _source[_pos] is '-' or '+')
+                _pos++;
+            (trimNext, dropNewline) = _source[start + 1] switch
+            {
+                '#' => Comment(),
+                '{' => Tag(TokenKind.VariableBegin, TokenKind.VariableEnd, "}}"),
+                _ => Block(),
+            };
+        }
+        _tokens.Add(new Token(TokenKind.End, "", _line));
+        return _tokens;
+    }
+
+    private int NextTagStart(int from)
+    {
+        for (var i = from; i < _source.Length - 1; i++)
+            if (_source[i] == '{' && _source[i + 1] is '{' or '%' or '#')
+                return i;
+        return _source.Length;
+    }
+
+    /// <summary>lstrip_blocks: spaces and tabs between a line break in the source (or its start) and the tag at <paramref name="tag"/>.</summary>
+    private string StripLineIndent(string text, int tag)
+    {
+        var i = tag;
+        while (i > _pos && _source[i - 1] is ' ' or '\t')
+            i--;
+        var atLineStart = i == 0 || _source[i - 1] == '\n';
+        return atLineStart ? text[..(text.Length - (tag - i))] : text;
+    }
+
+    private void EmitText(string text)
+    {
+        if (text.Length > 0)
+            _tokens.Add(new Token(TokenKind.Text, text, _line));
+        _line += text.Count(c => c == '\n');
+    }
+
+    private (bool TrimNext, bool DropNewline) Comment()
+    {
+        var end = _source.IndexOf("#}", _pos, StringComparison.Ordinal);
+        if (end < 0)
+            throw new TemplateException("a comment '{#' is never closed with '#}'", _line);
+        _line += _source.AsSpan(_pos, end - _pos).Count('\n');
+        var trim = end > _pos && _source[end - 1] == '-';
+        var keep = end > _pos && _source[end - 1] == '+';
+        _pos = end + 2;
+        return (trim, !trim && !keep);
+    }
+
+    private (bool TrimNext, bool DropNewline) Block()
+    {
+        var first = _tokens.Count;
+        var result = Tag(TokenKind.BlockBegin, TokenKind.BlockEnd, "%}");
+        if (_tokens.Count == first + 3 && _tokens[first + 1].Is(TokenKind.Name, "raw"))
+        {
+            _tokens.RemoveRange(first, 3);
+            var match = EndRaw().Match(_source, _pos);
+            if (!match.Success)
+                throw new TemplateException("'{% raw %}' is never closed with '{% endraw %}'", _line);
+            var content = _source[_pos..match.Index];
+            if (result.TrimNext)
+                content = content.TrimStart();
+            else if (result.DropNewline && content.StartsWith('\n'))
+                content = content[1..];
+            if (match.Groups["l"].Value == "-")
+                content = content.TrimEnd();
+            EmitText(content);
+            _pos = match.Index + match.Length;
+            var r = match.Groups["r"].Value;
+            return (r == "-", r == "");
+        }
+        return result;
+    }
+
+    private (bool TrimNext, bool DropNewline) Tag(TokenKind begin, TokenKind end, string close)
+    {
+        var opened = _line;
+        _tokens.Add(new Token(begin, "", _line));
+        while (true)
+        {
+            SkipSpace();
+            if (_pos >= _source.Length)
+                throw new TemplateException($"a tag opened on line {opened} is never closed with '{close}'", _line);
+            var c = _source[_pos];
+            if ((c is '-' or '+') && At(_pos + 1, close))
+            {
+                _pos += 1 + close.Length;
+                _tokens.Add(new Token(end, "", _line));
+                return (c == '-', end == TokenKind.BlockEnd && c != '+');
+            }
+            if (At(_pos, close))
+            {
+                _pos += close.Length;
+                _tokens.Add(new Token(end, "", _line));
+                return (false, end == TokenKind.BlockEnd);
+            }
+            if (char.IsLetter(c) || c == '_')
+                _tokens.Add(new Token(TokenKind.Name, Take(ch => char.IsLetterOrDigit(ch) || ch == '_'), _line));
+            else if (char.IsDigit(c))
+                Number();
+            else if (c is '\'' or '"')
+                _tokens.Add(new Token(TokenKind.String, ReadString(c), _line));
+            else
+            {
+                var op = Operators.FirstOrDefault(o => At(_pos, o))
+                    ?? throw new TemplateException($"unexpected character '{c}' in a tag", _line);
+                _pos += op.Length;
+                _tokens.Add(new Token(TokenKind.Operator, op, _line));
+            }
+        }
+    }
+
+    private bool At(int index, string text) => string.CompareOrdinal(_source, index, text, 0, text.Length) == 0;
+
+    private void SkipSpace()
+    {
+        while (_pos < _source.Length && char.IsWhiteSpace(_source[_pos]))
+        {
+            if (_source[_pos] == '\n')
+                _line++;
+            _pos++;
+        }
+    }
+
+    private string Take(Func<char, bool> accept)
+    {
+        var start = _pos;
+        while (_pos < _source.Length && accept(_source[_pos]))
+            _pos++;
+        return _source[start.._pos];
+    }
+
+    private void Number()
+    {
+        var digits = Take(ch => char.IsDigit(ch) || ch == '_');
+        if (_pos + 1 < _source.Length && _source[_pos] == '.' && char.IsDigit(_source[_pos + 1]))
+        {
+            _pos++;
+            var fraction = Take(ch => char.IsDigit(ch) || ch == '_');
+            _tokens.Add(new Token(TokenKind.Float, $"{digits}.{fraction}".Replace("_", ""), _line));
+            return;
+        }
+        _tokens.Add(new Token(TokenKind.Integer, digits.Replace("_", ""), _line));
+    }
+
+    private string ReadString(char quote)
+    {
+        var value = new StringBuilder();
+        _pos++;
+        while (true)
+        {
+            if (_pos >= _source.Length)
+                throw new TemplateException("a string is never closed", _line);
+            var c = _source[_pos++];
+            if (c == quote)
+                return value.ToString();
+            if (c == '\n')
+                _line++;
+            if (c != '\\' || _pos >= _source.Length)
+            {
+                value.Append(c);
+                continue;
+            }
+            var e = _source[_pos++];
+            switch (e)
+            {
+                case 'n': value.Append('\n'); break;
+                case 't': value.Append('\t'); break;
+                case 'r': value.Append('\r'); break;
+                case '\\': value.Append('\\'); break;
+                case '\'': value.Append('\''); break;
+                case '"': value.Append('"'); break;
+                case 'u' when _pos + 4 <= _source.Length:
+                    value.Append((char)int.Parse(_source.AsSpan(_pos, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+                    _pos += 4;
+                    break;
+                case 'x' when _pos + 2 <= _source.Length:
+                    value.Append((char)int.Parse(_source.AsSpan(_pos, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+                    _pos += 2;
+                    break;
+                default: value.Append('\\').Append(e); break; // Python keeps unknown escapes
+            }
+        }
+    }
+}
