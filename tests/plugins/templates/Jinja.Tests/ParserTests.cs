@@ -1,4 +1,3 @@
-using System.Reflection;
 using Dynamo.Templates.Jinja.Parsing;
 using Dynamo.Templates.Jinja.Syntax;
 
@@ -6,24 +5,11 @@ namespace Dynamo.Templates.Jinja.Tests;
 
 public sealed class ParserTests
 {
-    private static string SharedTemplates => Path.GetFullPath(Path.Combine(typeof(ParserTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "DynamoSharedPath").Value!, "templates"));
-
-    public static TheoryData<string> RealTemplates()
-    {
-        var data = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(SharedTemplates, "*.jinja").Order())
-            data.Add(Path.GetFileName(file));
-        return data;
-    }
+    public static TheoryData<string> RealTemplates() => [.. SharedTemplates.Names];
 
     [Theory]
     [MemberData(nameof(RealTemplates))]
-    public void EveryRealChatTemplateParses(string name)
-    {
-        var nodes = Parser.Parse(File.ReadAllText(Path.Combine(SharedTemplates, name)));
-        Assert.NotEmpty(nodes);
-    }
+    public void EveryRealChatTemplateParses(string name) => Assert.NotEmpty(Parser.Parse(SharedTemplates.Read(name)));
 
     private static Expr Expression(string source) => Assert.IsType<Emit>(Assert.Single(Parser.Parse($"{{{{ {source} }}}}"))).Value;
 

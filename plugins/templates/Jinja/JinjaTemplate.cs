@@ -1,0 +1,33 @@
+using Dynamo.Templates.Jinja.Parsing;
+using Dynamo.Templates.Jinja.Runtime;
+using Dynamo.Templates.Jinja.Syntax;
+
+namespace Dynamo.Templates.Jinja;
+
+/// <summary>A compiled Jinja template, rendered any number of times (thread-safe: rendering keeps no state).</summary>
+public sealed class JinjaTemplate
+{
+    private readonly IReadOnlyList<Node> _nodes;
+    private readonly Func<DateTimeOffset> _now;
+
+    /// <param name="now">The clock for <c>strftime_now</c>.</param>
+    /// <exception cref="TemplateException">The template does not parse; the message names the line.</exception>
+    public JinjaTemplate(string source, Func<DateTimeOffset>? now = null)
+    {
+        _nodes = Parser.Parse(source);
+        _now = now ?? (() => DateTimeOffset.Now);
+    }
+
+    /// <param name="variables">Plain .NET values: null, bool, integers, floating point, strings, lists, dictionaries with string keys, and JSON elements.</param>
+    /// <exception cref="TemplateException">Rendering failed; the message names the line.</exception>
+    /// <exception cref="RaisedException">The template refused the input with raise_exception.</exception>
+    public string Render(IReadOnlyDictionary<string, object?> variables)
+    {
+        var globals = new Scope(null);
+        Globals.AddTo(globals, _now);
+        var scope = new Scope(globals);
+        foreach (var (name, value) in variables)
+            scope.Set(name, TemplateValues.From(value));
+        return Renderer.Render(_nodes, scope);
+    }
+}
