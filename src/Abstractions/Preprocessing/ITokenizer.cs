@@ -9,6 +9,9 @@ public interface ITokenizer
 
     string? EosToken { get; }
 
+    /// <summary>The chat template the model ships with its tokenizer (GGUF <c>tokenizer.chat_template</c>, tokenizer_config.json), if any.</summary>
+    string? ChatTemplate => null;
+
     /// <summary>Ids that end generation (EOS, end-of-turn).</summary>
     IReadOnlyList<int> EosTokenIds { get; }
 

@@ -44,7 +44,8 @@ internal sealed class ModelRegistry : IAsyncDisposable
         T Create<T>(ComponentKind kind, ComponentSelection selection) where T : class => components.Create<T>(kind, Context(selection));
 
         var tokenizer = Create<ITokenizer>(ComponentKind.Tokenizer, model.Tokenizer);
-        var template = Create<IChatTemplate>(ComponentKind.ChatTemplate, model.ChatTemplate);
+        // Templates see the tokenizer: a model's own chat template comes with it.
+        var template = components.Create<IChatTemplate>(ComponentKind.ChatTemplate, Context(model.ChatTemplate) with { Tokenizer = tokenizer });
         var toolParser = model.ToolCallParser is { } tp ? Create<IToolCallParser>(ComponentKind.ToolCallParser, tp) : null;
         var reasoningParser = model.ReasoningParser is { } rp ? Create<IReasoningParser>(ComponentKind.ReasoningParser, rp) : null;
         var router = Create<IRouter>(ComponentKind.Router, model.Router);

@@ -25,6 +25,8 @@ internal abstract class GgufTokenizer(GgufVocabulary vocab) : ITokenizer
 
     public IReadOnlyList<int> EosTokenIds => Vocab.EndOfGeneration;
 
+    public string? ChatTemplate { get; set; }
+
     /// <summary>The tokenizer a GGUF file describes (<c>tokenizer.ggml.model</c>: <c>llama</c> or <c>gpt2</c>).</summary>
     /// <exception cref="GgufFormatException">Another tokenizer model, or metadata missing.</exception>
     public static GgufTokenizer FromGguf(GgufFile file)

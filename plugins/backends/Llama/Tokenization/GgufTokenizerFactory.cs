@@ -19,8 +19,14 @@ internal sealed class GgufTokenizerFactory : IComponentFactory<ITokenizer>
             ?? throw new ArgumentException("The gguf tokenizer needs a GGUF file: set the model's 'Path' (or the Tokenizer's 'Path').");
         path = Path.GetFullPath(path);
         if (Directory.Exists(path))
-            return HuggingFaceTokenizer.Load(path);
+        {
+            var folderTokenizer = HuggingFaceTokenizer.Load(path);
+            folderTokenizer.ChatTemplate = HuggingFaceTokenizer.ReadChatTemplate(path);
+            return folderTokenizer;
+        }
         using var file = GgufFile.Open(path);
-        return GgufTokenizer.FromGguf(file);
+        var tokenizer = GgufTokenizer.FromGguf(file);
+        tokenizer.ChatTemplate = file.Get<string?>("tokenizer.chat_template", null);
+        return tokenizer;
     }
 }

@@ -12,7 +12,31 @@ namespace Dynamo.Backends.Llama.Tokenization;
 /// </summary>
 internal static class HuggingFaceTokenizer
 {
-    public static ITokenizer Load(string folder)
+    /// <summary>
+    /// The folder's chat template: chat_template.jinja, else tokenizer_config.json's
+    /// <c>chat_template</c> (a string, or a list of named templates of which "default" is used).
+    /// </summary>
+    public static string? ReadChatTemplate(string folder)
+    {
+        var file = Path.Combine(folder, "chat_template.jinja");
+        if (File.Exists(file))
+            return File.ReadAllText(file);
+        var config = Path.Combine(folder, "tokenizer_config.json");
+        if (!File.Exists(config))
+            return null;
+        using var json = JsonDocument.Parse(File.ReadAllText(config));
+        if (!json.RootElement.TryGetProperty("chat_template", out var template))
+            return null;
+        return template.ValueKind switch
+        {
+            JsonValueKind.String => template.GetString(),
+            JsonValueKind.Array => template.EnumerateArray().FirstOrDefault(t => t.TryGetProperty("name", out var n) && n.GetString() == "default") is { ValueKind: JsonValueKind.Object } named
+                ? named.GetProperty("template").GetString() : null,
+            _ => null,
+        };
+    }
+
+    public static GgufTokenizer Load(string folder)
     {
         var path = Path.Combine(folder, "tokenizer.json");
         if (!File.Exists(path))
