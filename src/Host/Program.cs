@@ -8,6 +8,7 @@ try
     {
         "plugins" => PluginsCommand.Run(args[1..], Console.Out),
         "bench" => await BenchCommand.RunAsync(args[1..], Console.Out),
+        "template" => await TemplateCommand.RunAsync(args[1..], Console.In, Console.Out, Console.Error),
         "serve" => await ServeCommand.RunAsync(args[1..]),
         "-h" or "--help" or "help" => Help(),
         _ => await ServeCommand.RunAsync(args),
@@ -29,8 +30,12 @@ static int Help()
               Serve the models in appsettings.json (or FILE) on http://127.0.0.1:8000.
           dynamo plugins [--config FILE]
               List the plugins found and the named components each provides.
-          dynamo bench engine --model FILE [--engine llama] [--prompt-tokens 512] [--decode-tokens 64] [--batches 1,4,16]
+          dynamo bench engine --model FILE [--engine llama] [--prompt-tokens 512] [--decode-tokens 64] [--batches 1,4,16] [--device auto|cpu|cuda]
               Time to first token, prefill and decode tokens/s of an engine plugin on a model file.
+          dynamo template render (--template FILE | --model PATH) [--jsonl] < request.json
+              Render a request body ({"messages", "tools", "add_generation_prompt", "chat_template_kwargs",
+              "bos_token", "eos_token"}) through a chat template exactly; --jsonl: one request per line in,
+              one {"id", "prompt"} or {"id", "error"} line out.
         """);
     return 0;
 }

@@ -15,4 +15,5 @@ namespace Dynamo.Host.OpenAi;
 [JsonSerializable(typeof(CompletionResponse))]
 [JsonSerializable(typeof(ModelList))]
 [JsonSerializable(typeof(ErrorBody))]
+[JsonSerializable(typeof(Dynamo.Host.Commands.TemplateRenderRequest))]
 internal sealed partial class OpenAiJsonContext : JsonSerializerContext;

@@ -20,7 +20,7 @@ internal sealed partial class Lexer
     private int _pos;
     private int _line = 1;
 
-    private Lexer(string source) => _source = source.Replace("\r\n", "\n");
+    private Lexer(string source) => _source = source.Replace("\r\n", "\n").Replace('\r', '\n'); // newlines normalised, as jinja2 does
 
     public static List<Token> Tokenize(string source) => new Lexer(source).Run();
 
@@ -35,6 +35,8 @@ internal sealed partial class Lexer
         {
             var start = NextTagStart(_pos);
             var text = _source[_pos..start];
+            var line = _line;
+            _line += text.Count(c => c == '\n'); // lines of the source, whatever the whitespace rules remove
             if (start < _source.Length)
             {
                 var kind = _source[start + 1];
@@ -48,7 +50,7 @@ internal sealed partial class Lexer
                 text = text.TrimStart();
             else if (dropNewline && text.StartsWith('\n'))
                 text = text[1..];
-            EmitText(text);
+            EmitText(text, line);
             if (start >= _source.Length)
                 break;
             _pos = start + 2;
@@ -83,11 +85,10 @@ internal sealed partial class Lexer
         return atLineStart ? text[..(text.Length - (tag - i))] : text;
     }
 
-    private void EmitText(string text)
+    private void EmitText(string text, int line)
     {
         if (text.Length > 0)
-            _tokens.Add(new Token(TokenKind.Text, text, _line));
-        _line += text.Count(c => c == '\n');
+            _tokens.Add(new Token(TokenKind.Text, text, line));
     }
 
     private (bool TrimNext, bool DropNewline) Comment()
@@ -113,13 +114,15 @@ internal sealed partial class Lexer
             if (!match.Success)
                 throw new TemplateException("'{% raw %}' is never closed with '{% endraw %}'", _line);
             var content = _source[_pos..match.Index];
+            var line = _line;
+            _line += content.Count(c => c == '\n');
             if (result.TrimNext)
                 content = content.TrimStart();
             else if (result.DropNewline && content.StartsWith('\n'))
                 content = content[1..];
             if (match.Groups["l"].Value == "-")
                 content = content.TrimEnd();
-            EmitText(content);
+            EmitText(content, line);
             _pos = match.Index + match.Length;
             var r = match.Groups["r"].Value;
             return (r == "-", r == "");
@@ -192,10 +195,25 @@ internal sealed partial class Lexer
         {
             _pos++;
             var fraction = Take(ch => char.IsDigit(ch) || ch == '_');
-            _tokens.Add(new Token(TokenKind.Float, $"{digits}.{fraction}".Replace("_", ""), _line));
+            _tokens.Add(new Token(TokenKind.Float, $"{digits}.{fraction}{Exponent()}".Replace("_", ""), _line));
             return;
         }
-        _tokens.Add(new Token(TokenKind.Integer, digits.Replace("_", ""), _line));
+        var exponent = Exponent();
+        _tokens.Add(new Token(exponent.Length > 0 ? TokenKind.Float : TokenKind.Integer, (digits + exponent).Replace("_", ""), _line));
+    }
+
+    /// <summary>An exponent (e16, E-5) after a number, or nothing.</summary>
+    private string Exponent()
+    {
+        if (_pos >= _source.Length || _source[_pos] is not ('e' or 'E'))
+            return "";
+        var digitsAt = _pos + 1 < _source.Length && _source[_pos + 1] is '+' or '-' ? _pos + 2 : _pos + 1;
+        if (digitsAt >= _source.Length || !char.IsDigit(_source[digitsAt]))
+            return "";
+        var start = _pos;
+        _pos = digitsAt;
+        Take(char.IsDigit);
+        return _source[start.._pos];
     }
 
     private string ReadString(char quote)
