@@ -35,7 +35,7 @@ public sealed class ParserTests
     [Fact]
     public void PostfixAccessSlicesCallsAndLiterals()
     {
-        var slice = Assert.IsType<Slice>(Expression("messages[1:][::-1]").As<Slice>());
+        var slice = Assert.IsType<Slice>(Expression("messages[1:][::-1]"));
         Assert.Null(slice.Start);
         Assert.IsType<Unary>(slice.Step);
         var call = Assert.IsType<Call>(Expression("x.split('a', maxsplit=1)"));
@@ -69,9 +69,4 @@ public sealed class ParserTests
     [InlineData("{{ a + }}", "line 1: unexpected '}}' in an expression")]
     public void SyntaxErrorsNameTheLineAndWhatFailed(string source, string message) =>
         Assert.Equal(message, Assert.Throws<TemplateException>(() => Parser.Parse(source)).Message);
-}
-
-internal static class ExprExtensions
-{
-    public static T As<T>(this Expr e) where T : Expr => (T)e;
 }
