@@ -1,0 +1,18 @@
+using Dynamo.Abstractions.Parsing;
+using Dynamo.Abstractions.Plugins;
+using Dynamo.Abstractions.Requests;
+using Dynamo.Parsers.ToolCalls.Streaming;
+
+namespace Dynamo.Parsers.ToolCalls.Factories;
+
+/// <summary>A family's named parser; each family is one small subclass naming its format.</summary>
+internal abstract class ToolCallParserFactory(string name, params string[] aliases) : IComponentFactory<IToolCallParser>
+{
+    public string Name => name;
+
+    public IReadOnlyList<string> Aliases => aliases;
+
+    protected abstract IToolCallFormat Format(IReadOnlyList<ToolDefinition> tools);
+
+    public IToolCallParser Create(ComponentContext context) => new FormatToolCallParser(Format);
+}

@@ -1,0 +1,56 @@
+using Dynamo.Parsers.ToolCalls.Json;
+using Dynamo.Parsers.ToolCalls.Streaming;
+
+namespace Dynamo.Parsers.ToolCalls.Formats;
+
+/// <summary>
+/// <c>[TOOL_CALLS]</c> then a JSON array of calls (older Mistral tokenizers), or
+/// <c>NAME{json}</c> / <c>NAME[ARGS]{json}</c> (newer ones, one call per marker). Ids are nine
+/// letters and digits, as Mistral's templates require of the next turn.
+/// </summary>
+internal sealed class MistralFormat : IToolCallFormat
+{
+    private const string ArgsTag = "[ARGS]";
+
+    public IReadOnlyList<string> StartMarkers { get; } = ["[TOOL_CALLS]"];
+
+    public string NewId(Random random) => IToolCallFormat.RandomText(random, 9);
+
+    public SectionScan Scan(string section, bool final)
+    {
+        var i = JsonScan.SkipWhitespace(section, 0);
+        if (i >= section.Length)
+            return final ? SectionScan.Fail([], 0) : SectionScan.Open([]);
+        if (section[i] == '[')
+            return CallArray.Section(section, final, null);
+        var nameEnd = i;
+        while (nameEnd < section.Length && (char.IsLetterOrDigit(section[nameEnd]) || section[nameEnd] is '_' or '-' or '.'))
+            nameEnd++;
+        if (nameEnd == i)
+            return SectionScan.Fail([], i);
+        if (nameEnd == section.Length)
+            return final ? SectionScan.Fail([], section.Length) : SectionScan.Open([]);
+        var name = section[i..nameEnd];
+        var argsAt = nameEnd;
+        switch (Text.At(section, nameEnd, ArgsTag))
+        {
+            case Text.Match.Yes:
+                argsAt += ArgsTag.Length;
+                break;
+            case Text.Match.Partial:
+                return final ? SectionScan.Fail([], section.Length) : SectionScan.Open([]);
+        }
+        argsAt = JsonScan.SkipWhitespace(section, argsAt);
+        if (argsAt >= section.Length)
+            return final ? SectionScan.Closed([new ScannedCall(name, "{}", true)], section.Length) : SectionScan.Open([]);
+        if (section[argsAt] is not ('{' or '['))
+            return SectionScan.Fail([], nameEnd);
+        var (status, end) = JsonScan.Value(section, argsAt);
+        return status switch
+        {
+            JsonStatus.Complete => SectionScan.Closed([new ScannedCall(name, section[argsAt..end], true)], end),
+            JsonStatus.Incomplete => final ? SectionScan.Fail([new ScannedCall(name, section[argsAt..], false)], section.Length) : SectionScan.Open([new ScannedCall(name, section[argsAt..], false)]),
+            _ => SectionScan.Fail([new ScannedCall(name, section[argsAt..end], false)], end),
+        };
+    }
+}

@@ -1,0 +1,80 @@
+using Dynamo.Parsers.ToolCalls.Json;
+using Dynamo.Parsers.ToolCalls.Streaming;
+
+namespace Dynamo.Parsers.ToolCalls.Formats;
+
+/// <summary>
+/// Sections of calls wrapped in special tokens, as DeepSeek and Kimi write them:
+/// <c>SECTION_BEGIN (CALL_BEGIN head ARGS_JSON CALL_END)* SECTION_END</c>. The family says how a
+/// call's head reads (name, native id) and what surrounds the JSON.
+/// </summary>
+internal abstract class TaggedCalls(string sectionBegin, string sectionEnd, string callBegin, string callEnd) : IToolCallFormat
+{
+    public IReadOnlyList<string> StartMarkers { get; } = [sectionBegin];
+
+    /// <summary>Reads a call's head from <paramref name="at"/>: the name (and id), and where the arguments JSON starts; Partial while the head is still arriving.</summary>
+    protected abstract (Text.Match Match, string Name, string? Id, int ArgsAt) Head(string s, int at);
+
+    /// <summary>Text allowed between the JSON and the call's end (DeepSeek V3's closing fence).</summary>
+    protected virtual string Trailer => "";
+
+    public SectionScan Scan(string section, bool final)
+    {
+        var calls = new List<ScannedCall>();
+        var i = 0;
+        while (true)
+        {
+            i = JsonScan.SkipWhitespace(section, i);
+            var end = Text.At(section, i, sectionEnd);
+            var begin = Text.At(section, i, callBegin);
+            if (end == Text.Match.Yes)
+                return SectionScan.Closed(calls, i + sectionEnd.Length);
+            if (begin != Text.Match.Yes)
+            {
+                if (i >= section.Length || end == Text.Match.Partial || begin == Text.Match.Partial)
+                    return final ? Stop(calls, section.Length) : SectionScan.Open(calls);
+                return Stop(calls, i);
+            }
+            var (match, name, id, argsAt) = Head(section, i + callBegin.Length);
+            if (match == Text.Match.No)
+                return Stop(calls, i);
+            if (match == Text.Match.Partial)
+                return final ? Stop(calls, section.Length) : SectionScan.Open(calls);
+            argsAt = JsonScan.SkipWhitespace(section, argsAt);
+            var (status, argsEnd) = JsonScan.Value(section, argsAt);
+            if (status == JsonStatus.Invalid)
+                return SectionScan.Fail([.. calls, new ScannedCall(name, "", false, id)], argsAt);
+            if (status == JsonStatus.Incomplete)
+            {
+                calls.Add(new ScannedCall(name, argsAt < section.Length && section[argsAt] is '{' or '[' ? section[argsAt..] : "", false, id));
+                return final ? SectionScan.Fail(calls, section.Length) : SectionScan.Open(calls);
+            }
+            calls.Add(new ScannedCall(name, section[argsAt..argsEnd], true, id));
+            i = JsonScan.SkipWhitespace(section, argsEnd);
+            if (Trailer.Length > 0)
+            {
+                var trailer = Text.At(section, i, Trailer);
+                if (trailer == Text.Match.Partial || (trailer == Text.Match.No && i >= section.Length))
+                    return final ? SectionScan.Closed(calls, section.Length) : SectionScan.Open(calls);
+                if (trailer == Text.Match.Yes)
+                    i = JsonScan.SkipWhitespace(section, i + Trailer.Length);
+            }
+            var close = Text.At(section, i, callEnd);
+            if (close == Text.Match.Partial || i >= section.Length)
+                return final ? SectionScan.Closed(calls, section.Length) : SectionScan.Open(calls);
+            if (close == Text.Match.No)
+                return SectionScan.Closed(calls, i);
+            i += callEnd.Length;
+        }
+    }
+
+    // A section that stops early keeps the calls it had; with none, it was not a tool call.
+    private static SectionScan Stop(List<ScannedCall> calls, int at) => calls.Count > 0 ? SectionScan.Closed(calls, at) : SectionScan.Fail([], at);
+
+    /// <summary>Text up to <paramref name="delimiter"/> from <paramref name="at"/>: Partial while it has not come.</summary>
+    protected static (Text.Match Match, string Value, int After) Until(string s, int at, string delimiter)
+    {
+        var found = Text.Find(s, at, delimiter, out _);
+        return found < 0 ? (Text.Match.Partial, "", s.Length) : (Text.Match.Yes, s[at..found], found + delimiter.Length);
+    }
+}

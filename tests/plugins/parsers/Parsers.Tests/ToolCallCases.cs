@@ -1,0 +1,68 @@
+using System.Text.Json;
+using Dynamo.Abstractions.Requests;
+
+namespace Dynamo.Parsers.Tests;
+
+/// <summary>One input of a family and what it must give: content and calls (name, arguments exactly as written).</summary>
+public sealed record ToolCallCase(string Family, string Name, string Text, string? Content, params (string Name, string Arguments)[] Calls)
+{
+    public override string ToString() => $"{Family}: {Name}";
+}
+
+/// <summary>The case tables, written from each family's format, tricky ones included.</summary>
+public static class ToolCallCases
+{
+    public static readonly IReadOnlyList<ToolDefinition> WeatherTools =
+    [
+        new("get_weather", "Weather", JsonDocument.Parse("""{"type":"object","properties":{"city":{"type":"string"},"days":{"type":"integer"},"detail":{"type":"object"},"metric":{"type":"boolean"},"ratio":{"type":"number"}}}""").RootElement),
+    ];
+
+    public static readonly ToolCallCase[] All =
+    [
+        new("hermes", "text before, one call", "Let me check.\n<tool_call>\n{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\", \"days\": 3}}\n</tool_call>",
+            "Let me check.\n", ("get_weather", "{\"city\": \"Paris\", \"days\": 3}")),
+        new("hermes", "two calls, braces and quotes in strings", "<tool_call>{\"name\":\"a\",\"arguments\":{}}</tool_call>\n<tool_call>{\"name\":\"b\",\"arguments\":{\"x\":\"}{\\\"]\"}}</tool_call>",
+            null, ("a", "{}"), ("b", "{\"x\":\"}{\\\"]\"}")),
+        new("hermes", "text after and unicode", "<tool_call>{\"name\":\"a\",\"arguments\":{\"k\":\"é 🎉\"}}</tool_call> Done.", " Done.", ("a", "{\"k\":\"é 🎉\"}")),
+        new("hermes", "end tag never came", "<tool_call>{\"name\":\"a\",\"arguments\":{\"q\":1}}", null, ("a", "{\"q\":1}")),
+        new("hermes", "cut before the name", "Hi <tool_call>{\"na", "Hi <tool_call>{\"na"),
+        new("hermes", "cut inside the arguments", "<tool_call>{\"name\":\"a\",\"arguments\":{\"q\":", null, ("a", "{\"q\":")),
+        new("hermes", "not JSON", "<tool_call>not json</tool_call> ok", "<tool_call>not json</tool_call> ok"),
+        new("hermes", "nested", "<tool_call>{\"name\": \"run\", \"arguments\": {\"code\": \"if (a) { b(\\\"}\\\"); }\", \"opts\": {\"deep\": [1, {\"x\": null}]}}}</tool_call>",
+            null, ("run", "{\"code\": \"if (a) { b(\\\"}\\\"); }\", \"opts\": {\"deep\": [1, {\"x\": null}]}}")),
+        new("hermes", "no arguments", "<tool_call>{\"name\": \"now\"}</tool_call>", null, ("now", "{}")),
+        new("hermes", "arguments as a JSON string", "<tool_call>{\"name\": \"f\", \"arguments\": \"{\\\"a\\\": 1}\"}</tool_call>", null, ("f", "{\"a\": 1}")),
+        new("hermes", "no call at all", "Just <b>text</b> with <tool_ and more.", "Just <b>text</b> with <tool_ and more."),
+
+        new("llama3_json", "bare JSON", "{\"name\": \"get_weather\", \"parameters\": {\"city\": \"SF\"}}", null, ("get_weather", "{\"city\": \"SF\"}")),
+        new("llama3_json", "python tag, two calls", "<|python_tag|>{\"name\": \"a\", \"parameters\": {}}; {\"name\": \"b\", \"arguments\": {\"x\": 1}}", null, ("a", "{}"), ("b", "{\"x\": 1}")),
+        new("llama3_json", "braces later in text", "The set {1, 2} is small.", "The set {1, 2} is small."),
+        new("llama3_json", "JSON that is no call", "{\"answer\": 42}", "{\"answer\": 42}"),
+        new("llama3_json", "leading whitespace", "  \n{\"name\": \"a\", \"parameters\": {\"k\": \"v\"}}", null, ("a", "{\"k\": \"v\"}")),
+
+        new("mistral", "JSON array", "[TOOL_CALLS][{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\"}}, {\"name\": \"b\", \"arguments\": {}}]",
+            null, ("get_weather", "{\"city\": \"Paris\"}"), ("b", "{}")),
+        new("mistral", "name then JSON", "[TOOL_CALLS]get_weather{\"city\": \"Paris\"}", null, ("get_weather", "{\"city\": \"Paris\"}")),
+        new("mistral", "name [ARGS] JSON, twice", "[TOOL_CALLS]get_weather[ARGS]{\"city\": \"Paris\"}[TOOL_CALLS]get_time[ARGS]{}", null, ("get_weather", "{\"city\": \"Paris\"}"), ("get_time", "{}")),
+        new("mistral", "text before", "Sure. [TOOL_CALLS]f{\"a\": \"b\"}", "Sure. ", ("f", "{\"a\": \"b\"}")),
+
+        new("pythonic", "two calls", "[get_weather(city=\"SF\", days=3), get_time()]", null, ("get_weather", "{\"city\":\"SF\",\"days\":3}"), ("get_time", "{}")),
+        new("pythonic", "python literals", "[f(a=True, b=None, c=[1, 2.5], d={'k': 'v'}, e='it\\'s', g=(1, 'x'))]", null, ("f", "{\"a\":true,\"b\":null,\"c\":[1,2.5],\"d\":{\"k\":\"v\"},\"e\":\"it's\",\"g\":[1,\"x\"]}")),
+        new("pythonic", "a list that is no call", "[1] is a citation.", "[1] is a citation."),
+
+        new("phi4_mini_json", "functools", "functools[{\"name\": \"a\", \"arguments\": {\"x\": 1}}]", null, ("a", "{\"x\": 1}")),
+        new("jamba", "tool_calls tags", "Ok <tool_calls>[{\"name\": \"a\", \"arguments\": {\"x\": 1}}, {\"name\": \"b\", \"arguments\": {}}]</tool_calls>", "Ok ", ("a", "{\"x\": 1}"), ("b", "{}")),
+
+        new("deepseek_v3", "fenced JSON", "Checking.<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>function<｜tool▁sep｜>get_weather\n```json\n{\"city\": \"Paris\"}\n```<｜tool▁call▁end｜><｜tool▁calls▁end｜>",
+            "Checking.", ("get_weather", "{\"city\": \"Paris\"}")),
+        new("deepseek_v3_1", "two calls", "<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>get_weather<｜tool▁sep｜>{\"city\": \"Paris\"}<｜tool▁call▁end｜><｜tool▁call▁begin｜>get_time<｜tool▁sep｜>{}<｜tool▁call▁end｜><｜tool▁calls▁end｜>",
+            null, ("get_weather", "{\"city\": \"Paris\"}"), ("get_time", "{}")),
+        new("kimi_k2", "native ids", "<|tool_calls_section_begin|><|tool_call_begin|>functions.get_weather:0<|tool_call_argument_begin|>{\"city\": \"Paris\"}<|tool_call_end|><|tool_call_begin|>functions.get_time:1<|tool_call_argument_begin|>{}<|tool_call_end|><|tool_calls_section_end|>",
+            null, ("get_weather", "{\"city\": \"Paris\"}"), ("get_time", "{}")),
+        new("qwen3_coder", "typed by the schema", "<tool_call>\n<function=get_weather>\n<parameter=city>\nParis, \"FR\"\n</parameter>\n<parameter=days>\n3\n</parameter>\n<parameter=detail>\n{\"a\": [1]}\n</parameter>\n<parameter=metric>\ntrue\n</parameter>\n<parameter=note>\n42\n</parameter>\n</function>\n</tool_call>",
+            null, ("get_weather", "{\"city\": \"Paris, \\\"FR\\\"\", \"days\": 3, \"detail\": {\"a\": [1]}, \"metric\": true, \"note\": \"42\"}")),
+        new("qwen3_coder", "cut short", "Text <tool_call>\n<function=get_weather>\n<parameter=city>\nParis\n</parameter>\n<parameter=days>\n3",
+            "Text ", ("get_weather", "{\"city\": \"Paris\"}")),
+        new("harmony", "commentary to a function", "<|channel|>commentary to=functions.get_weather <|constrain|>json<|message|>{\"city\": \"SF\"}<|call|>", null, ("get_weather", "{\"city\": \"SF\"}")),
+    ];
+}
