@@ -17,12 +17,26 @@ internal sealed class MockTextSource
     ];
 
     private readonly int[][] _encoded;
+    private readonly int[]? _fixed;
 
-    public MockTextSource(ITokenizer tokenizer) =>
+    public MockTextSource(ITokenizer tokenizer, string? outputText = null)
+    {
         _encoded = Words.Select(w => tokenizer.Encode(" " + w, addSpecialTokens: false)).ToArray();
+        _fixed = outputText is null ? null : tokenizer.Encode(outputText, addSpecialTokens: false);
+    }
+
+    /// <summary>Tokens of the fixed answer, when there is one: no request generates more.</summary>
+    public int? FixedLength => _fixed?.Length;
 
     /// <summary>A deterministic stream of token ids for one request.</summary>
     public IEnumerator<int> Start(long seed)
+    {
+        if (_fixed is not null)
+            return ((IEnumerable<int>)_fixed).GetEnumerator();
+        return RandomWords(seed);
+    }
+
+    private IEnumerator<int> RandomWords(long seed)
     {
         var random = new Random(unchecked((int)(seed ^ (seed >> 32))));
         while (true)

@@ -49,8 +49,8 @@ internal sealed class MockerEngine : IEngine
         if (request.TokenIds.Count + 1 > _options.MaxContextLength)
             throw new EngineException($"The prompt ({request.TokenIds.Count} tokens) does not fit the context of {_options.MaxContextLength} tokens.", isClientError: true);
         var target = request.Stop.IgnoreEos ? request.Stop.MaxTokens
-            : Math.Min(request.Stop.MaxTokens, request.Metadata.AgentHints?.Osl is > 0 and var osl ? osl : _options.OutputTokens);
-        target = Math.Min(target, _options.MaxContextLength - request.TokenIds.Count);
+            : Math.Min(request.Stop.MaxTokens, _text.FixedLength ?? (request.Metadata.AgentHints?.Osl is > 0 and var osl ? osl : _options.OutputTokens));
+        target = Math.Min(target, Math.Min(_options.MaxContextLength - request.TokenIds.Count, _text.FixedLength ?? int.MaxValue));
         var sequence = new MockSequence(request, Interlocked.Increment(ref _arrivals), target,
             _text.Start(request.Sampling.Seed ?? _options.Seed), _options.KvBlockSize);
         _incoming.Enqueue(sequence);

@@ -11,7 +11,8 @@ internal sealed class MockerEngineFactory : IComponentFactory<IEngine>
     public IEngine Create(ComponentContext context)
     {
         var tokenizer = context.Tokenizer ?? throw new ArgumentException("The mocker writes its output in the model's tokens, so the model needs a tokenizer.");
-        return new MockerEngine(MockerOptions.From(context.Options), new MockTextSource(tokenizer),
+        var options = MockerOptions.From(context.Options);
+        return new MockerEngine(options, new MockTextSource(tokenizer, options.OutputText),
             context.Services.GetService<TimeProvider>() ?? TimeProvider.System);
     }
 }

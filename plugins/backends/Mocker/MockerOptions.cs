@@ -28,6 +28,12 @@ internal sealed record MockerOptions
     /// <summary>How many tokens a request generates when neither max_tokens nor agent_hints.osl says less.</summary>
     public int OutputTokens { get; init; } = 48;
 
+    /// <summary>
+    /// A fixed answer instead of random words (say, a family's tool-call markup, to drive the
+    /// parsers end to end); generation stops after it.
+    /// </summary>
+    public string? OutputText { get; init; }
+
     /// <summary>Seed of the word choice when the request gives none.</summary>
     public long Seed { get; init; }
 
