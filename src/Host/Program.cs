@@ -9,6 +9,7 @@ try
         "plugins" => PluginsCommand.Run(args[1..], Console.Out),
         "bench" => await BenchCommand.RunAsync(args[1..], Console.Out),
         "template" => await TemplateCommand.RunAsync(args[1..], Console.In, Console.Out, Console.Error),
+        "parse" => await ParseCommand.RunAsync(args[1..], Console.In, Console.Out),
         "serve" => await ServeCommand.RunAsync(args[1..]),
         "-h" or "--help" or "help" => Help(),
         _ => await ServeCommand.RunAsync(args),
@@ -36,6 +37,11 @@ static int Help()
               Render a request body ({"messages", "tools", "add_generation_prompt", "chat_template_kwargs",
               "bos_token", "eos_token"}) through a chat template exactly; --jsonl: one request per line in,
               one {"id", "prompt"} or {"id", "error"} line out.
+          dynamo parse tool-calls --parser NAME [--tools FILE] [--jsonl] [--chunks N | --random-chunks SEED] < output.txt
+          dynamo parse reasoning --parser NAME [--jsonl] [--chunks N | --random-chunks SEED] < output.txt
+              Run a parser plugin over model output: {"normal_text", "calls": [{"id", "name", "arguments"}]} or
+              {"reasoning", "content"}; --chunks/--random-chunks stream it in pieces so both paths can be diffed;
+              --jsonl: one {"id", "text", "tools"?} per line in, one result line out.
         """);
     return 0;
 }

@@ -16,4 +16,6 @@ namespace Dynamo.Host.OpenAi;
 [JsonSerializable(typeof(ModelList))]
 [JsonSerializable(typeof(ErrorBody))]
 [JsonSerializable(typeof(Dynamo.Host.Commands.TemplateRenderRequest))]
+[JsonSerializable(typeof(Dynamo.Host.Commands.ParseRequest))]
+[JsonSerializable(typeof(List<ToolBody>))]
 internal sealed partial class OpenAiJsonContext : JsonSerializerContext;

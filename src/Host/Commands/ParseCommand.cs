@@ -1,0 +1,160 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Dynamo.Abstractions.Parsing;
+using Dynamo.Abstractions.Plugins;
+using Dynamo.Abstractions.Requests;
+using Dynamo.Host.Configuration;
+using Dynamo.Host.OpenAi;
+using Dynamo.Host.Pipeline;
+using Dynamo.Host.Plugins;
+
+namespace Dynamo.Host.Commands;
+
+/// <summary>
+/// <c>dynamo parse tool-calls|reasoning --parser NAME</c>: runs a parser plugin over model output
+/// from stdin, one-shot or (with <c>--chunks N</c> / <c>--random-chunks SEED</c>) streamed in
+/// pieces and added up, so parser authors can check both paths on whole files of cases.
+/// </summary>
+internal static class ParseCommand
+{
+    private const string Usage = "usage: dynamo parse (tool-calls [--tools FILE] | reasoning) --parser NAME [--jsonl] [--chunks N | --random-chunks SEED] < output.txt";
+
+    private static readonly JsonWriterOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output)
+    {
+        var kind = args.FirstOrDefault();
+        if (kind is not ("tool-calls" or "reasoning"))
+            throw new DynamoConfigurationException(Usage);
+        var rest = args[1..];
+        (var parserName, rest) = DynamoApplication.TakeOption(rest, "--parser");
+        (var toolsFile, rest) = DynamoApplication.TakeOption(rest, "--tools");
+        (var chunksText, rest) = DynamoApplication.TakeOption(rest, "--chunks");
+        (var seedText, rest) = DynamoApplication.TakeOption(rest, "--random-chunks");
+        var jsonl = rest.Contains("--jsonl");
+        rest = rest.Where(a => a != "--jsonl").ToArray();
+        if (parserName is null)
+            throw new DynamoConfigurationException(Usage);
+        Func<string, IReadOnlyList<string>> cut = chunksText is not null ? text => Fixed(text, int.Parse(chunksText))
+            : seedText is not null ? text => Random(text, int.Parse(seedText))
+            : text => [text];
+
+        await using var app = DynamoApplication.Build(rest);
+        var registry = app.Services.GetRequiredService<ComponentRegistry>();
+        var context = new ComponentContext("parse", parserName, new ConfigurationBuilder().Build(), app.Services);
+        var tools = toolsFile is null ? [] : ChatMessageConverter.Tools(JsonSerializer.Deserialize(File.ReadAllText(toolsFile), OpenAiJson.Context.ListToolBody));
+        Func<string, IReadOnlyList<ToolDefinition>, string> parse = kind == "tool-calls"
+            ? (text, t) => ToolCalls(registry.Create<IToolCallParser>(ComponentKind.ToolCallParser, context), cut(text), t)
+            : (text, _) => Reasoning(registry.Create<IReasoningParser>(ComponentKind.ReasoningParser, context), cut(text));
+
+        if (!jsonl)
+        {
+            await output.WriteLineAsync(parse(await input.ReadToEndAsync(), tools));
+            return 0;
+        }
+        while (await input.ReadLineAsync() is { } line)
+        {
+            if (string.IsNullOrWhiteSpace(line))
+                continue;
+            var request = JsonSerializer.Deserialize(line, OpenAiJson.Context.ParseRequest)
+                ?? throw new DynamoConfigurationException("each --jsonl line must be {\"id\":…, \"text\":…, \"tools\":[…]}.");
+            var result = parse(request.Text ?? "", request.Tools is null ? tools : ChatMessageConverter.Tools(request.Tools));
+            var id = request.Id is { } value ? value.GetRawText() : "null";
+            await output.WriteLineAsync($"{{\"id\":{id},{result[1..]}");
+        }
+        return 0;
+    }
+
+    private static string ToolCalls(IToolCallParser parser, IReadOnlyList<string> chunks, IReadOnlyList<ToolDefinition> tools)
+    {
+        var stream = parser.CreateStreamParser(tools);
+        var content = new StringBuilder();
+        var calls = new SortedDictionary<int, (string Id, string Name, StringBuilder Arguments)>();
+        foreach (var delta in chunks.Select(stream.Push).Append(stream.Finish()))
+        {
+            content.Append(delta.Content);
+            foreach (var chunk in delta.Calls)
+            {
+                if (chunk.Id is not null)
+                    calls[chunk.Index] = (chunk.Id, chunk.Name ?? "", new StringBuilder());
+                calls[chunk.Index].Arguments.Append(chunk.ArgumentsDelta);
+            }
+        }
+        return Json(w =>
+        {
+            w.WriteString("normal_text", content.Length > 0 ? content.ToString() : null);
+            w.WriteStartArray("calls");
+            foreach (var (id, name, arguments) in calls.Values)
+            {
+                w.WriteStartObject();
+                w.WriteString("id", id);
+                w.WriteString("name", name);
+                w.WritePropertyName("arguments");
+                if (IsJson(arguments.ToString()))
+                    w.WriteRawValue(arguments.ToString());
+                else
+                    w.WriteStringValue(arguments.ToString()); // not JSON (cut short): shown as the text it is
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        });
+    }
+
+    private static string Reasoning(IReasoningParser parser, IReadOnlyList<string> chunks)
+    {
+        var stream = parser.CreateStreamParser();
+        var (reasoning, content) = (new StringBuilder(), new StringBuilder());
+        foreach (var delta in chunks.Select(stream.Push).Append(stream.Finish()))
+        {
+            reasoning.Append(delta.Reasoning);
+            content.Append(delta.Content);
+        }
+        return Json(w =>
+        {
+            w.WriteString("reasoning", reasoning.Length > 0 ? reasoning.ToString() : null);
+            w.WriteString("content", content.Length > 0 ? content.ToString() : null);
+        });
+    }
+
+    private static string Json(Action<Utf8JsonWriter> body)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, Relaxed))
+        {
+            writer.WriteStartObject();
+            body(writer);
+            writer.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static bool IsJson(string text)
+    {
+        try
+        {
+            using var _ = JsonDocument.Parse(text);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static List<string> Fixed(string text, int size) =>
+        Enumerable.Range(0, (text.Length + size - 1) / Math.Max(1, size)).Select(i => text.Substring(i * size, Math.Min(size, text.Length - i * size))).ToList();
+
+    private static List<string> Random(string text, int seed)
+    {
+        var random = new Random(seed);
+        var chunks = new List<string>();
+        for (var i = 0; i < text.Length;)
+        {
+            var length = Math.Min(text.Length - i, random.Next(1, 9));
+            chunks.Add(text.Substring(i, length));
+            i += length;
+        }
+        return chunks;
+    }
+}
