@@ -63,6 +63,12 @@ public static class ToolCallCases
             null, ("get_weather", "{\"city\": \"Paris, \\\"FR\\\"\", \"days\": 3, \"detail\": {\"a\": [1]}, \"metric\": true, \"note\": \"42\"}")),
         new("qwen3_coder", "cut short", "Text <tool_call>\n<function=get_weather>\n<parameter=city>\nParis\n</parameter>\n<parameter=days>\n3",
             "Text ", ("get_weather", "{\"city\": \"Paris\"}")),
+        new("granite", "tool_call token", "<|tool_call|>[{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\"}}]", null, ("get_weather", "{\"city\": \"Paris\"}")),
+        new("internlm", "action plugin", "Let me see.<|action_start|><|plugin|>\n{\"name\": \"get_weather\", \"parameters\": {\"city\": \"Paris\"}}<|action_end|>", "Let me see.", ("get_weather", "{\"city\": \"Paris\"}")),
+        new("glm47", "arg keys and values", "<tool_call>get_weather\n<arg_key>city</arg_key>\n<arg_value>Paris</arg_value>\n<arg_key>days</arg_key>\n<arg_value>3</arg_value>\n</tool_call><tool_call>get_time</tool_call>",
+            null, ("get_weather", "{\"city\": \"Paris\", \"days\": 3}"), ("get_time", "{}")),
+        new("minimax_m2", "invokes", "Ok.<minimax:tool_call>\n<invoke name=\"get_weather\">\n<parameter name=\"city\">Paris</parameter>\n<parameter name=\"metric\">true</parameter>\n</invoke>\n<invoke name=\"get_time\">\n</invoke>\n</minimax:tool_call>",
+            "Ok.", ("get_weather", "{\"city\": \"Paris\", \"metric\": true}"), ("get_time", "{}")),
         new("harmony", "commentary to a function", "<|channel|>commentary to=functions.get_weather <|constrain|>json<|message|>{\"city\": \"SF\"}<|call|>", null, ("get_weather", "{\"city\": \"SF\"}")),
     ];
 }

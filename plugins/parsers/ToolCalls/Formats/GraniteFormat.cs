@@ -1,0 +1,11 @@
+using Dynamo.Parsers.ToolCalls.Streaming;
+
+namespace Dynamo.Parsers.ToolCalls.Formats;
+
+/// <summary><c>&lt;|tool_call|&gt;[{"name": …, "arguments": …}, …]</c> (IBM Granite 3).</summary>
+internal sealed class GraniteFormat : IToolCallFormat
+{
+    public IReadOnlyList<string> StartMarkers { get; } = ["<|tool_call|>", "<tool_call>"];
+
+    public SectionScan Scan(string section, bool final) => CallArray.Section(section, final, null);
+}
