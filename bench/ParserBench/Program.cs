@@ -6,8 +6,8 @@ using Dynamo.Abstractions.Plugins;
 using Microsoft.Extensions.Configuration;
 
 // Parse throughput of each tool-call family on a 4 KB output holding two calls: one-shot, and
-// streamed in 4-character chunks (reported per chunk), against string.IndexOf of the family's
-// start marker over the same text in the same run.
+// streamed in 4-character chunks (reported per chunk), against a plain string.IndexOf scan of the
+// whole text (for a character it does not hold) in the same run.
 // Usage: dotnet run -c Release --project bench/ParserBench [-- --filter *hermes*]
 BenchmarkSwitcher.FromTypes([typeof(ToolCallParserBenchmark)]).Run(args.Length > 0 ? args : ["--filter", "*"]);
 
@@ -27,7 +27,6 @@ public class ToolCallParserBenchmark
 
     private IToolCallParser _parser = null!;
     private string _text = "";
-    private string _marker = "";
     private string[] _chunks = [];
 
     [GlobalSetup]
@@ -38,7 +37,7 @@ public class ToolCallParserBenchmark
             .Select(t => (IComponentFactory<IToolCallParser>)Activator.CreateInstance(t)!)
             .Single(f => f.Name == Family);
         _parser = factory.Create(new ComponentContext("bench", Family, new ConfigurationBuilder().Build(), null!));
-        (_text, _marker) = Output(Family);
+        _text = Output(Family);
         _chunks = Enumerable.Range(0, Length / ChunkSize).Select(i => _text.Substring(i * ChunkSize, ChunkSize)).ToArray();
         var check = _parser.Parse(_text, []);
         if (check.ToolCalls.Count != 2)
@@ -46,7 +45,7 @@ public class ToolCallParserBenchmark
     }
 
     [Benchmark(Baseline = true)]
-    public int IndexOfMarker() => _text.IndexOf(_marker, StringComparison.Ordinal);
+    public int IndexOfScan() => _text.IndexOf('\u0001');
 
     [Benchmark]
     public int OneShot() => _parser.Parse(_text, []).ToolCalls.Count;
@@ -62,10 +61,10 @@ public class ToolCallParserBenchmark
     }
 
     /// <summary>Prose, then two calls in the family's markup (arguments padded), exactly <see cref="Length"/> characters.</summary>
-    private static (string Text, string Marker) Output(string family)
+    private static string Output(string family)
     {
         static string Args(string filler) => $"{{\"city\": \"Paris\", \"note\": \"{filler}\", \"days\": 3}}";
-        (string, string) Make(Func<string, string> markup, string marker, bool prose = true)
+        string Make(Func<string, string> markup, bool prose = true)
         {
             var bare = markup("");
             var room = Length - bare.Length;
@@ -75,25 +74,25 @@ public class ToolCallParserBenchmark
             var words = new StringBuilder();
             while (words.Length < Length - text.Length)
                 words.Append(prose ? "The weather service is queried for each city the user named. " : " ");
-            return ((words.ToString()[..(Length - text.Length)] + text), marker);
+            return words.ToString()[..(Length - text.Length)] + text;
         }
         return family switch
         {
-            "hermes" => Make(f => $"<tool_call>\n{{\"name\": \"get_weather\", \"arguments\": {Args(f)}}}\n</tool_call>\n<tool_call>\n{{\"name\": \"get_time\", \"arguments\": {Args(f)}}}\n</tool_call>", "<tool_call>"),
-            "llama3_json" => Make(f => $"<|python_tag|>{{\"name\": \"get_weather\", \"parameters\": {Args(f)}}}; {{\"name\": \"get_time\", \"parameters\": {Args(f)}}}", "<|python_tag|>"),
-            "mistral" => Make(f => $"[TOOL_CALLS][{{\"name\": \"get_weather\", \"arguments\": {Args(f)}}}, {{\"name\": \"get_time\", \"arguments\": {Args(f)}}}]", "[TOOL_CALLS]"),
-            "pythonic" => Make(f => $"[get_weather(city=\"Paris\", note=\"{f}\", days=3), get_time(city=\"Paris\", note=\"{f}\", days=3)]", "[", prose: false),
-            "phi4_mini_json" => Make(f => $"functools[{{\"name\": \"get_weather\", \"arguments\": {Args(f)}}}, {{\"name\": \"get_time\", \"arguments\": {Args(f)}}}]", "functools["),
-            "jamba" => Make(f => $"<tool_calls>[{{\"name\": \"get_weather\", \"arguments\": {Args(f)}}}, {{\"name\": \"get_time\", \"arguments\": {Args(f)}}}]</tool_calls>", "<tool_calls>"),
-            "deepseek_v3" => Make(f => $"<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>function<｜tool▁sep｜>get_weather\n```json\n{Args(f)}\n```<｜tool▁call▁end｜><｜tool▁call▁begin｜>function<｜tool▁sep｜>get_time\n```json\n{Args(f)}\n```<｜tool▁call▁end｜><｜tool▁calls▁end｜>", "<｜tool▁calls▁begin｜>"),
-            "deepseek_v3_1" => Make(f => $"<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>get_weather<｜tool▁sep｜>{Args(f)}<｜tool▁call▁end｜><｜tool▁call▁begin｜>get_time<｜tool▁sep｜>{Args(f)}<｜tool▁call▁end｜><｜tool▁calls▁end｜>", "<｜tool▁calls▁begin｜>"),
-            "qwen3_coder" => Make(f => $"<tool_call>\n<function=get_weather>\n<parameter=city>\nParis\n</parameter>\n<parameter=note>\n{f}\n</parameter>\n</function>\n</tool_call>\n<tool_call>\n<function=get_time>\n<parameter=city>\nParis\n</parameter>\n<parameter=note>\n{f}\n</parameter>\n</function>\n</tool_call>", "<tool_call>"),
-            "kimi_k2" => Make(f => $"<|tool_calls_section_begin|><|tool_call_begin|>functions.get_weather:0<|tool_call_argument_begin|>{Args(f)}<|tool_call_end|><|tool_call_begin|>functions.get_time:1<|tool_call_argument_begin|>{Args(f)}<|tool_call_end|><|tool_calls_section_end|>", "<|tool_calls_section_begin|>"),
-            "granite" => Make(f => $"<|tool_call|>[{{\"name\": \"get_weather\", \"arguments\": {Args(f)}}}, {{\"name\": \"get_time\", \"arguments\": {Args(f)}}}]", "<|tool_call|>"),
-            "internlm" => Make(f => $"<|action_start|><|plugin|>{{\"name\": \"get_weather\", \"parameters\": {Args(f)}}}<|action_end|><|action_start|><|plugin|>{{\"name\": \"get_time\", \"parameters\": {Args(f)}}}<|action_end|>", "<|action_start|><|plugin|>"),
-            "glm47" => Make(f => $"<tool_call>get_weather\n<arg_key>city</arg_key>\n<arg_value>Paris</arg_value>\n<arg_key>note</arg_key>\n<arg_value>{f}</arg_value>\n</tool_call><tool_call>get_time\n<arg_key>note</arg_key>\n<arg_value>{f}</arg_value>\n</tool_call>", "<tool_call>"),
-            "minimax_m2" => Make(f => $"<minimax:tool_call>\n<invoke name=\"get_weather\">\n<parameter name=\"note\">{f}</parameter>\n</invoke>\n<invoke name=\"get_time\">\n<parameter name=\"note\">{f}</parameter>\n</invoke>\n</minimax:tool_call>", "<minimax:tool_call>"),
-            "harmony" => Make(f => $"<|channel|>commentary to=functions.get_weather <|constrain|>json<|message|>{Args(f)}<|call|><|channel|>commentary to=functions.get_time <|constrain|>json<|message|>{Args(f)}<|call|>", "<|channel|>commentary to="),
+            "hermes" => Make(f => $"<tool_call>\n{{\"name\": \"get_weather\", \"arguments\": {Args(f)}}}\n</tool_call>\n<tool_call>\n{{\"name\": \"get_time\", \"arguments\": {Args(f)}}}\n</tool_call>"),
+            "llama3_json" => Make(f => $"<|python_tag|>{{\"name\": \"get_weather\", \"parameters\": {Args(f)}}}; {{\"name\": \"get_time\", \"parameters\": {Args(f)}}}"),
+            "mistral" => Make(f => $"[TOOL_CALLS][{{\"name\": \"get_weather\", \"arguments\": {Args(f)}}}, {{\"name\": \"get_time\", \"arguments\": {Args(f)}}}]"),
+            "pythonic" => Make(f => $"[get_weather(city=\"Paris\", note=\"{f}\", days=3), get_time(city=\"Paris\", note=\"{f}\", days=3)]", prose: false),
+            "phi4_mini_json" => Make(f => $"functools[{{\"name\": \"get_weather\", \"arguments\": {Args(f)}}}, {{\"name\": \"get_time\", \"arguments\": {Args(f)}}}]"),
+            "jamba" => Make(f => $"<tool_calls>[{{\"name\": \"get_weather\", \"arguments\": {Args(f)}}}, {{\"name\": \"get_time\", \"arguments\": {Args(f)}}}]</tool_calls>"),
+            "deepseek_v3" => Make(f => $"<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>function<｜tool▁sep｜>get_weather\n```json\n{Args(f)}\n```<｜tool▁call▁end｜><｜tool▁call▁begin｜>function<｜tool▁sep｜>get_time\n```json\n{Args(f)}\n```<｜tool▁call▁end｜><｜tool▁calls▁end｜>"),
+            "deepseek_v3_1" => Make(f => $"<｜tool▁calls▁begin｜><｜tool▁call▁begin｜>get_weather<｜tool▁sep｜>{Args(f)}<｜tool▁call▁end｜><｜tool▁call▁begin｜>get_time<｜tool▁sep｜>{Args(f)}<｜tool▁call▁end｜><｜tool▁calls▁end｜>"),
+            "qwen3_coder" => Make(f => $"<tool_call>\n<function=get_weather>\n<parameter=city>\nParis\n</parameter>\n<parameter=note>\n{f}\n</parameter>\n</function>\n</tool_call>\n<tool_call>\n<function=get_time>\n<parameter=city>\nParis\n</parameter>\n<parameter=note>\n{f}\n</parameter>\n</function>\n</tool_call>"),
+            "kimi_k2" => Make(f => $"<|tool_calls_section_begin|><|tool_call_begin|>functions.get_weather:0<|tool_call_argument_begin|>{Args(f)}<|tool_call_end|><|tool_call_begin|>functions.get_time:1<|tool_call_argument_begin|>{Args(f)}<|tool_call_end|><|tool_calls_section_end|>"),
+            "granite" => Make(f => $"<|tool_call|>[{{\"name\": \"get_weather\", \"arguments\": {Args(f)}}}, {{\"name\": \"get_time\", \"arguments\": {Args(f)}}}]"),
+            "internlm" => Make(f => $"<|action_start|><|plugin|>{{\"name\": \"get_weather\", \"parameters\": {Args(f)}}}<|action_end|><|action_start|><|plugin|>{{\"name\": \"get_time\", \"parameters\": {Args(f)}}}<|action_end|>"),
+            "glm47" => Make(f => $"<tool_call>get_weather\n<arg_key>city</arg_key>\n<arg_value>Paris</arg_value>\n<arg_key>note</arg_key>\n<arg_value>{f}</arg_value>\n</tool_call><tool_call>get_time\n<arg_key>note</arg_key>\n<arg_value>{f}</arg_value>\n</tool_call>"),
+            "minimax_m2" => Make(f => $"<minimax:tool_call>\n<invoke name=\"get_weather\">\n<parameter name=\"note\">{f}</parameter>\n</invoke>\n<invoke name=\"get_time\">\n<parameter name=\"note\">{f}</parameter>\n</invoke>\n</minimax:tool_call>"),
+            "harmony" => Make(f => $"<|channel|>commentary to=functions.get_weather <|constrain|>json<|message|>{Args(f)}<|call|><|channel|>commentary to=functions.get_time <|constrain|>json<|message|>{Args(f)}<|call|>"),
             _ => throw new ArgumentException(family),
         };
     }

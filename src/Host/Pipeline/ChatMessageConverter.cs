@@ -86,6 +86,11 @@ internal static class ChatMessageConverter
     }
 
     /// <summary>Whether tool calls should be parsed out of the output, per <c>tool_choice</c>.</summary>
+    /// <summary>The function a <c>tool_choice</c> object names (already validated by <see cref="WantsToolCalls"/>), else null.</summary>
+    public static string? ForcedFunction(JsonElement? toolChoice) =>
+        toolChoice is { ValueKind: JsonValueKind.Object } choice && choice.TryGetProperty("function", out var f) && f.ValueKind == JsonValueKind.Object
+            && f.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
+
     public static bool WantsToolCalls(JsonElement? toolChoice, IReadOnlyList<ToolDefinition> tools)
     {
         if (toolChoice is not { } choice || choice.ValueKind == JsonValueKind.Null)

@@ -9,9 +9,11 @@ internal static class ChatOutputParser
     public static (string? Content, string? Reasoning, IReadOnlyList<ToolCall> ToolCalls) Parse(PreprocessedRequest request, string text)
     {
         var (reasoning, content) = request.Model.ReasoningParser is { } rp ? rp.Parse(text) : new ReasoningParseResult(null, text);
-        if (!request.ParseToolCalls || request.Model.ToolCallParser is not { } tp || string.IsNullOrEmpty(content))
-            return (content, reasoning, []);
-        var parsed = tp.Parse(content, request.Tools);
+        var parsed = request.ParseToolCalls && request.Model.ToolCallParser is { } tp && !string.IsNullOrEmpty(content)
+            ? tp.Parse(content, request.Tools)
+            : ToolCallParseResult.ContentOnly(content);
+        if (parsed.ToolCalls.Count == 0 && request.ForcedFunction is { } forced && ForcedFunctionCall.From(forced, parsed.Content) is { } call)
+            return (null, reasoning, [call]);
         return (parsed.Content, reasoning, parsed.ToolCalls);
     }
 }

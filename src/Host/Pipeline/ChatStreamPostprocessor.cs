@@ -1,3 +1,4 @@
+using System.Text;
 using Dynamo.Abstractions.Parsing;
 using Dynamo.Host.OpenAi;
 
@@ -11,6 +12,11 @@ internal sealed class ChatStreamPostprocessor(PreprocessedRequest request)
 {
     private readonly IReasoningStreamParser? _reasoning = request.Model.ReasoningParser?.CreateStreamParser();
     private readonly IToolCallStreamParser? _tools = request.ParseToolCalls ? request.Model.ToolCallParser?.CreateStreamParser(request.Tools) : null;
+
+    // With tool_choice naming a function: an answer that opens with '{' is held to the end, when
+    // it may turn out to be that function's arguments (see ForcedFunctionCall).
+    private readonly StringBuilder? _held = request.ForcedFunction is null ? null : new StringBuilder();
+    private bool _holding = true;
 
     public bool SawToolCalls { get; private set; }
 
@@ -36,9 +42,43 @@ internal sealed class ChatStreamPostprocessor(PreprocessedRequest request)
                 calls = parsed.Calls.Select(c => new ToolCallOut(c.Index, c.Id, c.Id is null ? null : "function", new FunctionOut(c.Name, c.ArgumentsDelta))).ToList();
             }
         }
+        if (_held is not null)
+            content = HoldForForcedFunction(content, finish, ref calls);
         if (string.IsNullOrEmpty(content) && string.IsNullOrEmpty(reasoned.Reasoning) && calls is null)
             return null;
         return new ChunkDelta(null, string.IsNullOrEmpty(content) ? null : content, string.IsNullOrEmpty(reasoned.Reasoning) ? null : reasoned.Reasoning, calls);
+    }
+
+    private string? HoldForForcedFunction(string? content, bool finish, ref List<ToolCallOut>? calls)
+    {
+        if (!_holding || SawToolCalls)
+        {
+            _holding = false;
+            return _held!.Length > 0 ? Release(content) : content;
+        }
+        _held!.Append(content);
+        var start = _held.ToString().TrimStart();
+        if (start.Length > 0 && start[0] != '{')
+        {
+            _holding = false;
+            return Release(null);
+        }
+        if (!finish)
+            return null;
+        _holding = false;
+        if (ForcedFunctionCall.From(request.ForcedFunction!, _held.ToString()) is not { } call)
+            return Release(null);
+        SawToolCalls = true;
+        calls = [new ToolCallOut(0, call.Id, "function", new FunctionOut(call.Name, call.ArgumentsJson))];
+        _held.Clear();
+        return null;
+    }
+
+    private string Release(string? more)
+    {
+        var text = _held!.Append(more).ToString();
+        _held.Clear();
+        return text;
     }
 
     private static ToolCallStreamDelta Merge(ToolCallStreamDelta a, ToolCallStreamDelta b) =>

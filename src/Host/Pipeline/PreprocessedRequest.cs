@@ -12,4 +12,5 @@ internal sealed record PreprocessedRequest(
     bool IncludeUsage,
     IReadOnlyList<string> StopStrings,
     IReadOnlyList<ToolDefinition> Tools,
-    bool ParseToolCalls);
+    bool ParseToolCalls,
+    string? ForcedFunction = null);

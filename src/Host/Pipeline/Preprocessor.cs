@@ -23,7 +23,10 @@ internal sealed class Preprocessor(ModelRegistry models, ILogger<Preprocessor> l
         var tokens = model.Tokenizer.Encode(prompt, addSpecialTokens: false);
         var (requested, param) = body.MaxCompletionTokens is { } mct ? (mct, "max_completion_tokens") : (body.MaxTokens, "max_tokens");
         var maxTokens = GenerationOptions.MaxTokens(requested, param, tokens.Length, model.MaxContextLength);
-        return Build(body, model, "chatcmpl", tokens, sampling, maxTokens, metadata, stop, tools, parseTools);
+        return Build(body, model, "chatcmpl", tokens, sampling, maxTokens, metadata, stop, tools, parseTools) with
+        {
+            ForcedFunction = ChatMessageConverter.ForcedFunction(body.ToolChoice),
+        };
     }
 
     public PreprocessedRequest Completion(CompletionRequest body)

@@ -19,7 +19,8 @@ public sealed class ToolCallStreamingTests : IAsyncLifetime
 
     public async Task InitializeAsync() => _server = await DynamoServer.StartAsync(TestConfigs.Default(1 << 20,
         TestConfigs.Model("qwen-mock", new { Name = "mocker", DecodeItlMs = 0.2, PrefillTokensPerSecond = 1_000_000, OutputText = Answer },
-            new { ToolCallParser = "hermes", ReasoningParser = "qwen3" })));
+            new { ToolCallParser = "hermes", ReasoningParser = "qwen3" }),
+        TestConfigs.Model("json-mock", new { Name = "mocker", DecodeItlMs = 0.2, PrefillTokensPerSecond = 1_000_000, OutputText = " {\"city\": \"Paris\"}" })));
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
@@ -84,5 +85,34 @@ public sealed class ToolCallStreamingTests : IAsyncLifetime
         var choice = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("choices")[0];
         Assert.Equal("stop", choice.GetProperty("finish_reason").GetString());
         Assert.Contains("<tool_call>", choice.GetProperty("message").GetProperty("content").GetString());
+    }
+
+    [Fact]
+    public async Task ANamedToolChoiceTakesABareJsonAnswerAsThatFunctionsArguments()
+    {
+        var options = new ChatCompletionOptions { MaxOutputTokenCount = 100, Tools = { Weather }, ToolChoice = ChatToolChoice.CreateFunctionChoice("get_weather") };
+        var client = new ChatClient("json-mock", new ApiKeyCredential("unused"), new OpenAIClientOptions { Endpoint = new Uri(_server.BaseAddress, "/v1") });
+
+        ChatCompletion completion = await client.CompleteChatAsync([new UserChatMessage("Weather in Paris?")], options);
+        Assert.Equal(ChatFinishReason.ToolCalls, completion.FinishReason);
+        Assert.Equal(("get_weather", "{\"city\": \"Paris\"}"), (completion.ToolCalls[0].FunctionName, completion.ToolCalls[0].FunctionArguments.ToString()));
+
+        var (name, arguments, content) = ("", new StringBuilder(), new StringBuilder());
+        ChatFinishReason? finish = null;
+        await foreach (var update in client.CompleteChatStreamingAsync([new UserChatMessage("Weather in Paris?")], options))
+        {
+            content.Append(string.Concat(update.ContentUpdate.Select(p => p.Text)));
+            foreach (var call in update.ToolCallUpdates)
+            {
+                name += call.FunctionName;
+                arguments.Append(call.FunctionArgumentsUpdate?.ToString());
+            }
+            finish ??= update.FinishReason;
+        }
+        Assert.Equal((ChatFinishReason.ToolCalls, "get_weather", "{\"city\": \"Paris\"}", ""), (finish!.Value, name, arguments.ToString(), content.ToString()));
+
+        // Without the named choice, the same answer is just content.
+        ChatCompletion plain = await client.CompleteChatAsync([new UserChatMessage("Weather in Paris?")], new ChatCompletionOptions { MaxOutputTokenCount = 100, Tools = { Weather } });
+        Assert.Equal((ChatFinishReason.Stop, " {\"city\": \"Paris\"}"), (plain.FinishReason, plain.Content[0].Text));
     }
 }
