@@ -1,0 +1,101 @@
+using Dynamo.Abstractions.KvCache;
+using Dynamo.Abstractions.Routing;
+
+namespace Dynamo.Routers.KvAware;
+
+/// <summary>
+/// Routes each request to the worker where it costs least:
+/// <c>PrefillLoadScale × max(promptBlocks − OverlapCredit × overlap, 0) + decodeBlocks + DecodeActiveRequestWeight × activeRequests</c>,
+/// with the overlap read from the KV index and the decode load tracked per worker from the
+/// requests this router sent there (their blocks count from the moment they are routed, so a
+/// burst of identical prompts is spread, and stop counting when they finish).
+/// </summary>
+internal sealed class KvAwareRouter(KvRouterOptions options, KvIndexer index) : IRouter
+{
+    private readonly Random _random = options.Seed is { } seed ? new Random(seed) : new Random();
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, (long Blocks, int Requests)> _load = [];
+    private readonly Dictionary<string, (string Worker, long Blocks)> _routed = [];
+
+    public KvIndexer Index => index;
+
+    public ValueTask<RoutingDecision> RouteAsync(RoutingRequest request, IReadOnlyList<WorkerSnapshot> workers, CancellationToken cancellationToken)
+    {
+        var blockSize = workers[0].Descriptor.KvBlockSize;
+        var tokens = request.TokenIds as int[] ?? request.TokenIds.ToArray();
+        var hashes = KvBlockHasher.HashBlocks(tokens, blockSize);
+        var promptBlocks = (tokens.Length + blockSize - 1) / blockSize;
+        var outputBlocks = request.Metadata.AgentHints?.Osl is > 0 and var osl ? (osl + blockSize - 1) / blockSize : 0;
+        Span<int> overlaps = stackalloc int[KvIndexer.MaxWorkers];
+        index.Overlaps(hashes, overlaps);
+
+        lock (_lock)
+        {
+            Span<double> costs = stackalloc double[workers.Count];
+            for (var w = 0; w < workers.Count; w++)
+            {
+                var (blocks, requests) = _load.GetValueOrDefault(workers[w].WorkerId);
+                var overlap = overlaps[index.Slot(workers[w].WorkerId)];
+                costs[w] = options.PrefillLoadScale * Math.Max(promptBlocks - options.OverlapCredit * overlap, 0)
+                    + blocks + options.DecodeActiveRequestWeight * requests;
+            }
+            var chosen = options.Temperature > 0 ? Sample(costs) : Cheapest(costs);
+            var worker = workers[chosen].WorkerId;
+            var added = promptBlocks + outputBlocks;
+            var current = _load.GetValueOrDefault(worker);
+            _load[worker] = (current.Blocks + added, current.Requests + 1);
+            _routed[request.RequestId] = (worker, added);
+            return ValueTask.FromResult(new RoutingDecision(worker, overlaps[index.Slot(worker)]));
+        }
+    }
+
+    private int Cheapest(ReadOnlySpan<double> costs)
+    {
+        var min = double.MaxValue;
+        foreach (var c in costs)
+            min = Math.Min(min, c);
+        Span<int> ties = stackalloc int[costs.Length];
+        var count = 0;
+        for (var i = 0; i < costs.Length; i++)
+            if (costs[i] == min)
+                ties[count++] = i;
+        return ties[_random.Next(count)];
+    }
+
+    // Softmax over negative costs scaled to [0, 1], so the temperature means the same at any load.
+    private int Sample(ReadOnlySpan<double> costs)
+    {
+        double min = double.MaxValue, max = double.MinValue;
+        foreach (var c in costs)
+            (min, max) = (Math.Min(min, c), Math.Max(max, c));
+        var range = max - min;
+        Span<double> weights = stackalloc double[costs.Length];
+        var total = 0.0;
+        for (var i = 0; i < costs.Length; i++)
+            total += weights[i] = Math.Exp(-(range > 0 ? (costs[i] - min) / range : 0) / options.Temperature);
+        var pick = _random.NextDouble() * total;
+        for (var i = 0; i < costs.Length; i++)
+            if ((pick -= weights[i]) <= 0)
+                return i;
+        return costs.Length - 1;
+    }
+
+    public void OnKvEvent(string workerId, KvCacheEvent kvEvent) => index.Apply(workerId, kvEvent);
+
+    public void OnRequestFinished(string workerId, string requestId)
+    {
+        lock (_lock)
+        {
+            if (!_routed.Remove(requestId, out var routed) || !_load.TryGetValue(routed.Worker, out var load))
+                return;
+            _load[routed.Worker] = (Math.Max(0, load.Blocks - routed.Blocks), Math.Max(0, load.Requests - 1));
+        }
+    }
+
+    public void OnWorkerRemoved(string workerId)
+    {
+        index.Remove(workerId);
+        lock (_lock)
+            _load.Remove(workerId);
+    }
+}

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Dynamo.Routers.KvAware;
+
+/// <summary>The <c>kv</c> router's weights (Dynamo's names and defaults).</summary>
+internal sealed record KvRouterOptions
+{
+    /// <summary>Weight of the prompt blocks a worker would still have to prefill.</summary>
+    public double PrefillLoadScale { get; init; } = 1.0;
+
+    /// <summary>How much one cached block of overlap takes off the prefill cost.</summary>
+    public double OverlapCredit { get; init; } = 1.0;
+
+    /// <summary>Weight of a worker's active requests (its decode blocks always count 1:1).</summary>
+    public double DecodeActiveRequestWeight { get; init; }
+
+    /// <summary>0 picks the cheapest worker (ties at random); above 0 samples from a softmax over the normalised negative costs.</summary>
+    public double Temperature { get; init; }
+
+    /// <summary>Seed of the tie-breaking and sampling generator; random when unset.</summary>
+    public int? Seed { get; init; }
+
+    public static KvRouterOptions From(IConfiguration configuration)
+    {
+        var options = configuration.Get<KvRouterOptions>(o => o.ErrorOnUnknownConfiguration = false) ?? new KvRouterOptions();
+        if (options.PrefillLoadScale < 0 || options.OverlapCredit < 0 || options.DecodeActiveRequestWeight < 0 || options.Temperature < 0)
+            throw new ArgumentException("PrefillLoadScale, OverlapCredit, DecodeActiveRequestWeight and Temperature must not be negative.");
+        return options;
+    }
+}

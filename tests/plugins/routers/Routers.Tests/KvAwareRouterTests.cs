@@ -1,0 +1,114 @@
+using Dynamo.Abstractions.Engines;
+using Dynamo.Abstractions.KvCache;
+using Dynamo.Abstractions.Requests;
+using Dynamo.Abstractions.Routing;
+using Dynamo.Routers.KvAware;
+
+namespace Dynamo.Routers.Tests;
+
+/// <summary>The kv router's decisions on constructed cache states, against the cost function by hand.</summary>
+public sealed class KvAwareRouterTests
+{
+    private const int BlockSize = 4;
+    private static readonly WorkerSnapshot[] Workers = new[] { "a", "b", "c" }.Select(w => new WorkerSnapshot(w, new EngineDescriptor(BlockSize, 1000, 4096, 16), default)).ToArray();
+
+    private static int[] Prompt(int blocks, int seed = 0) => Enumerable.Range(seed * 1000, blocks * BlockSize).ToArray();
+
+    private static KvBlocksStored Stored(int[] tokens, int blocks) => new(1, KvStorageTier.Device, null, KvBlockHasher.HashBlocks(tokens.AsSpan(0, blocks * BlockSize), BlockSize));
+
+    private static async Task<RoutingDecision> Route(KvAwareRouter router, int[] prompt, string id = "r", int? osl = null) =>
+        await router.RouteAsync(new RoutingRequest(id, prompt, osl is null ? RequestMetadata.Empty : RequestMetadata.Empty with { AgentHints = new AgentHints(Priority: null, Osl: osl, SpeculativePrefill: null, LatencySensitivity: null) }), Workers, CancellationToken.None);
+
+    [Fact]
+    public async Task TheWorkerWithTheLongestCachedPrefixWinsWhenLoadsAreEqual()
+    {
+        var router = new KvAwareRouter(new KvRouterOptions { Seed = 1 }, new KvIndexer());
+        var prompt = Prompt(6);
+        router.OnKvEvent("a", Stored(prompt, 4));
+        router.OnKvEvent("b", Stored(prompt, 1));
+        // Costs: a = 6 − 4 = 2, b = 6 − 1 = 5, c = 6.
+        var decision = await Route(router, prompt);
+        Assert.Equal(("a", 4), (decision.WorkerId, decision.ExpectedCachedBlocks));
+    }
+
+    [Fact]
+    public async Task DecodeLoadOutweighsASmallOverlap()
+    {
+        var router = new KvAwareRouter(new KvRouterOptions { Seed = 1 }, new KvIndexer());
+        var (prompt, big) = (Prompt(6), Prompt(10, seed: 5));
+        router.OnKvEvent("a", Stored(prompt, 2));
+        router.OnKvEvent("a", Stored(big, 1));
+        Assert.Equal("a", (await Route(router, big, "big")).WorkerId);   // a = 9, b = c = 10
+        // a = (6 − 2) + 10 in flight = 14; b = c = 6.
+        var second = await Route(router, prompt, "second");
+        Assert.NotEqual("a", second.WorkerId);
+        // When both finish, a is cheapest again: a = 4, b = c = 6.
+        router.OnRequestFinished("a", "big");
+        router.OnRequestFinished(second.WorkerId, "second");
+        Assert.Equal("a", (await Route(router, prompt, "third")).WorkerId);
+    }
+
+    [Theory]
+    [InlineData(0.0, "a")]   // a = 0 + 1 block, b = 2, c = 3
+    [InlineData(5.0, "b")]   // a = 0 + 1 + 5 × 1 request = 6, b = 2, c = 3
+    public async Task ActiveRequestsCountWithTheirWeight(double weight, string expected)
+    {
+        var router = new KvAwareRouter(new KvRouterOptions { Seed = 2, DecodeActiveRequestWeight = weight }, new KvIndexer());
+        var (prompt, small) = (Prompt(3), Prompt(1, seed: 7));
+        router.OnKvEvent("a", Stored(prompt, 3));
+        router.OnKvEvent("b", Stored(prompt, 1));
+        router.OnKvEvent("a", Stored(small, 1));
+        Assert.Equal("a", (await Route(router, small, "load")).WorkerId);
+        Assert.Equal(expected, (await Route(router, prompt, "p")).WorkerId);
+    }
+
+    [Fact]
+    public async Task ABurstOfIdenticalPromptsIsSpreadByTheLoadItAdds()
+    {
+        var router = new KvAwareRouter(new KvRouterOptions { Seed = 3 }, new KvIndexer());
+        var prompt = Prompt(8);
+        var chosen = new List<string>();
+        for (var i = 0; i < 6; i++)
+            chosen.Add((await Route(router, prompt, $"r{i}")).WorkerId);
+        Assert.Equal(2, chosen.Count(w => w == "a"));
+        Assert.Equal(2, chosen.Count(w => w == "b"));
+        Assert.Equal(2, chosen.Count(w => w == "c"));
+    }
+
+    [Fact]
+    public async Task OutputLengthHintsAddDecodeBlocks()
+    {
+        var router = new KvAwareRouter(new KvRouterOptions { Seed = 4 }, new KvIndexer());
+        var first = await Route(router, Prompt(1), "long", osl: 400);   // 1 + 100 blocks on its worker
+        var next = await Route(router, Prompt(1, seed: 3), "n1");
+        var third = await Route(router, Prompt(1, seed: 4), "n2");
+        Assert.DoesNotContain(first.WorkerId, new[] { next.WorkerId, third.WorkerId });
+    }
+
+    [Fact]
+    public async Task TiesAreBrokenAtRandomAndTemperatureSamples()
+    {
+        var cold = new KvAwareRouter(new KvRouterOptions { Seed = 5 }, new KvIndexer());
+        var picks = new HashSet<string>();
+        for (var i = 0; i < 30; i++)
+        {
+            picks.Add((await Route(cold, Prompt(2), $"t{i}")).WorkerId);
+            cold.OnRequestFinished("?", $"t{i}");
+        }
+        Assert.Equal(3, picks.Count);
+
+        var warm = new KvAwareRouter(new KvRouterOptions { Seed = 6, Temperature = 0.5 }, new KvIndexer());
+        var prompt = Prompt(8);
+        warm.OnKvEvent("a", Stored(prompt, 8));
+        var counts = new Dictionary<string, int>();
+        for (var i = 0; i < 300; i++)
+        {
+            var w = (await Route(warm, prompt, $"s{i}")).WorkerId;
+            counts[w] = counts.GetValueOrDefault(w) + 1;
+            warm.OnRequestFinished(w, $"s{i}");
+        }
+        // a costs 0, b and c cost 8: normalised 0 vs 1, weights 1 : e^-2 each → a about 79%.
+        Assert.InRange(counts["a"], 200, 270);
+        Assert.True(counts.GetValueOrDefault("b") > 0 && counts.GetValueOrDefault("c") > 0);
+    }
+}
