@@ -52,7 +52,7 @@ internal sealed class KvIndexer
                 {
                     if (!mine.Add(block.SequenceHash))
                         continue;
-                    _holders.AddOrUpdate(block.SequenceHash, bit, (_, holders) => holders | bit);
+                    _holders.AddOrUpdate(block.SequenceHash, static (_, b) => b, static (_, holders, b) => holders | b, bit);
                 }
                 break;
             case KvBlocksRemoved removed:
@@ -99,12 +99,17 @@ internal sealed class KvIndexer
     {
         overlapBySlot.Clear();
         var still = ulong.MaxValue; // workers that held every block so far
-        for (var i = 0; i < prompt.Length && still != 0; i++)
+        var i = 0;
+        for (; i < prompt.Length && still != 0; i++)
         {
+            var before = still;
             still &= _holders.TryGetValue(prompt[i].SequenceHash, out var holders) ? holders : 0;
-            for (var bits = still; bits != 0; bits &= bits - 1)
-                overlapBySlot[BitOperations.TrailingZeroCount(bits)] = i + 1;
+            // Only workers that drop out here are written: one write per worker, not per block.
+            for (var dropped = before & ~still; dropped != 0; dropped &= dropped - 1)
+                overlapBySlot[BitOperations.TrailingZeroCount(dropped)] = i;
         }
+        for (; still != 0; still &= still - 1)
+            overlapBySlot[BitOperations.TrailingZeroCount(still)] = i;
     }
 
     /// <summary>Distinct blocks indexed (for metrics and tests).</summary>
