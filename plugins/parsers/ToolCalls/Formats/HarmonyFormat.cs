@@ -14,7 +14,7 @@ internal sealed class HarmonyFormat : IToolCallFormat
 
     public SectionScan Scan(string section, bool final)
     {
-        var message = Text.Find(section, 0, "<|message|>", out _);
+        var message = Text.Find(section, 0, "<|message|>");
         if (message < 0)
             return final ? SectionScan.Fail([], section.Length) : SectionScan.Open([]);
         var recipient = section[..message].Split([' ', '<'], 2)[0].Trim();

@@ -74,7 +74,7 @@ internal abstract class TaggedCalls(string sectionBegin, string sectionEnd, stri
     /// <summary>Text up to <paramref name="delimiter"/> from <paramref name="at"/>: Partial while it has not come.</summary>
     protected static (Text.Match Match, string Value, int After) Until(string s, int at, string delimiter)
     {
-        var found = Text.Find(s, at, delimiter, out _);
+        var found = Text.Find(s, at, delimiter);
         return found < 0 ? (Text.Match.Partial, "", s.Length) : (Text.Match.Yes, s[at..found], found + delimiter.Length);
     }
 }

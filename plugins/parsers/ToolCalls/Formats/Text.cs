@@ -19,19 +19,6 @@ internal static class Text
         return available == literal.Length ? Match.Yes : Match.Partial;
     }
 
-    /// <summary>Where <paramref name="literal"/> next occurs, or -1; <paramref name="maybe"/> says whether the text ends in a piece of it.</summary>
-    public static int Find(string s, int from, string literal, out bool maybe)
-    {
-        var at = s.IndexOf(literal, from, StringComparison.Ordinal);
-        maybe = false;
-        if (at >= 0)
-            return at;
-        for (var k = Math.Min(literal.Length - 1, s.Length - from); k > 0; k--)
-            if (string.CompareOrdinal(s, s.Length - k, literal, 0, k) == 0)
-            {
-                maybe = true;
-                break;
-            }
-        return -1;
-    }
+    /// <summary>Where <paramref name="literal"/> next occurs from <paramref name="from"/>, or -1.</summary>
+    public static int Find(string s, int from, string literal) => s.IndexOf(literal, from, StringComparison.Ordinal);
 }

@@ -1,21 +1,12 @@
 using Dynamo.Abstractions.Parsing;
-using Dynamo.Abstractions.Plugins;
 using Dynamo.Parsers.Reasoning;
 using Dynamo.Parsers.ToolCalls.Streaming;
-using Microsoft.Extensions.Configuration;
 
 namespace Dynamo.Parsers.Tests;
 
 public sealed class ReasoningParserTests
 {
-    private static IReasoningParser Parser(string family)
-    {
-        var factory = typeof(ReasoningAccumulator).Assembly.GetTypes()
-            .Where(t => !t.IsAbstract && typeof(IComponentFactory<IReasoningParser>).IsAssignableFrom(t))
-            .Select(t => (IComponentFactory<IReasoningParser>)Activator.CreateInstance(t)!)
-            .Single(f => f.Name == family);
-        return factory.Create(new ComponentContext("m", family, new ConfigurationBuilder().Build(), null!));
-    }
+    private static IReasoningParser Parser(string family) => PluginComponents.Create<IReasoningParser>(typeof(ReasoningAccumulator).Assembly, family);
 
     public static TheoryData<string, string, string?, string?> Cases() => new()
     {

@@ -1,21 +1,12 @@
 using Dynamo.Abstractions.Parsing;
-using Dynamo.Abstractions.Plugins;
 using Dynamo.Abstractions.Requests;
 using Dynamo.Parsers.ToolCalls.Streaming;
-using Microsoft.Extensions.Configuration;
 
 namespace Dynamo.Parsers.Tests;
 
 public sealed class ToolCallParserTests
 {
-    internal static IToolCallParser Parser(string family)
-    {
-        var factory = typeof(ToolCallAccumulator).Assembly.GetTypes()
-            .Where(t => !t.IsAbstract && typeof(IComponentFactory<IToolCallParser>).IsAssignableFrom(t))
-            .Select(t => (IComponentFactory<IToolCallParser>)Activator.CreateInstance(t)!)
-            .Single(f => f.Name == family);
-        return factory.Create(new ComponentContext("m", family, new ConfigurationBuilder().Build(), new EmptyServices()));
-    }
+    internal static IToolCallParser Parser(string family) => PluginComponents.Create<IToolCallParser>(typeof(ToolCallAccumulator).Assembly, family);
 
     public static TheoryData<ToolCallCase> Cases() => [.. ToolCallCases.All];
 
@@ -67,10 +58,5 @@ public sealed class ToolCallParserTests
         Assert.Matches("^[A-Za-z0-9]{9}$", mistral.ToolCalls.Single().Id);
         var kimi = Parser("kimi_k2").Parse("<|tool_calls_section_begin|><|tool_call_begin|>functions.f:3<|tool_call_argument_begin|>{}<|tool_call_end|><|tool_calls_section_end|>", []);
         Assert.Equal("functions.f:3", kimi.ToolCalls.Single().Id);
-    }
-
-    private sealed class EmptyServices : IServiceProvider
-    {
-        public object? GetService(Type serviceType) => null;
     }
 }
