@@ -92,7 +92,7 @@ public sealed class PluginDiscoveryTests : IDisposable
         var text = output.ToString();
         Assert.Equal(1, exitCode); // some plugin failed
         Assert.Matches(@"Dynamo\.Backends\.Mocker .*\n\s+Engine\s+mocker", text);
-        Assert.Matches(@"Dynamo\.Routers\.Basic .*\n\s+Router\s+round-robin", text);
+        Assert.Matches(@"Dynamo\.Routers\.Basic .*\n\s+Router\s+least-loaded\n\s+Router\s+random\n\s+Router\s+round-robin", text);
         Assert.Matches(@"Dynamo\.Host \(built-in\).*\n\s+Tokenizer\s+bytes", text);
         Assert.Contains("Broken.Plugin  FAILED: not a valid .NET assembly", text);
     }
