@@ -6,9 +6,10 @@ namespace Dynamo.Routers.KvAware;
 
 /// <summary>
 /// Which worker holds which block, fed only by the workers' KV events. Each block's holders are
-/// one 64-bit mask in a concurrent map, so lookups read without a lock while events are applied;
-/// a worker's own list of blocks (for clears and removal) is touched only by its events. Memory is
-/// one entry per distinct block stored anywhere. Up to 64 workers per model.
+/// one 64-bit mask in a concurrent map, so lookups read without a lock while events are applied,
+/// and a store or remove is one map update per block. Memory is one entry per distinct block
+/// stored anywhere. A clear or a worker's removal (rare) sweeps the map for its bit rather than
+/// keeping a per-worker list on every event. Up to 64 workers per model.
 /// </summary>
 internal sealed class KvIndexer
 {
@@ -16,7 +17,7 @@ internal sealed class KvIndexer
 
     private readonly ConcurrentDictionary<ulong, ulong> _holders = new();
     private readonly ConcurrentDictionary<string, int> _slots = new();
-    private readonly HashSet<ulong>?[] _blocksOf = new HashSet<ulong>?[MaxWorkers];
+    private readonly bool[] _used = new bool[MaxWorkers];
     private readonly Lock _slotLock = new();
 
     /// <summary>The worker's slot in the masks, given on first sight.</summary>
@@ -28,10 +29,10 @@ internal sealed class KvIndexer
         {
             if (_slots.TryGetValue(workerId, out slot))
                 return slot;
-            slot = Array.FindIndex(_blocksOf, b => b is null);
+            slot = Array.IndexOf(_used, false);
             if (slot < 0)
                 throw new InvalidOperationException($"The KV router indexes at most {MaxWorkers} workers per model.");
-            _blocksOf[slot] = [];
+            _used[slot] = true;
             _slots[workerId] = slot;
             return slot;
         }
@@ -42,28 +43,19 @@ internal sealed class KvIndexer
     /// <summary>Applies one worker's event. A worker's events must come in order, from one thread at a time.</summary>
     public void Apply(string workerId, KvCacheEvent kvEvent)
     {
-        var slot = Slot(workerId);
-        var bit = 1UL << slot;
-        var mine = _blocksOf[slot]!;
+        var bit = 1UL << Slot(workerId);
         switch (kvEvent)
         {
             case KvBlocksStored stored:
                 foreach (var block in stored.Blocks)
-                {
-                    if (!mine.Add(block.SequenceHash))
-                        continue;
                     _holders.AddOrUpdate(block.SequenceHash, static (_, b) => b, static (_, holders, b) => holders | b, bit);
-                }
                 break;
             case KvBlocksRemoved removed:
                 foreach (var hash in removed.SequenceHashes)
-                    if (mine.Remove(hash))
-                        Release(hash, bit);
+                    Release(hash, bit);
                 break;
             case KvCacheCleared:
-                foreach (var hash in mine)
-                    Release(hash, bit);
-                mine.Clear();
+                Sweep(bit);
                 break;
         }
     }
@@ -75,15 +67,21 @@ internal sealed class KvIndexer
         {
             if (!_slots.TryRemove(workerId, out var slot))
                 return;
-            foreach (var hash in _blocksOf[slot]!)
-                Release(hash, 1UL << slot);
-            _blocksOf[slot] = null;
+            Sweep(1UL << slot);
+            _used[slot] = false;
         }
+    }
+
+    private void Sweep(ulong bit)
+    {
+        foreach (var (hash, holders) in _holders)
+            if ((holders & bit) != 0)
+                Release(hash, bit);
     }
 
     private void Release(ulong hash, ulong bit)
     {
-        while (_holders.TryGetValue(hash, out var holders))
+        while (_holders.TryGetValue(hash, out var holders) && (holders & bit) != 0)
         {
             var left = holders & ~bit;
             if (left == 0 ? _holders.TryRemove(new KeyValuePair<ulong, ulong>(hash, holders)) : _holders.TryUpdate(hash, left, holders))
