@@ -7,8 +7,9 @@ namespace Dynamo.Routers.KvAware;
 /// Routes each request to the worker where it costs least:
 /// <c>PrefillLoadScale × max(promptBlocks − OverlapCredit × overlap, 0) + decodeBlocks + DecodeActiveRequestWeight × activeRequests</c>,
 /// with the overlap read from the KV index and the decode load tracked per worker from the
-/// requests this router sent there (their blocks count from the moment they are routed, so a
-/// burst of identical prompts is spread, and stop counting when they finish).
+/// requests this router sent there: the blocks each adds (its uncached prompt blocks and expected
+/// output; cached prefix blocks are shared, not added) count from the moment it is routed, so a
+/// burst of identical prompts is spread, and stop counting when it finishes.
 /// </summary>
 internal sealed class KvAwareRouter(KvRouterOptions options, KvIndexer index) : IRouter
 {
@@ -41,7 +42,8 @@ internal sealed class KvAwareRouter(KvRouterOptions options, KvIndexer index) : 
             }
             var chosen = options.Temperature > 0 ? Sample(costs) : Cheapest(costs);
             var worker = workers[chosen].WorkerId;
-            var added = promptBlocks + outputBlocks;
+            // The blocks this request will add there: what it does not find cached, and its output.
+            var added = promptBlocks - overlaps[index.Slot(worker)] + outputBlocks;
             var current = _load.GetValueOrDefault(worker);
             _load[worker] = (current.Blocks + added, current.Requests + 1);
             _routed[request.RequestId] = (worker, added);

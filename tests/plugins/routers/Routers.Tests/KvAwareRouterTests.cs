@@ -38,8 +38,8 @@ public sealed class KvAwareRouterTests
         var (prompt, big) = (Prompt(6), Prompt(10, seed: 5));
         router.OnKvEvent("a", Stored(prompt, 2));
         router.OnKvEvent("a", Stored(big, 1));
-        Assert.Equal("a", (await Route(router, big, "big")).WorkerId);   // a = 9, b = c = 10
-        // a = (6 − 2) + 10 in flight = 14; b = c = 6.
+        Assert.Equal("a", (await Route(router, big, "big")).WorkerId);   // a = 9, b = c = 10; it adds 9 blocks to a
+        // a = (6 − 2) + 9 in flight = 13; b = c = 6.
         var second = await Route(router, prompt, "second");
         Assert.NotEqual("a", second.WorkerId);
         // When both finish, a is cheapest again: a = 4, b = c = 6.
@@ -49,8 +49,8 @@ public sealed class KvAwareRouterTests
     }
 
     [Theory]
-    [InlineData(0.0, "a")]   // a = 0 + 1 block, b = 2, c = 3
-    [InlineData(5.0, "b")]   // a = 0 + 1 + 5 × 1 request = 6, b = 2, c = 3
+    [InlineData(0.0, "a")]   // a = 0 (its one request added no block: all cached), b = 2, c = 3
+    [InlineData(5.0, "b")]   // a = 0 + 5 × 1 request = 5, b = 2, c = 3
     public async Task ActiveRequestsCountWithTheirWeight(double weight, string expected)
     {
         var router = new KvAwareRouter(new KvRouterOptions { Seed = 2, DecodeActiveRequestWeight = weight }, new KvIndexer());
