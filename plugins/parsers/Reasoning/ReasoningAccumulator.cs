@@ -17,6 +17,11 @@ public sealed class ReasoningAccumulator
 
     public ReasoningParseResult Result() => new(_reasoning.Length > 0 ? _reasoning.ToString() : null, _content.Length > 0 ? _content.ToString() : null);
 
+    /// <summary>One push's output: null for an empty side, <see cref="ReasoningParseResult.Empty"/> when both are.</summary>
+    public static ReasoningParseResult Delta(StringBuilder reasoning, StringBuilder content) =>
+        reasoning.Length == 0 && content.Length == 0 ? ReasoningParseResult.Empty
+            : new(reasoning.Length > 0 ? reasoning.ToString() : null, content.Length > 0 ? content.ToString() : null);
+
     public static ReasoningParseResult ParseAll(IReasoningStreamParser stream, string text)
     {
         var result = new ReasoningAccumulator();

@@ -18,8 +18,6 @@ internal sealed class KvAwareRouter(KvRouterOptions options, KvIndexer index) : 
     private readonly Dictionary<string, (long Blocks, int Requests)> _load = [];
     private readonly Dictionary<string, (string Worker, long Blocks)> _routed = [];
 
-    public KvIndexer Index => index;
-
     public ValueTask<RoutingDecision> RouteAsync(RoutingRequest request, IReadOnlyList<WorkerSnapshot> workers, CancellationToken cancellationToken)
     {
         var blockSize = workers[0].Descriptor.KvBlockSize;

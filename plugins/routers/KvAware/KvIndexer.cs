@@ -38,8 +38,6 @@ internal sealed class KvIndexer
         }
     }
 
-    public string? WorkerOf(int slot) => _slots.FirstOrDefault(kv => kv.Value == slot).Key;
-
     /// <summary>Applies one worker's event. A worker's events must come in order, from one thread at a time.</summary>
     public void Apply(string workerId, KvCacheEvent kvEvent)
     {

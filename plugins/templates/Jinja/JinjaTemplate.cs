@@ -8,14 +8,16 @@ namespace Dynamo.Templates.Jinja;
 public sealed class JinjaTemplate
 {
     private readonly IReadOnlyList<Node> _nodes;
-    private readonly Func<DateTimeOffset> _now;
+
+    // The globals never change: renders only read them, each in a scope of its own on top.
+    private readonly Scope _globals = new(null);
 
     /// <param name="now">The clock for <c>strftime_now</c>.</param>
     /// <exception cref="TemplateException">The template does not parse; the message names the line.</exception>
     public JinjaTemplate(string source, Func<DateTimeOffset>? now = null)
     {
         _nodes = Parser.Parse(source);
-        _now = now ?? (() => DateTimeOffset.Now);
+        Globals.AddTo(_globals, now ?? (() => DateTimeOffset.Now));
     }
 
     /// <param name="variables">Plain .NET values: null, bool, integers, floating point, strings, lists, dictionaries with string keys, and JSON elements.</param>
@@ -23,9 +25,7 @@ public sealed class JinjaTemplate
     /// <exception cref="RaisedException">The template refused the input with raise_exception.</exception>
     public string Render(IReadOnlyDictionary<string, object?> variables)
     {
-        var globals = new Scope(null);
-        Globals.AddTo(globals, _now);
-        var scope = new Scope(globals);
+        var scope = new Scope(_globals);
         foreach (var (name, value) in variables)
             scope.Set(name, TemplateValues.From(value));
         return Renderer.Render(_nodes, scope);

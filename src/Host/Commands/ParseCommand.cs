@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Dynamo.Abstractions.Parsing;
 using Dynamo.Abstractions.Plugins;
@@ -19,8 +18,6 @@ namespace Dynamo.Host.Commands;
 internal static class ParseCommand
 {
     private const string Usage = "usage: dynamo parse (tool-calls [--tools FILE] | reasoning) --parser NAME [--jsonl] [--chunks N | --random-chunks SEED] < output.txt";
-
-    private static readonly JsonWriterOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output)
     {
@@ -44,13 +41,22 @@ internal static class ParseCommand
         var registry = app.Services.GetRequiredService<ComponentRegistry>();
         var context = new ComponentContext("parse", parserName, new ConfigurationBuilder().Build(), app.Services);
         var tools = toolsFile is null ? [] : ChatMessageConverter.Tools(JsonSerializer.Deserialize(File.ReadAllText(toolsFile), OpenAiJson.Context.ListToolBody));
-        Func<string, IReadOnlyList<ToolDefinition>, string> parse = kind == "tool-calls"
-            ? (text, t) => ToolCalls(registry.Create<IToolCallParser>(ComponentKind.ToolCallParser, context), cut(text), t)
-            : (text, _) => Reasoning(registry.Create<IReasoningParser>(ComponentKind.ReasoningParser, context), cut(text));
+        // One parser for the whole run; each input gets its own stream parser.
+        Func<string, IReadOnlyList<ToolDefinition>, Action<Utf8JsonWriter>> parse;
+        if (kind == "tool-calls")
+        {
+            var parser = registry.Create<IToolCallParser>(ComponentKind.ToolCallParser, context);
+            parse = (text, t) => ToolCalls(parser, cut(text), t);
+        }
+        else
+        {
+            var parser = registry.Create<IReasoningParser>(ComponentKind.ReasoningParser, context);
+            parse = (text, _) => Reasoning(parser, cut(text));
+        }
 
         if (!jsonl)
         {
-            await output.WriteLineAsync(parse(await input.ReadToEndAsync(), tools));
+            await output.WriteLineAsync(JsonLine.Object(parse(await input.ReadToEndAsync(), tools)));
             return 0;
         }
         while (await input.ReadLineAsync() is { } line)
@@ -60,13 +66,12 @@ internal static class ParseCommand
             var request = JsonSerializer.Deserialize(line, OpenAiJson.Context.ParseRequest)
                 ?? throw new DynamoConfigurationException("each --jsonl line must be {\"id\":…, \"text\":…, \"tools\":[…]}.");
             var result = parse(request.Text ?? "", request.Tools is null ? tools : ChatMessageConverter.Tools(request.Tools));
-            var id = request.Id is { } value ? value.GetRawText() : "null";
-            await output.WriteLineAsync($"{{\"id\":{id},{result[1..]}");
+            await output.WriteLineAsync(JsonLine.Object(result, request.Id, withId: true));
         }
         return 0;
     }
 
-    private static string ToolCalls(IToolCallParser parser, IReadOnlyList<string> chunks, IReadOnlyList<ToolDefinition> tools)
+    private static Action<Utf8JsonWriter> ToolCalls(IToolCallParser parser, IReadOnlyList<string> chunks, IReadOnlyList<ToolDefinition> tools)
     {
         var stream = parser.CreateStreamParser(tools);
         var content = new StringBuilder();
@@ -81,7 +86,7 @@ internal static class ParseCommand
                 calls[chunk.Index].Arguments.Append(chunk.ArgumentsDelta);
             }
         }
-        return Json(w =>
+        return w =>
         {
             w.WriteString("normal_text", content.Length > 0 ? content.ToString() : null);
             w.WriteStartArray("calls");
@@ -91,17 +96,17 @@ internal static class ParseCommand
                 w.WriteString("id", id);
                 w.WriteString("name", name);
                 w.WritePropertyName("arguments");
-                if (IsJson(arguments.ToString()))
+                if (JsonLine.IsJson(arguments.ToString()))
                     w.WriteRawValue(arguments.ToString());
                 else
                     w.WriteStringValue(arguments.ToString()); // not JSON (cut short): shown as the text it is
                 w.WriteEndObject();
             }
             w.WriteEndArray();
-        });
+        };
     }
 
-    private static string Reasoning(IReasoningParser parser, IReadOnlyList<string> chunks)
+    private static Action<Utf8JsonWriter> Reasoning(IReasoningParser parser, IReadOnlyList<string> chunks)
     {
         var stream = parser.CreateStreamParser();
         var (reasoning, content) = (new StringBuilder(), new StringBuilder());
@@ -110,36 +115,11 @@ internal static class ParseCommand
             reasoning.Append(delta.Reasoning);
             content.Append(delta.Content);
         }
-        return Json(w =>
+        return w =>
         {
             w.WriteString("reasoning", reasoning.Length > 0 ? reasoning.ToString() : null);
             w.WriteString("content", content.Length > 0 ? content.ToString() : null);
-        });
-    }
-
-    private static string Json(Action<Utf8JsonWriter> body)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, Relaxed))
-        {
-            writer.WriteStartObject();
-            body(writer);
-            writer.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
-
-    private static bool IsJson(string text)
-    {
-        try
-        {
-            using var _ = JsonDocument.Parse(text);
-            return true;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
+        };
     }
 
     private static List<string> Fixed(string text, int size) =>

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Dynamo.Abstractions.Plugins;
 using Dynamo.Abstractions.Preprocessing;
@@ -55,7 +54,7 @@ internal static class TemplateCommand
                 continue;
             var (prompt, error) = Render(line, template, tokenizer);
             failures += error is null ? 0 : 1;
-            await output.WriteLineAsync(Result(IdOf(line), prompt, error));
+            await output.WriteLineAsync(JsonLine.Object(w => w.WriteString(error is null ? "prompt" : "error", error ?? prompt), IdOf(line), withId: true));
         }
         return failures == 0 ? 0 : 1;
     }
@@ -88,25 +87,5 @@ internal static class TemplateCommand
         {
             return null;
         }
-    }
-
-    private static string Result(JsonElement? id, string? prompt, string? error)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            writer.WriteStartObject();
-            writer.WritePropertyName("id");
-            if (id is { } value)
-                value.WriteTo(writer);
-            else
-                writer.WriteNullValue();
-            if (error is null)
-                writer.WriteString("prompt", prompt);
-            else
-                writer.WriteString("error", error);
-            writer.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray());
     }
 }

@@ -57,7 +57,7 @@ internal sealed class HarmonyReasoningStream : IReasoningStreamParser
             else
                 Close(content);
         }
-        return Result(reasoning, content);
+        return ReasoningAccumulator.Delta(reasoning, content);
     }
 
     public ReasoningParseResult Finish()
@@ -106,8 +106,4 @@ internal sealed class HarmonyReasoningStream : IReasoningStreamParser
             end++;
         return header[start..end];
     }
-
-    private static ReasoningParseResult Result(StringBuilder reasoning, StringBuilder content) =>
-        reasoning.Length == 0 && content.Length == 0 ? ReasoningParseResult.Empty
-            : new(reasoning.Length > 0 ? reasoning.ToString() : null, content.Length > 0 ? content.ToString() : null);
 }

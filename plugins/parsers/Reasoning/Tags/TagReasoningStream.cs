@@ -45,7 +45,7 @@ internal sealed class TagReasoningStream(string start, string end, bool forced) 
             else
                 reasoning.Append(match.Marker);
         }
-        return Result(reasoning, content);
+        return ReasoningAccumulator.Delta(reasoning, content);
     }
 
     public ReasoningParseResult Finish()
@@ -60,8 +60,4 @@ internal sealed class TagReasoningStream(string start, string end, bool forced) 
         _startMayOpen = false;
         _matcher = new StreamingMarkerMatcher([end]);
     }
-
-    private static ReasoningParseResult Result(StringBuilder reasoning, StringBuilder content) =>
-        reasoning.Length == 0 && content.Length == 0 ? ReasoningParseResult.Empty
-            : new(reasoning.Length > 0 ? reasoning.ToString() : null, content.Length > 0 ? content.ToString() : null);
 }

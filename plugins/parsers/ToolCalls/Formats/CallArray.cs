@@ -50,16 +50,8 @@ internal static class CallArray
             case JsonStatus.Invalid:
                 return SectionScan.Fail(calls, calls.Count > 0 ? end : 0);
             case JsonStatus.Incomplete:
-                return final ? SectionScan.Fail(calls, section.Length) : SectionScan.Open(calls);
+                return SectionScan.Unfinished(calls, section, final);
         }
-        if (closingTag is null)
-            return SectionScan.Closed(calls, end);
-        var after = JsonScan.SkipWhitespace(section, end);
-        return Text.At(section, after, closingTag) switch
-        {
-            Text.Match.Yes => SectionScan.Closed(calls, after + closingTag.Length),
-            Text.Match.Partial when !final => SectionScan.Open(calls),
-            _ => SectionScan.Closed(calls, end),
-        };
+        return closingTag is null ? SectionScan.Closed(calls, end) : SectionScan.CloseWith(calls, section, end, closingTag, final);
     }
 }

@@ -12,14 +12,8 @@ internal static class CallObjectSection
         var calls = call.Name is null ? [] : new[] { new ScannedCall(call.Name, call.Arguments, call.Status == JsonStatus.Complete) };
         if (call.Status == JsonStatus.Invalid || (call.Status == JsonStatus.Complete && call.Name is null))
             return SectionScan.Fail(calls, call.End);
-        if (call.Status == JsonStatus.Incomplete)
-            return final ? SectionScan.Fail(calls, section.Length) : SectionScan.Open(calls);
-        var after = JsonScan.SkipWhitespace(section, call.End);
-        return Text.At(section, after, closingTag) switch
-        {
-            Text.Match.Yes => SectionScan.Closed(calls, after + closingTag.Length),
-            Text.Match.Partial when !final => SectionScan.Open(calls),
-            _ => SectionScan.Closed(calls, call.End),
-        };
+        return call.Status == JsonStatus.Incomplete
+            ? SectionScan.Unfinished(calls, section, final)
+            : SectionScan.CloseWith(calls, section, call.End, closingTag, final);
     }
 }

@@ -16,7 +16,7 @@ internal sealed class HarmonyFormat : IToolCallFormat
     {
         var message = Text.Find(section, 0, "<|message|>");
         if (message < 0)
-            return final ? SectionScan.Fail([], section.Length) : SectionScan.Open([]);
+            return SectionScan.Unfinished([], section, final);
         var recipient = section[..message].Split([' ', '<'], 2)[0].Trim();
         var name = recipient.StartsWith("functions.", StringComparison.Ordinal) ? recipient["functions.".Length..] : recipient;
         if (name.Length == 0)
@@ -27,17 +27,10 @@ internal sealed class HarmonyFormat : IToolCallFormat
         switch (status)
         {
             case JsonStatus.Incomplete:
-                return final ? SectionScan.Fail([new ScannedCall(name, streamed, false)], section.Length) : SectionScan.Open([new ScannedCall(name, streamed, false)]);
+                return SectionScan.Unfinished([new ScannedCall(name, streamed, false)], section, final);
             case JsonStatus.Invalid:
                 return SectionScan.Fail([new ScannedCall(name, streamed.Length > 0 ? section[argsAt..end] : "", false)], end);
         }
-        var call = new ScannedCall(name, section[argsAt..end], true);
-        var after = JsonScan.SkipWhitespace(section, end);
-        return Text.At(section, after, "<|call|>") switch
-        {
-            Text.Match.Yes => SectionScan.Closed([call], after + "<|call|>".Length),
-            Text.Match.Partial when !final => SectionScan.Open([call]),
-            _ => SectionScan.Closed([call], end),
-        };
+        return SectionScan.CloseWith([new ScannedCall(name, section[argsAt..end], true)], section, end, "<|call|>", final);
     }
 }

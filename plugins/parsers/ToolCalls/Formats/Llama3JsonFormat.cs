@@ -27,7 +27,7 @@ internal sealed class Llama3JsonFormat : IToolCallFormat
             if (call.Status == JsonStatus.Invalid || (call.Status == JsonStatus.Complete && !committed))
                 return committed ? SectionScan.Fail(calls, call.End) : calls.Count > 0 ? SectionScan.Closed(calls, i) : SectionScan.Fail([], i);
             if (call.Status == JsonStatus.Incomplete)
-                return final ? SectionScan.Fail(calls, section.Length) : SectionScan.Open(calls);
+                return SectionScan.Unfinished(calls, section, final);
             var next = JsonScan.SkipWhitespace(section, call.End);
             if (next >= section.Length)
                 return final ? SectionScan.Closed(calls, section.Length) : SectionScan.Open(calls);

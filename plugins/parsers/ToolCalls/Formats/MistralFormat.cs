@@ -29,7 +29,7 @@ internal sealed class MistralFormat : IToolCallFormat
         if (nameEnd == i)
             return SectionScan.Fail([], i);
         if (nameEnd == section.Length)
-            return final ? SectionScan.Fail([], section.Length) : SectionScan.Open([]);
+            return SectionScan.Unfinished([], section, final);
         var name = section[i..nameEnd];
         var argsAt = nameEnd;
         switch (Text.At(section, nameEnd, ArgsTag))
@@ -38,7 +38,7 @@ internal sealed class MistralFormat : IToolCallFormat
                 argsAt += ArgsTag.Length;
                 break;
             case Text.Match.Partial:
-                return final ? SectionScan.Fail([], section.Length) : SectionScan.Open([]);
+                return SectionScan.Unfinished([], section, final);
         }
         argsAt = JsonScan.SkipWhitespace(section, argsAt);
         if (argsAt >= section.Length)
@@ -49,7 +49,7 @@ internal sealed class MistralFormat : IToolCallFormat
         return status switch
         {
             JsonStatus.Complete => SectionScan.Closed([new ScannedCall(name, section[argsAt..end], true)], end),
-            JsonStatus.Incomplete => final ? SectionScan.Fail([new ScannedCall(name, section[argsAt..], false)], section.Length) : SectionScan.Open([new ScannedCall(name, section[argsAt..], false)]),
+            JsonStatus.Incomplete => SectionScan.Unfinished([new ScannedCall(name, section[argsAt..], false)], section, final),
             _ => SectionScan.Fail([new ScannedCall(name, section[argsAt..end], false)], end),
         };
     }

@@ -47,7 +47,7 @@ internal abstract class TaggedCalls(string sectionBegin, string sectionEnd, stri
             if (status == JsonStatus.Incomplete)
             {
                 calls.Add(new ScannedCall(name, argsAt < section.Length && section[argsAt] is '{' or '[' ? section[argsAt..] : "", false, id));
-                return final ? SectionScan.Fail(calls, section.Length) : SectionScan.Open(calls);
+                return SectionScan.Unfinished(calls, section, final);
             }
             calls.Add(new ScannedCall(name, section[argsAt..argsEnd], true, id));
             i = JsonScan.SkipWhitespace(section, argsEnd);

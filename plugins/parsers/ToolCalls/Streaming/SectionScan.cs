@@ -15,4 +15,23 @@ internal sealed record SectionScan(IReadOnlyList<ScannedCall> Calls, int End, bo
     public static SectionScan Closed(IReadOnlyList<ScannedCall> calls, int end) => new(calls, end);
 
     public static SectionScan Fail(IReadOnlyList<ScannedCall> calls, int at) => new(calls, at, Failed: true);
+
+    /// <summary>The text ends inside the section: wait for more, or at the end of the stream stop there (keeping any named calls).</summary>
+    public static SectionScan Unfinished(IReadOnlyList<ScannedCall> calls, string section, bool final) =>
+        final ? Fail(calls, section.Length) : Open(calls);
+
+    /// <summary>
+    /// The calls are whole at <paramref name="end"/>; the section closes after <paramref name="closingTag"/>
+    /// if it follows (after whitespace), waits while it may still be arriving, or else closes at <paramref name="end"/>.
+    /// </summary>
+    public static SectionScan CloseWith(IReadOnlyList<ScannedCall> calls, string section, int end, string closingTag, bool final)
+    {
+        var after = Json.JsonScan.SkipWhitespace(section, end);
+        return Formats.Text.At(section, after, closingTag) switch
+        {
+            Formats.Text.Match.Yes => Closed(calls, after + closingTag.Length),
+            Formats.Text.Match.Partial when !final => Open(calls),
+            _ => Closed(calls, end),
+        };
+    }
 }
