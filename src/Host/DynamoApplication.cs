@@ -1,11 +1,11 @@
 using System.Reflection;
 using Dynamo.Host.Configuration;
+using Dynamo.Host.Distributed;
 using Dynamo.Host.Metrics;
 using Dynamo.Host.Models;
 using Dynamo.Host.OpenAi;
 using Dynamo.Host.Pipeline;
 using Dynamo.Host.Plugins;
-using Microsoft.Extensions.Configuration.Json;
 
 namespace Dynamo.Host;
 
@@ -15,6 +15,8 @@ public static class DynamoApplication
     /// <summary>
     /// Builds the host from command-line arguments. <c>--config FILE</c> replaces the embedded
     /// appsettings.json with FILE; environment variables and other arguments still override it.
+    /// With <c>--distributed</c> (<c>Dynamo:Distributed</c>) it is a frontend whose workers are
+    /// other processes found through NATS (<c>--nats URL</c>).
     /// </summary>
     /// <param name="componentAssemblies">
     /// Assemblies scanned for components like plugins are, for an application that embeds the
@@ -22,10 +24,9 @@ public static class DynamoApplication
     /// </param>
     public static WebApplication Build(string[] args, params Assembly[] componentAssemblies)
     {
-        var (configFile, rest) = TakeOption(args, "--config");
+        var (configFile, rest) = DynamoConfiguration.Arguments(args);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = rest, ContentRootPath = AppContext.BaseDirectory });
-        if (configFile is not null)
-            UseConfigFile(builder.Configuration, Path.GetFullPath(configFile), rest);
+        DynamoConfiguration.UseConfigFile(builder.Configuration, configFile, rest);
 
         var options = DynamoOptions.From(builder.Configuration);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
@@ -35,6 +36,11 @@ public static class DynamoApplication
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ComponentRegistry>();
         services.AddSingleton<ModelRegistry>();
+        if (options.Distributed)
+        {
+            services.AddSingleton(NatsOptions.From(builder.Configuration));
+            services.AddSingleton<WorkerDiscovery>();
+        }
         services.AddSingleton<FrontendMetrics>();
         services.AddSingleton(new RequestBodyReader(options.MaxRequestBodyBytes));
         services.AddSingleton<Preprocessor>();
@@ -46,7 +52,12 @@ public static class DynamoApplication
         app.MapPost("/v1/chat/completions", (HttpContext c, ChatCompletionsEndpoint e) => e.HandleAsync(c));
         app.MapPost("/v1/completions", (HttpContext c, CompletionsEndpoint e) => e.HandleAsync(c));
         app.MapGet("/v1/models", (ModelRegistry m) => Results.Json(ModelsEndpoint.List(m), OpenAiJson.Context.ModelList));
-        app.MapGet("/health", (ModelRegistry m) => Results.Json(new { status = "healthy", models = m.Models.Select(x => x.Name) }));
+        app.MapGet("/health", (ModelRegistry m) => Results.Json(new
+        {
+            status = "healthy",
+            models = m.Models.Select(x => x.Name),
+            instances = m.Models.ToDictionary(x => x.Name, x => x.Workers.Select(w => w.WorkerId)),
+        }));
         app.MapGet("/live", () => Results.Json(new { status = "live" }));
         app.MapGet("/metrics", async (HttpContext c, FrontendMetrics m) =>
         {
@@ -63,33 +74,13 @@ public static class DynamoApplication
     public static void StartModels(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<DynamoOptions>();
+        var discovery = app.Services.GetService<WorkerDiscovery>();
+        discovery?.StartAsync().GetAwaiter().GetResult();
         var served = app.Services.GetRequiredService<ModelRegistry>();
         foreach (var model in options.Models.Where(m => served.Find(m.Name) is not null))
             app.Logger.LogInformation(
-                "Serving {Model}: engine {Engine} x{Replicas}, router {Router}, tokenizer {Tokenizer}, chat template {Template}, tool-call parser {Tools}, reasoning parser {Reasoning}",
-                model.Name, model.Engine.Name, model.Replicas, model.Router.Name, model.Tokenizer.Name, model.ChatTemplate.Name,
-                model.ToolCallParser?.Name ?? "none", model.ReasoningParser?.Name ?? "none");
-    }
-
-    private static void UseConfigFile(ConfigurationManager configuration, string path, string[] args)
-    {
-        if (!File.Exists(path))
-            throw new DynamoConfigurationException($"Configuration file '{path}' does not exist.");
-        IConfigurationBuilder builder = configuration;
-        foreach (var source in builder.Sources.OfType<JsonConfigurationSource>().Where(s => s.Path?.StartsWith("appsettings", StringComparison.OrdinalIgnoreCase) == true).ToList())
-            builder.Sources.Remove(source);
-        configuration.AddJsonFile(path, optional: false);
-        configuration.AddEnvironmentVariables();
-        configuration.AddCommandLine(args);
-    }
-
-    internal static (string? Value, string[] Remaining) TakeOption(string[] args, string name)
-    {
-        var index = Array.IndexOf(args, name);
-        if (index < 0)
-            return (null, args);
-        if (index == args.Length - 1)
-            throw new DynamoConfigurationException($"{name} needs a value.");
-        return (args[index + 1], [.. args[..index], .. args[(index + 2)..]]);
+                "Serving {Model}: {Workers}, router {Router}, tokenizer {Tokenizer}, chat template {Template}, tool-call parser {Tools}, reasoning parser {Reasoning}",
+                model.Name, discovery is null ? $"engine {model.Engine.Name} x{model.Replicas}" : $"workers registered on NATS {discovery.Options.Url}",
+                model.Router.Name, model.Tokenizer.Name, model.ChatTemplate.Name, model.ToolCallParser?.Name ?? "none", model.ReasoningParser?.Name ?? "none");
     }
 }

@@ -12,6 +12,8 @@ try
         "template" => await TemplateCommand.RunAsync(args[1..], Console.In, Console.Out, Console.Error),
         "parse" => await ParseCommand.RunAsync(args[1..], Console.In, Console.Out),
         "serve" => await ServeCommand.RunAsync(args[1..]),
+        "frontend" => await ServeCommand.RunAsync([.. args[1..], "--distributed"]),
+        "worker" => await WorkerCommand.RunAsync(args[1..]),
         "-h" or "--help" or "help" => Help(),
         _ => await ServeCommand.RunAsync(args),
     };
@@ -30,6 +32,10 @@ static int Help()
         Usage:
           dynamo [serve] [--config FILE] [--urls URL] [--Dynamo:Key=Value ...]
               Serve the models in appsettings.json (or FILE) on http://127.0.0.1:8000.
+          dynamo frontend [--nats nats://127.0.0.1:4222] [--config FILE] ...      (or: dynamo serve --distributed)
+              Serve the configured models with workers found through NATS instead of engines in this process.
+          dynamo worker [--model NAME] [--worker-id ID] [--nats nats://127.0.0.1:4222] [--config FILE] ...
+              Run one engine of a configured model as a worker: it registers in NATS and serves frontends.
           dynamo plugins [--config FILE]
               List the plugins found and the named components each provides.
           dynamo bench engine --model FILE [--engine llama] [--prompt-tokens 512] [--decode-tokens 64] [--batches 1,4,16] [--device auto|cpu|cuda]

@@ -18,12 +18,12 @@ internal static class BenchCommand
         if (args.FirstOrDefault() != "engine")
             throw new DynamoConfigurationException("usage: dynamo bench engine --model FILE [--engine llama] [--prompt-tokens 512] [--decode-tokens 64] [--batches 1,4,16] [--device auto|cpu|cuda]");
         var rest = args[1..];
-        (var model, rest) = DynamoApplication.TakeOption(rest, "--model");
-        (var engineName, rest) = DynamoApplication.TakeOption(rest, "--engine");
-        (var promptText, rest) = DynamoApplication.TakeOption(rest, "--prompt-tokens");
-        (var decodeText, rest) = DynamoApplication.TakeOption(rest, "--decode-tokens");
-        (var batchText, rest) = DynamoApplication.TakeOption(rest, "--batches");
-        (var device, rest) = DynamoApplication.TakeOption(rest, "--device");
+        (var model, rest) = DynamoConfiguration.TakeOption(rest, "--model");
+        (var engineName, rest) = DynamoConfiguration.TakeOption(rest, "--engine");
+        (var promptText, rest) = DynamoConfiguration.TakeOption(rest, "--prompt-tokens");
+        (var decodeText, rest) = DynamoConfiguration.TakeOption(rest, "--decode-tokens");
+        (var batchText, rest) = DynamoConfiguration.TakeOption(rest, "--batches");
+        (var device, rest) = DynamoConfiguration.TakeOption(rest, "--device");
         if (model is null)
             throw new DynamoConfigurationException("dynamo bench engine needs --model FILE.");
         var promptTokens = int.Parse(promptText ?? "512");

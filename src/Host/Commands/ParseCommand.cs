@@ -25,10 +25,10 @@ internal static class ParseCommand
         if (kind is not ("tool-calls" or "reasoning"))
             throw new DynamoConfigurationException(Usage);
         var rest = args[1..];
-        (var parserName, rest) = DynamoApplication.TakeOption(rest, "--parser");
-        (var toolsFile, rest) = DynamoApplication.TakeOption(rest, "--tools");
-        (var chunksText, rest) = DynamoApplication.TakeOption(rest, "--chunks");
-        (var seedText, rest) = DynamoApplication.TakeOption(rest, "--random-chunks");
+        (var parserName, rest) = DynamoConfiguration.TakeOption(rest, "--parser");
+        (var toolsFile, rest) = DynamoConfiguration.TakeOption(rest, "--tools");
+        (var chunksText, rest) = DynamoConfiguration.TakeOption(rest, "--chunks");
+        (var seedText, rest) = DynamoConfiguration.TakeOption(rest, "--random-chunks");
         var jsonl = rest.Contains("--jsonl");
         rest = rest.Where(a => a != "--jsonl").ToArray();
         if (parserName is null)

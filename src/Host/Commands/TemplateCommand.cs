@@ -21,8 +21,8 @@ internal static class TemplateCommand
         if (args.FirstOrDefault() != "render")
             throw new DynamoConfigurationException(Usage);
         var rest = args[1..];
-        (var templateFile, rest) = DynamoApplication.TakeOption(rest, "--template");
-        (var modelPath, rest) = DynamoApplication.TakeOption(rest, "--model");
+        (var templateFile, rest) = DynamoConfiguration.TakeOption(rest, "--template");
+        (var modelPath, rest) = DynamoConfiguration.TakeOption(rest, "--model");
         var jsonl = rest.Contains("--jsonl");
         rest = rest.Where(a => a != "--jsonl").ToArray();
         if ((templateFile is null) == (modelPath is null))

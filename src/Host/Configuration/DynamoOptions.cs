@@ -3,7 +3,8 @@ using Microsoft.Extensions.Configuration;
 namespace Dynamo.Host.Configuration;
 
 /// <summary>The <c>Dynamo</c> section of appsettings.json.</summary>
-internal sealed record DynamoOptions(string PluginsPath, long MaxRequestBodyBytes, IReadOnlyList<ModelOptions> Models)
+/// <param name="Distributed">A frontend whose workers register over NATS, not engines in this process.</param>
+internal sealed record DynamoOptions(string PluginsPath, long MaxRequestBodyBytes, IReadOnlyList<ModelOptions> Models, bool Distributed = false)
 {
     public const string Section = "Dynamo";
 
@@ -20,6 +21,6 @@ internal sealed record DynamoOptions(string PluginsPath, long MaxRequestBodyByte
         var duplicate = models.GroupBy(m => m.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
             throw new DynamoConfigurationException($"Model name '{duplicate.Key}' is configured more than once.");
-        return new DynamoOptions(pluginsPath, maxBody, models);
+        return new DynamoOptions(pluginsPath, maxBody, models, section.GetValue("Distributed", false));
     }
 }

@@ -13,8 +13,12 @@ internal sealed record ModelOptions(
     ComponentSelection? ToolCallParser,
     ComponentSelection? ReasoningParser,
     string? Path,
-    bool Optional)
+    bool Optional,
+    int MigrationLimit)
 {
+    /// <summary>Dynamo's <c>migration_limit</c>: how often a request may move to another worker when its worker is lost.</summary>
+    public const int DefaultMigrationLimit = 3;
+
     public const string DefaultRouter = "round-robin";
     public const string DefaultTokenizer = "bytes";
     public const string DefaultChatTemplate = "plain";
@@ -29,6 +33,9 @@ internal sealed record ModelOptions(
         var replicas = section.GetValue("Replicas", 1);
         if (replicas < 1)
             throw new DynamoConfigurationException($"Model '{name}': 'Replicas' must be at least 1, got {replicas}.");
+        var migrationLimit = section.GetValue("MigrationLimit", DefaultMigrationLimit);
+        if (migrationLimit < 0)
+            throw new DynamoConfigurationException($"Model '{name}': 'MigrationLimit' must be 0 or more, got {migrationLimit}.");
         return new ModelOptions(
             name.Trim(),
             engine,
@@ -39,6 +46,7 @@ internal sealed record ModelOptions(
             ComponentSelection.From(section.GetSection("ToolCallParser")),
             ComponentSelection.From(section.GetSection("ReasoningParser")),
             section["Path"],
-            section.GetValue("Optional", false));
+            section.GetValue("Optional", false),
+            migrationLimit);
     }
 }

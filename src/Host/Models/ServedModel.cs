@@ -3,62 +3,137 @@ using Dynamo.Abstractions.Engines;
 using Dynamo.Abstractions.Parsing;
 using Dynamo.Abstractions.Preprocessing;
 using Dynamo.Abstractions.Routing;
+using Dynamo.Host.OpenAi;
+using Dynamo.Host.Workers;
 using IRouter = Dynamo.Abstractions.Routing.IRouter;
 
 namespace Dynamo.Host.Models;
 
 /// <summary>A model as served: its preprocessing and postprocessing components, router and workers.</summary>
-internal sealed class ServedModel(
-    string name,
-    ITokenizer tokenizer,
-    IChatTemplate chatTemplate,
-    IRouter router,
-    IToolCallParser? toolCallParser,
-    IReasoningParser? reasoningParser,
-    IReadOnlyList<LocalWorker> workers) : IAsyncDisposable
+internal sealed class ServedModel : IAsyncDisposable
 {
-    public string Name => name;
+    private readonly IRouter _router;
+    private readonly IWorkerSet _workers;
+    private readonly int _migrationLimit;
+    private readonly ILogger _logger;
 
-    public ITokenizer Tokenizer => tokenizer;
+    public ServedModel(string name, ITokenizer tokenizer, IChatTemplate chatTemplate, IRouter router,
+        IToolCallParser? toolCallParser, IReasoningParser? reasoningParser, IWorkerSet workers, int migrationLimit, ILogger logger)
+    {
+        (Name, Tokenizer, ChatTemplate, ToolCallParser, ReasoningParser) = (name, tokenizer, chatTemplate, toolCallParser, reasoningParser);
+        (_router, _workers, _migrationLimit, _logger) = (router, workers, migrationLimit, logger);
+        workers.KvEventPublished += router.OnKvEvent;
+        workers.WorkerRemoved += router.OnWorkerRemoved;
+    }
 
-    public IChatTemplate ChatTemplate => chatTemplate;
+    public string Name { get; }
 
-    public IToolCallParser? ToolCallParser => toolCallParser;
+    public ITokenizer Tokenizer { get; }
 
-    public IReasoningParser? ReasoningParser => reasoningParser;
+    public IChatTemplate ChatTemplate { get; }
 
-    public IReadOnlyList<LocalWorker> Workers => workers;
+    public IToolCallParser? ToolCallParser { get; }
 
-    /// <summary>The longest prompt + output every worker accepts.</summary>
-    public int MaxContextLength { get; } = workers.Min(w => w.Engine.Descriptor.MaxContextLength);
+    public IReasoningParser? ReasoningParser { get; }
+
+    public IReadOnlyList<IWorker> Workers => _workers.Workers;
+
+    /// <summary>The longest prompt + output every current worker accepts.</summary>
+    public int MaxContextLength => Live().Min(w => w.Descriptor.MaxContextLength);
 
     public DateTimeOffset Created { get; } = DateTimeOffset.UtcNow;
 
-    /// <summary>Routes the request to a worker and streams that worker's output.</summary>
+    /// <summary>
+    /// Routes the request to a worker and streams its output. When the worker is lost mid-stream,
+    /// the request moves to another worker with its prompt and the tokens generated so far
+    /// (Dynamo's request migration), at most <c>MigrationLimit</c> times; the caller sees one stream.
+    /// </summary>
     public async IAsyncEnumerable<EngineOutput> GenerateAsync(EngineRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var snapshots = workers.Select(w => w.Snapshot()).ToList();
-        var decision = await router.RouteAsync(new RoutingRequest(request.RequestId, request.TokenIds, request.Metadata), snapshots, cancellationToken);
-        var worker = workers.FirstOrDefault(w => w.WorkerId == decision.WorkerId)
-            ?? throw new InvalidOperationException($"Router chose unknown worker '{decision.WorkerId}'.");
-        try
+        var generated = new List<int>();
+        var lost = new HashSet<string>(StringComparer.Ordinal);
+        for (var attempt = 0; ; attempt++)
         {
-            await using var outputs = worker.Engine.GenerateAsync(request, cancellationToken).GetAsyncEnumerator(cancellationToken);
-            while (await NextAsync(outputs))
-                yield return outputs.Current;
-        }
-        finally
-        {
-            router.OnRequestFinished(worker.WorkerId, request.RequestId);
+            var attemptRequest = attempt == 0 ? request : request with
+            {
+                TokenIds = [.. request.TokenIds, .. generated],
+                Stop = request.Stop with { MaxTokens = request.Stop.MaxTokens - generated.Count },
+            };
+            var worker = await RouteAsync(attemptRequest, lost, cancellationToken);
+            string reason;
+            try
+            {
+                await using var outputs = worker.GenerateAsync(attemptRequest, cancellationToken).GetAsyncEnumerator(cancellationToken);
+                while (true)
+                {
+                    var (more, lostReason) = await NextAsync(outputs, canMigrate: attempt < _migrationLimit);
+                    if (lostReason is not null)
+                    {
+                        reason = lostReason;
+                        break;
+                    }
+                    if (!more)
+                        yield break;
+                    generated.AddRange(outputs.Current.TokenIds);
+                    yield return attempt == 0 ? outputs.Current : AsOneStream(outputs.Current, request, generated.Count);
+                }
+            }
+            finally
+            {
+                _router.OnRequestFinished(worker.WorkerId, request.RequestId);
+            }
+            lost.Add(worker.WorkerId);
+            _logger.LogWarning("Request {RequestId} of {Model}: {Reason}; migrating with {Tokens} tokens generated (migration {Attempt} of {Limit})",
+                request.RequestId, Name, reason, generated.Count, attempt + 1, _migrationLimit);
+            if (generated.Count >= request.Stop.MaxTokens)
+            {
+                // Lost between its last token and its finish: nothing is left to generate.
+                yield return new EngineOutput([], FinishReason.Length, new EngineUsage(request.TokenIds.Count, generated.Count, 0));
+                yield break;
+            }
         }
     }
 
-    /// <summary>Any failure inside an engine reaches the client as an engine failure with its message, never a stack trace.</summary>
-    private static async ValueTask<bool> NextAsync(IAsyncEnumerator<EngineOutput> outputs)
+    private IReadOnlyList<IWorker> Live()
+    {
+        var workers = _workers.Workers;
+        return workers.Count > 0 ? workers : throw NoWorker();
+    }
+
+    private OpenAiException NoWorker() =>
+        new(StatusCodes.Status503ServiceUnavailable, $"No worker is serving the model '{Name}' right now; try again when one has registered.",
+            "service_unavailable", "model", "no_workers");
+
+    private async ValueTask<IWorker> RouteAsync(EngineRequest request, HashSet<string> exclude, CancellationToken cancellationToken)
+    {
+        var candidates = Live().Where(w => !exclude.Contains(w.WorkerId)).ToList();
+        if (candidates.Count == 0)
+            throw exclude.Count == 0 ? NoWorker() : new EngineException($"Every worker that took this request was lost ({string.Join(", ", exclude)}) and no other is left.");
+        var decision = await _router.RouteAsync(new RoutingRequest(request.RequestId, request.TokenIds, request.Metadata),
+            candidates.Select(w => w.Snapshot()).ToList(), cancellationToken);
+        return candidates.FirstOrDefault(w => w.WorkerId == decision.WorkerId)
+            ?? throw new InvalidOperationException($"Router chose unknown worker '{decision.WorkerId}'.");
+    }
+
+    /// <summary>A continuation's output as the original request would report it: its prompt, every token generated.</summary>
+    private static EngineOutput AsOneStream(EngineOutput output, EngineRequest original, int generated) =>
+        output.Usage is { } usage
+            ? output with { Usage = new EngineUsage(original.TokenIds.Count, generated, Math.Min(usage.CachedTokens, original.TokenIds.Count)) }
+            : output;
+
+    /// <summary>
+    /// Any failure inside an engine reaches the client as an engine failure with its message, never
+    /// a stack trace; a lost worker is reported back (as a reason) while the request may still migrate.
+    /// </summary>
+    private static async ValueTask<(bool More, string? LostReason)> NextAsync(IAsyncEnumerator<EngineOutput> outputs, bool canMigrate)
     {
         try
         {
-            return await outputs.MoveNextAsync();
+            return (await outputs.MoveNextAsync(), null);
+        }
+        catch (WorkerLostException ex) when (canMigrate)
+        {
+            return (false, ex.Message);
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not EngineException)
         {
@@ -66,9 +141,5 @@ internal sealed class ServedModel(
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var worker in workers)
-            await worker.Engine.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _workers.DisposeAsync();
 }

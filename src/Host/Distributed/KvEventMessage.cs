@@ -1,0 +1,25 @@
+using Dynamo.Abstractions.KvCache;
+
+namespace Dynamo.Host.Distributed;
+
+/// <summary>A <see cref="KvCacheEvent"/> on the wire: <c>Kind</c> says which of the three it is.</summary>
+/// <param name="Blocks">For stored: [local hash, sequence hash] per block.</param>
+/// <param name="Hashes">For removed: sequence hashes.</param>
+internal sealed record KvEventMessage(string Kind, long EventId, KvStorageTier Tier, ulong? ParentHash = null, ulong[][]? Blocks = null, ulong[]? Hashes = null)
+{
+    public static KvEventMessage From(KvCacheEvent e) => e switch
+    {
+        KvBlocksStored s => new("stored", s.EventId, s.Tier, s.ParentHash, [.. s.Blocks.Select(b => new[] { b.LocalHash, b.SequenceHash })]),
+        KvBlocksRemoved r => new("removed", r.EventId, r.Tier, Hashes: [.. r.SequenceHashes]),
+        KvCacheCleared c => new("cleared", c.EventId, c.Tier),
+        _ => throw new ArgumentException($"Unknown KV event {e.GetType().Name}.", nameof(e)),
+    };
+
+    public KvCacheEvent ToEvent() => Kind switch
+    {
+        "stored" => new KvBlocksStored(EventId, Tier, ParentHash, [.. (Blocks ?? []).Select(b => new KvBlockHash(b[0], b[1]))]),
+        "removed" => new KvBlocksRemoved(EventId, Tier, Hashes ?? []),
+        "cleared" => new KvCacheCleared(EventId, Tier),
+        _ => throw new FormatException($"Unknown KV event kind '{Kind}'."),
+    };
+}
