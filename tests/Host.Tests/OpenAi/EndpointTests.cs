@@ -1,3 +1,4 @@
+using Dynamo.Host.Workers;
 using System.Net;
 using System.Text.Json;
 using Dynamo.Host.Tests.Infrastructure;
@@ -82,7 +83,7 @@ public sealed class EndpointTests : IAsyncLifetime
         {
             Dynamo = new { Models = new[] { TestConfigs.Model("slow", new { Name = "mocker", DecodeItlMs = 20, OutputTokens = 5000, MaxContextLength = 8192 }) } },
         });
-        var engine = server.Model("slow").Workers[0].Engine;
+        var engine = ((LocalWorker)server.Model("slow").Workers[0]).Engine;
         using var cts = new CancellationTokenSource();
         var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
         {
@@ -113,7 +114,7 @@ public sealed class EndpointTests : IAsyncLifetime
         {
             Dynamo = new { Models = new[] { TestConfigs.Model("pair", new { Name = "mocker", DecodeItlMs = 0, KvBlockSize = 4 }, new { Replicas = 2, Router = "round-robin" }) } },
         });
-        var workers = server.Model("pair").Workers;
+        var workers = server.Model("pair").Workers.Cast<LocalWorker>().ToList();
         var stored = workers.ToDictionary(w => w.WorkerId, _ => 0);
         foreach (var worker in workers)
             worker.Engine.KvEventPublished += e => { lock (stored) stored[worker.WorkerId]++; };
