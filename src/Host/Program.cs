@@ -41,9 +41,10 @@ static int Help()
           dynamo bench engine --model FILE [--engine llama] [--prompt-tokens 512] [--decode-tokens 64] [--batches 1,4,16] [--device auto|cpu|cuda]
               Time to first token, prefill and decode tokens/s of an engine plugin on a model file.
           dynamo bench agentic [--routers round-robin,least-loaded,kv] [--workers 4] [--sessions 16] [--prefixes 8]
-                               [--turns 4] [--prefix-tokens 4000] [--kv-blocks 1024] [--seed 1] [--speedup 4]
+                               [--turns 4] [--prefix-tokens 4000] [--kv-blocks 1024] [--seed 1] [--speedup 4] [--distributed]
               Multi-turn agent sessions sharing system prompts against mocker workers behind each router:
               TTFT p50/p90/p99 (turn 1 and later turns), inter-token latency, tokens/s, cache hits, errors.
+              --distributed: the workers are processes behind a frontend, over a nats-server it starts.
           dynamo template render (--template FILE | --model PATH) [--jsonl] < request.json
               Render a request body ({"messages", "tools", "add_generation_prompt", "chat_template_kwargs",
               "bos_token", "eos_token"}) through a chat template exactly; --jsonl: one request per line in,

@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Dynamo.Host.Configuration;
+using Dynamo.Host.Distributed.Local;
+using Dynamo.Host.Models;
 
 namespace Dynamo.Host.Commands;
 
@@ -11,7 +13,9 @@ namespace Dynamo.Host.Commands;
 /// mocker workers, once per router with the same seed. S sessions run at once; each shares one of
 /// K long system-prompt prefixes and runs T turns, each turn appending the previous answer and a
 /// tool result. Mocker workers simulate prefill and decode time and keep a bounded prefix cache,
-/// so where a router sends a turn decides whether its prefix is recomputed.
+/// so where a router sends a turn decides whether its prefix is recomputed. With
+/// <c>--distributed</c> the workers are <c>dynamo worker</c> processes behind a frontend, found
+/// through a nats-server this command starts on a free port.
 /// </summary>
 internal static class AgenticBenchCommand
 {
@@ -28,12 +32,14 @@ internal static class AgenticBenchCommand
         if (workers < 1 || sessions < 1 || prefixes < 1 || turns < 1)
             throw new DynamoConfigurationException("--workers, --sessions, --prefixes and --turns must be positive.");
 
+        await using var nats = args.Contains("--distributed") ? await NatsServerProcess.StartAsync() : null;
         output.WriteLine($"dynamo bench agentic: {sessions} sessions × {turns} turns, {prefixes} shared prefixes of {prefixTokens} tokens, " +
-            $"{workers} mocker workers × {kvBlocks} KV blocks of 16 tokens, seed {seed}, speedup {speedup}");
+            $"{workers} mocker workers × {kvBlocks} KV blocks of 16 tokens, seed {seed}, speedup {speedup}, " +
+            (nats is null ? "workers in the frontend's process" : $"worker processes behind a frontend over NATS {nats.Url}"));
         output.WriteLine("router        | TTFT turn 1 p50/p90/p99 ms | TTFT turns 2+ p50/p90/p99 ms | ITL p50 ms | output tok/s | cached prompt tokens | errors");
         foreach (var router in routers)
         {
-            var result = await RunRouterAsync(router, workers, sessions, prefixes, turns, prefixTokens, kvBlocks, seed, speedup,
+            var result = await RunRouterAsync(router, workers, sessions, prefixes, turns, prefixTokens, kvBlocks, seed, speedup, nats?.Url,
                 args.Where(a => a.StartsWith("--Dynamo:", StringComparison.Ordinal)).ToArray());
             output.WriteLine($"{router,-13} | {result.First}  | {result.Later}  | {result.Itl,10:F1} | {result.TokensPerSecond,12:F0} | {result.CacheHit,20:P1} | {result.Errors,6}");
         }
@@ -42,8 +48,9 @@ internal static class AgenticBenchCommand
 
     private sealed record RouterResult(string First, string Later, double Itl, double TokensPerSecond, double CacheHit, int Errors);
 
+    /// <param name="natsUrl">Run the workers as processes registered on this NATS server; null: in the frontend's process.</param>
     /// <param name="settings"><c>--Dynamo:Key=Value</c> arguments passed on to the host (a plugins folder, say).</param>
-    private static async Task<RouterResult> RunRouterAsync(string router, int workers, int sessions, int prefixes, int turns, int prefixTokens, int kvBlocks, int seed, double speedup, string[] settings)
+    private static async Task<RouterResult> RunRouterAsync(string router, int workers, int sessions, int prefixes, int turns, int prefixTokens, int kvBlocks, int seed, double speedup, string? natsUrl, string[] settings)
     {
         var config = Path.Combine(Path.GetTempPath(), $"dynamo-agentic-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new
@@ -64,12 +71,16 @@ internal static class AgenticBenchCommand
                 },
             },
         }));
-        await using var app = DynamoApplication.Build(["--config", config, "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", .. settings]);
+        string[] distributed = natsUrl is null ? [] : ["--distributed", "--nats", natsUrl];
+        await using var app = DynamoApplication.Build(["--config", config, "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", .. distributed, .. settings]);
         app.StartModels();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
             .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First();
         using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(5) };
+        await using var processes = natsUrl is null ? null : WorkerProcesses.Start(typeof(AgenticBenchCommand).Assembly.Location, workers,
+            i => ["--config", config, "--nats", natsUrl, "--worker-id", $"agent-{router}-{i}", .. settings]);
+        await WaitForWorkersAsync(app, workers, processes);
 
         var random = new Random(seed);
         var shared = Enumerable.Range(0, prefixes).Select(_ => Words(random, prefixTokens)).ToArray();
@@ -109,6 +120,17 @@ internal static class AgenticBenchCommand
         File.Delete(config);
         return new RouterResult(Percentiles(firstTtft), Percentiles(laterTtft), Percentile(itl, 0.5), outputTokens / seconds,
             promptTokens == 0 ? 0 : (double)cachedTokens / promptTokens, errors);
+    }
+
+    private static async Task WaitForWorkersAsync(WebApplication app, int workers, WorkerProcesses? processes)
+    {
+        var model = app.Services.GetRequiredService<ModelRegistry>().Find("agent")!;
+        for (var waited = 0; model.Workers.Count < workers; waited += 100)
+        {
+            if (waited > 60_000 || processes?.AnyExited == true)
+                throw new DynamoConfigurationException($"Only {model.Workers.Count} of {workers} workers registered:\n{processes?.Output}");
+            await Task.Delay(100);
+        }
     }
 
     private static async Task<(double Ttft, List<double> Gaps, string Answer, (long Prompt, long Completion, long Cached) Usage)> TurnAsync(HttpClient http, List<object> messages)

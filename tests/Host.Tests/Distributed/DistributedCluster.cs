@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Dynamo.Host.Distributed.Local;
 using Dynamo.Host.Tests.Infrastructure;
 
 namespace Dynamo.Host.Tests.Distributed;
@@ -13,7 +14,7 @@ public sealed class DistributedCluster : IAsyncLifetime
     public const int LeaseTtlMs = 3000;
 
     private readonly List<ChildProcess> _processes = [];
-    private NatsServer? _nats;
+    private NatsServerProcess? _nats;
     private ChildProcess? _frontend;
     private string? _configFile;
 
@@ -26,7 +27,7 @@ public sealed class DistributedCluster : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _nats = await NatsServer.StartAsync();
+        _nats = await NatsServerProcess.StartAsync();
         _configFile = DynamoServer.WriteConfig(new
         {
             Dynamo = new
@@ -44,16 +45,16 @@ public sealed class DistributedCluster : IAsyncLifetime
             },
         });
         var port = FreePort.Next();
-        _frontend = ChildProcess.Dynamo("frontend", "--config", _configFile, "--nats", NatsUrl, "--urls", $"http://127.0.0.1:{port}");
+        _frontend = ChildProcess.Dynamo(DynamoServer.HostAssembly, "frontend", "--config", _configFile, "--nats", NatsUrl, "--urls", $"http://127.0.0.1:{port}");
         await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(60), () => _frontend.Output);
         Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
     }
 
     /// <summary>Starts <paramref name="count"/> workers of <paramref name="model"/>, once the frontend lists them all.</summary>
-    public async Task<Dictionary<string, ChildProcess>> StartWorkersAsync(string model, int count)
+    internal async Task<Dictionary<string, ChildProcess>> StartWorkersAsync(string model, int count)
     {
         var workers = Enumerable.Range(0, count).ToDictionary(i => $"{model}-{i}",
-            i => ChildProcess.Dynamo("worker", "--config", _configFile!, "--nats", NatsUrl, "--model", model, "--worker-id", $"{model}-{i}"));
+            i => ChildProcess.Dynamo(DynamoServer.HostAssembly, "worker", "--config", _configFile!, "--nats", NatsUrl, "--model", model, "--worker-id", $"{model}-{i}"));
         lock (_processes)
             _processes.AddRange(workers.Values);
         await WaitForWorkersAsync(model, ids => workers.Keys.All(ids.Contains), () => string.Join("\n", workers.Values.Select(w => w.Output)));

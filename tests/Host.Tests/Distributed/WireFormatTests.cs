@@ -3,6 +3,7 @@ using Dynamo.Abstractions.KvCache;
 using Dynamo.Abstractions.Requests;
 using Dynamo.Host.Configuration;
 using Dynamo.Host.Distributed;
+using Dynamo.Host.Distributed.Local;
 using Dynamo.Host.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 
@@ -97,7 +98,7 @@ public sealed class WireFormatTests
     public async Task A_worker_for_a_model_that_is_not_configured_exits_naming_the_models_that_are()
     {
         var config = DynamoServer.WriteConfig(new { Dynamo = new { Models = new[] { TestConfigs.Model("m", new { Name = "mocker" }) } } });
-        await using var worker = ChildProcess.Dynamo("worker", "--config", config, "--model", "nope");
+        await using var worker = ChildProcess.Dynamo(DynamoServer.HostAssembly, "worker", "--config", config, "--model", "nope");
         Assert.Equal(2, await worker.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains("--model 'nope' is not configured; configured models: 'm'", worker.Output);
         File.Delete(config);

@@ -18,6 +18,9 @@ public sealed class DynamoServer : IAsyncDisposable
     public static string SharedPath { get; } = Path.GetFullPath(typeof(DynamoServer).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "DynamoSharedPath").Value!);
 
+    /// <summary>The built host beside its plugins folder, for tests that run dynamo as a process.</summary>
+    public static string HostAssembly { get; } = Path.Combine(Path.GetDirectoryName(PluginsPath)!, "Dynamo.Host.dll");
+
     private readonly string _configFile;
 
     public WebApplication App { get; }

@@ -17,4 +17,17 @@ public sealed class AgenticBenchCommandTests
         Assert.Equal(2, rows.Count);
         Assert.All(rows, r => Assert.EndsWith("|      0", r.TrimEnd()));
     }
+
+    [Fact]
+    public async Task RunsAgainstWorkerProcessesBehindADistributedFrontend()
+    {
+        var output = new StringWriter();
+        var code = await AgenticBenchCommand.RunAsync(
+            ["--routers", "kv", "--workers", "2", "--sessions", "2", "--prefixes", "1", "--turns", "2", "--prefix-tokens", "300", "--kv-blocks", "256", "--speedup", "50", "--distributed",
+             $"--Dynamo:PluginsPath={Infrastructure.DynamoServer.PluginsPath}"], output);
+        Assert.Equal(0, code);
+        Assert.Contains("worker processes behind a frontend over NATS", output.ToString());
+        var row = Assert.Single(output.ToString().Split('\n'), l => l.StartsWith("kv ", StringComparison.Ordinal));
+        Assert.EndsWith("|      0", row.TrimEnd());
+    }
 }

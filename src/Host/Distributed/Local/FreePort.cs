@@ -1,11 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Dynamo.Host.Tests.Infrastructure;
+namespace Dynamo.Host.Distributed.Local;
 
-public static class FreePort
+internal static class FreePort
 {
-    /// <summary>A loopback port nothing listens on now (the OS picks it, so parallel tests do not collide).</summary>
+    /// <summary>A loopback port nothing listens on now (the OS picks it, so parallel runs do not collide).</summary>
     public static int Next()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

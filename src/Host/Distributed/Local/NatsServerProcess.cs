@@ -1,25 +1,27 @@
-namespace Dynamo.Host.Tests.Infrastructure;
+using Dynamo.Host.Configuration;
+
+namespace Dynamo.Host.Distributed.Local;
 
 /// <summary>A real nats-server with JetStream on a free loopback port, stopped and wiped on dispose.</summary>
-public sealed class NatsServer : IAsyncDisposable
+internal sealed class NatsServerProcess : IAsyncDisposable
 {
     private readonly ChildProcess _process;
     private readonly string _storeDir;
 
     public string Url { get; }
 
-    private NatsServer(ChildProcess process, string storeDir, int port) =>
+    private NatsServerProcess(ChildProcess process, string storeDir, int port) =>
         (_process, _storeDir, Url) = (process, storeDir, $"nats://127.0.0.1:{port}");
 
-    public static async Task<NatsServer> StartAsync()
+    public static async Task<NatsServerProcess> StartAsync()
     {
         var executable = new[] { "/usr/sbin/nats-server", "/usr/bin/nats-server", "/usr/local/bin/nats-server" }.FirstOrDefault(File.Exists)
-            ?? throw new InvalidOperationException("nats-server is not installed; the distributed runtime's tests need it: run scripts/nats.sh install.");
+            ?? throw new DynamoConfigurationException("nats-server is not installed; the distributed runtime needs it: run scripts/nats.sh install.");
         var port = FreePort.Next();
         var storeDir = Directory.CreateTempSubdirectory("dynamo-nats-").FullName;
         var process = ChildProcess.Start(executable, ["-a", "127.0.0.1", "-p", port.ToString(), "-js", "-sd", storeDir]);
         await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(10), () => process.Output);
-        return new NatsServer(process, storeDir, port);
+        return new NatsServerProcess(process, storeDir, port);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Dynamo.Host.Tests.Infrastructure;
+namespace Dynamo.Host.Distributed.Local;
 
-/// <summary>A process a test starts, with its output kept for failure messages; killed on dispose.</summary>
-public sealed class ChildProcess : IAsyncDisposable
+/// <summary>A process started for a local cluster (tests, benchmarks), with its output kept for diagnostics; killed on dispose.</summary>
+internal sealed class ChildProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
@@ -35,9 +35,8 @@ public sealed class ChildProcess : IAsyncDisposable
         return child;
     }
 
-    /// <summary>The dynamo CLI from the host's build output (the folder the plugins are installed in).</summary>
-    public static ChildProcess Dynamo(params string[] arguments) =>
-        Start("dotnet", [Path.Combine(Path.GetDirectoryName(DynamoServer.PluginsPath)!, "Dynamo.Host.dll"), .. arguments]);
+    /// <summary>The dynamo CLI in <paramref name="hostAssembly"/> (a Dynamo.Host.dll beside its plugins folder).</summary>
+    public static ChildProcess Dynamo(string hostAssembly, params string[] arguments) => Start("dotnet", [hostAssembly, .. arguments]);
 
     private void Append(string? line)
     {
@@ -49,7 +48,7 @@ public sealed class ChildProcess : IAsyncDisposable
     /// <summary>SIGKILL: the process gets no chance to say goodbye.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 
-    /// <summary>SIGSTOP / SIGCONT: the process hangs (or resumes) with its connections open.</summary>
+    /// <summary>A POSIX signal: TERM asks it to stop cleanly; STOP / CONT hang and resume it with its connections open.</summary>
     public void Signal(string signal) => Process.Start("kill", [$"-{signal}", _process.Id.ToString()])!.WaitForExit();
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
