@@ -38,9 +38,9 @@ internal static class WorkerCommand
         var worker = new NatsWorker(model.Name, workerId, engine, connection, nats, TimeProvider.System, logger);
 
         await host.StartAsync();
-        await worker.RunAsync(host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
+        var healthy = await worker.RunAsync(host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
         await host.StopAsync();
-        return 0;
+        return healthy ? 0 : 1;
     }
 
     private static ModelOptions Choose(DynamoOptions options, string? name)

@@ -15,6 +15,22 @@ internal sealed record KvEventMessage(string Kind, long EventId, KvStorageTier T
         _ => throw new ArgumentException($"Unknown KV event {e.GetType().Name}.", nameof(e)),
     };
 
+    /// <summary>The event as messages of at most <paramref name="maxBlocks"/> stored blocks each.</summary>
+    public static IEnumerable<KvEventMessage> Split(KvCacheEvent e, int maxBlocks)
+    {
+        if (e is not KvBlocksStored { Blocks.Count: var count } stored || count <= maxBlocks)
+        {
+            yield return From(e);
+            yield break;
+        }
+        for (var start = 0; start < count; start += maxBlocks)
+            yield return From(stored with
+            {
+                ParentHash = start == 0 ? stored.ParentHash : stored.Blocks[start - 1].SequenceHash,
+                Blocks = [.. stored.Blocks.Skip(start).Take(maxBlocks)],
+            });
+    }
+
     public KvCacheEvent ToEvent() => Kind switch
     {
         "stored" => new KvBlocksStored(EventId, Tier, ParentHash, [.. (Blocks ?? []).Select(b => new KvBlockHash(b[0], b[1]))]),

@@ -18,7 +18,8 @@ internal sealed class NatsWorker(string model, string workerId, IEngine engine, 
     private readonly Channel<KvCacheEvent> _events = Channel.CreateUnbounded<KvCacheEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<Task, byte> _handlers = new();
 
-    public async Task RunAsync(CancellationToken stopping)
+    /// <returns>False when one of its loops failed and the worker stopped because of it.</returns>
+    public async Task<bool> RunAsync(CancellationToken stopping)
     {
         engine.KvEventPublished += e => _events.Writer.TryWrite(e);
         var registry = await NatsConnector.RegistryAsync(nats, options, stopping);
@@ -28,18 +29,34 @@ internal sealed class NatsWorker(string model, string workerId, IEngine engine, 
         var cancels = await nats.SubscribeCoreAsync<string>(NatsSubjects.Cancel(workerId), cancellationToken: stopping);
         await registry.PutAsync(workerId, registration, cancellationToken: stopping);
         logger.LogInformation("Worker {WorkerId} serving {Model} on NATS {Url} (lease {Ttl} s)", workerId, model, options.Url, options.LeaseTtl.TotalSeconds);
+        // A worker that cannot do one of its jobs (say, publish KV events) stops, so it is replaced rather than routed to blind.
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var healthy = true;
+        async Task Run(string job, Func<CancellationToken, Task> loop)
+        {
+            try
+            {
+                await loop(failed.Token);
+            }
+            catch (OperationCanceledException) when (failed.IsCancellationRequested)
+            {
+            }
+            catch (Exception ex)
+            {
+                healthy = false;
+                logger.LogCritical(ex, "Worker {WorkerId} stops: {Job} failed", workerId, job);
+                await failed.CancelAsync();
+            }
+        }
         try
         {
             await Task.WhenAll(
-                ServeAsync(generate, stopping),
-                CancelAsync(cancels, stopping),
-                RenewLeaseAsync(registry, registration, stopping),
-                PublishKvEventsAsync(stopping),
-                PublishLoadAsync(stopping),
-                KeepAliveAsync(stopping));
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
+                Run("serving requests", t => ServeAsync(generate, t)),
+                Run("taking cancellations", t => CancelAsync(cancels, t)),
+                Run("renewing the lease", t => RenewLeaseAsync(registry, registration, t)),
+                Run("publishing KV events", PublishKvEventsAsync),
+                Run("publishing load", PublishLoadAsync),
+                Run("sending keep-alives", KeepAliveAsync));
         }
         finally
         {
@@ -50,6 +67,7 @@ internal sealed class NatsWorker(string model, string workerId, IEngine engine, 
             await cancels.DisposeAsync();
             logger.LogInformation("Worker {WorkerId} left the registry", workerId);
         }
+        return healthy;
     }
 
     private async Task ServeAsync(INatsSub<byte[]> requests, CancellationToken stopping)
@@ -133,16 +151,42 @@ internal sealed class NatsWorker(string model, string workerId, IEngine engine, 
         }
     }
 
+    // Batches stay well under NATS's default 1 MB message limit; a long prompt's stored event is
+    // split into runs of blocks, each run's parent the block before it.
+    private const int MaxBatchBytes = 256 * 1024;
+    private const int MaxBlocksPerEvent = 1024;
+
     private async Task PublishKvEventsAsync(CancellationToken stopping)
     {
-        var batch = new List<KvEventMessage>();
+        var batch = new List<byte[]>();
+        var bytes = 0;
         while (await _events.Reader.WaitToReadAsync(stopping))
         {
-            while (batch.Count < 1024 && _events.Reader.TryRead(out var e))
-                batch.Add(KvEventMessage.From(e));
-            await nats.PublishAsync(NatsSubjects.KvEvents(workerId), WireJson.Write(batch), cancellationToken: stopping);
-            batch.Clear();
+            while (bytes < MaxBatchBytes && _events.Reader.TryRead(out var e))
+                foreach (var part in KvEventMessage.Split(e, MaxBlocksPerEvent))
+                {
+                    var json = WireJson.Write(part);
+                    batch.Add(json);
+                    bytes += json.Length + 1;
+                }
+            await nats.PublishAsync(NatsSubjects.KvEvents(workerId), JsonArray(batch, bytes), cancellationToken: stopping);
+            (bytes, batch) = (0, []);
         }
+    }
+
+    /// <param name="length">The items' lengths plus one each (for '[' or ',').</param>
+    private static byte[] JsonArray(List<byte[]> items, int length)
+    {
+        var array = new byte[length + 1];
+        var at = 0;
+        for (var i = 0; i < items.Count; i++)
+        {
+            array[at++] = i == 0 ? (byte)'[' : (byte)',';
+            items[i].CopyTo(array, at);
+            at += items[i].Length;
+        }
+        array[at] = (byte)']';
+        return array;
     }
 
     private async Task PublishLoadAsync(CancellationToken stopping)

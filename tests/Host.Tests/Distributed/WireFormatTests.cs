@@ -55,6 +55,18 @@ public sealed class WireFormatTests
     }
 
     [Fact]
+    public void A_long_stored_event_splits_into_runs_that_chain_through_their_parents()
+    {
+        var blocks = Enumerable.Range(1, 10).Select(i => new KvBlockHash((ulong)i, (ulong)(100 + i))).ToList();
+        var parts = KvEventMessage.Split(new KvBlocksStored(9, KvStorageTier.Device, 100, blocks), maxBlocks: 4).Select(m => (KvBlocksStored)m.ToEvent()).ToList();
+
+        Assert.Equal([4, 4, 2], parts.Select(p => p.Blocks.Count));
+        Assert.Equal(blocks, parts.SelectMany(p => p.Blocks));
+        Assert.Equal([100UL, 104UL, 108UL], parts.Select(p => p.ParentHash!.Value));
+        Assert.Single(KvEventMessage.Split(new KvBlocksRemoved(1, KvStorageTier.Device, [1, 2, 3, 4, 5]), maxBlocks: 2));
+    }
+
+    [Fact]
     public void A_frame_carries_tokens_finish_and_usage_and_a_malformed_one_is_a_format_error()
     {
         var frame = GenerateFrame.From(new EngineOutput([7, 8], FinishReason.Length, new EngineUsage(10, 2, 8)));

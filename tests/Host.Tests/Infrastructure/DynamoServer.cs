@@ -18,6 +18,9 @@ public sealed class DynamoServer : IAsyncDisposable
     public static string SharedPath { get; } = Path.GetFullPath(typeof(DynamoServer).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "DynamoSharedPath").Value!);
 
+    public static string RepoRoot { get; } = typeof(DynamoServer).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(a => a.Key == "DynamoRepoRoot").Value!;
+
     /// <summary>The built host beside its plugins folder, for tests that run dynamo as a process.</summary>
     public static string HostAssembly { get; } = Path.Combine(Path.GetDirectoryName(PluginsPath)!, "Dynamo.Host.dll");
 
