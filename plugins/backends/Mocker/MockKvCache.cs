@@ -5,7 +5,8 @@ namespace Dynamo.Backends.Mocker;
 /// <summary>
 /// A paged KV cache without the tensors: a fixed number of blocks, full blocks registered by
 /// sequence hash and shared between sequences (prefix caching), unreferenced blocks kept for
-/// reuse until space is needed (LRU eviction). Every change is published as a KV event.
+/// reuse until space is needed (lowest priority first, then least recently used: <see cref="KvEvictionQueue{T}"/>).
+/// Every change is published as a KV event.
 /// Not thread-safe: the scheduler loop owns it.
 /// </summary>
 internal sealed class MockKvCache(int capacityBlocks, Action<KvCacheEvent> publish)
@@ -14,11 +15,10 @@ internal sealed class MockKvCache(int capacityBlocks, Action<KvCacheEvent> publi
     {
         public ulong Hash { get; } = hash;
         public int References { get; set; }
-        public LinkedListNode<Block>? Free { get; set; }
     }
 
     private readonly Dictionary<ulong, Block> _registered = [];
-    private readonly LinkedList<Block> _free = []; // registered, unreferenced; least recently used first
+    private readonly KvEvictionQueue<Block> _free = new(); // registered, unreferenced
     private int _private; // allocated to sequences, not yet full (no hash)
     private long _eventId;
 
@@ -76,25 +76,22 @@ internal sealed class MockKvCache(int capacityBlocks, Action<KvCacheEvent> publi
         publish(new KvBlocksStored(++_eventId, KvStorageTier.Device, parent, [hash]));
     }
 
-    /// <summary>A sequence ended: drop its references and its private blocks.</summary>
-    public void Release(IEnumerable<ulong> registeredHashes, int privateBlocks)
+    /// <summary>A sequence of <paramref name="priority"/> ended: drop its references and its private blocks.</summary>
+    public void Release(IEnumerable<ulong> registeredHashes, int privateBlocks, int priority)
     {
         _private -= privateBlocks;
         foreach (var hash in registeredHashes)
         {
             var block = _registered[hash];
             if (--block.References == 0)
-                block.Free = _free.AddLast(block);
+                _free.Add(block, priority);
         }
     }
 
     private void Acquire(Block block)
     {
-        if (block.References++ == 0 && block.Free is { } node)
-        {
-            _free.Remove(node);
-            block.Free = null;
-        }
+        if (block.References++ == 0)
+            _free.Remove(block);
     }
 
     private void Evict(int count)
@@ -102,8 +99,7 @@ internal sealed class MockKvCache(int capacityBlocks, Action<KvCacheEvent> publi
         var evicted = new List<ulong>(count);
         for (var i = 0; i < count; i++)
         {
-            var block = _free.First!.Value;
-            _free.RemoveFirst();
+            var block = _free.Evict();
             _registered.Remove(block.Hash);
             evicted.Add(block.Hash);
         }

@@ -208,7 +208,7 @@ internal sealed class MockerEngine : IEngine
     private void Finish(MockSequence sequence, FinishReason? reason)
     {
         _running.Remove(sequence);
-        _cache.Release(sequence.Blocks, sequence.PrivateBlocks);
+        _cache.Release(sequence.Blocks, sequence.PrivateBlocks, sequence.Request.Priority);
         if (reason is null)
             sequence.Output.Writer.TryComplete(new OperationCanceledException());
         else

@@ -7,16 +7,24 @@ namespace Dynamo.Routers.KvAware;
 /// Routes each request to the worker where it costs least:
 /// <c>PrefillLoadScale × max(promptBlocks − OverlapCredit × overlap, 0) + decodeBlocks + DecodeActiveRequestWeight × activeRequests</c>,
 /// with the overlap read from the KV index and the decode load tracked per worker from the
-/// requests this router sent there: the blocks each adds (its uncached prompt blocks and expected
-/// output; cached prefix blocks are shared, not added) count from the moment it is routed, so a
-/// burst of identical prompts is spread, and stop counting when it finishes.
+/// requests this router sent there: the blocks each adds (its uncached prompt blocks and the output
+/// it is still expected to write, from <c>osl</c>; cached prefix blocks are shared, not added) count
+/// from the moment it is routed, so a burst of identical prompts is spread; the output part shrinks
+/// as generation nears <c>osl</c>, and all of it stops counting when the request finishes.
 /// </summary>
 internal sealed class KvAwareRouter(KvRouterOptions options, KvIndexer index) : IRouter
 {
     private readonly Random _random = options.Seed is { } seed ? new Random(seed) : new Random();
     private readonly Lock _lock = new();
     private readonly Dictionary<string, (long Blocks, int Requests)> _load = [];
-    private readonly Dictionary<string, (string Worker, long Blocks)> _routed = [];
+    private readonly Dictionary<string, Routed> _routed = [];
+
+    private sealed record Routed(string Worker, int BlockSize, int Osl, long PromptBlocks)
+    {
+        public long OutputBlocks { get; set; }
+
+        public long Blocks => PromptBlocks + OutputBlocks;
+    }
 
     public ValueTask<RoutingDecision> RouteAsync(RoutingRequest request, IReadOnlyList<WorkerSnapshot> workers, CancellationToken cancellationToken)
     {
@@ -24,7 +32,8 @@ internal sealed class KvAwareRouter(KvRouterOptions options, KvIndexer index) : 
         var tokens = request.TokenIds as int[] ?? request.TokenIds.ToArray();
         var hashes = KvBlockHasher.HashBlocks(tokens, blockSize);
         var promptBlocks = (tokens.Length + blockSize - 1) / blockSize;
-        var outputBlocks = request.Metadata.AgentHints?.Osl is > 0 and var osl ? (osl + blockSize - 1) / blockSize : 0;
+        var osl = request.Metadata.AgentHints?.Osl ?? 0;
+        var outputBlocks = OutputBlocks(osl, 0, blockSize);
         Span<int> overlaps = stackalloc int[KvIndexer.MaxWorkers];
         index.Overlaps(hashes, overlaps);
 
@@ -41,10 +50,10 @@ internal sealed class KvAwareRouter(KvRouterOptions options, KvIndexer index) : 
             var chosen = options.Temperature > 0 ? Sample(costs) : Cheapest(costs);
             var worker = workers[chosen].WorkerId;
             // The blocks this request will add there: what it does not find cached, and its output.
-            var added = promptBlocks - overlaps[index.Slot(worker)] + outputBlocks;
+            var routed = new Routed(worker, blockSize, osl, promptBlocks - overlaps[index.Slot(worker)]) { OutputBlocks = outputBlocks };
             var current = _load.GetValueOrDefault(worker);
-            _load[worker] = (current.Blocks + added, current.Requests + 1);
-            _routed[request.RequestId] = (worker, added);
+            _load[worker] = (current.Blocks + routed.Blocks, current.Requests + 1);
+            _routed[request.RequestId] = routed;
             return ValueTask.FromResult(new RoutingDecision(worker, overlaps[index.Slot(worker)]));
         }
     }
@@ -81,6 +90,20 @@ internal sealed class KvAwareRouter(KvRouterOptions options, KvIndexer index) : 
     }
 
     public void OnKvEvent(string workerId, KvCacheEvent kvEvent) => index.Apply(workerId, kvEvent);
+
+    private static long OutputBlocks(int osl, int generated, int blockSize) => (Math.Max(osl - generated, 0) + blockSize - 1) / blockSize;
+
+    public void OnRequestProgress(string workerId, string requestId, int generatedTokens)
+    {
+        lock (_lock)
+        {
+            if (!_routed.TryGetValue(requestId, out var routed) || routed.Osl == 0 || !_load.TryGetValue(routed.Worker, out var load))
+                return;
+            var remaining = OutputBlocks(routed.Osl, generatedTokens, routed.BlockSize);
+            _load[routed.Worker] = (Math.Max(0, load.Blocks - (routed.OutputBlocks - remaining)), load.Requests);
+            routed.OutputBlocks = remaining;
+        }
+    }
 
     public void OnRequestFinished(string workerId, string requestId)
     {

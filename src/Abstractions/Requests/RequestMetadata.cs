@@ -5,6 +5,9 @@ public sealed record RequestMetadata(AgentContext? AgentContext, AgentHints? Age
 {
     public static readonly RequestMetadata Empty = new(null, null);
 
-    /// <summary>Effective priority: <c>agent_hints.priority</c>, 0 when absent.</summary>
-    public int Priority => AgentHints?.Priority ?? 0;
+    /// <summary>
+    /// Effective priority: <c>agent_hints.priority</c> (0 when absent), raised by a positive
+    /// <c>latency_sensitivity</c> rounded up (its alias: 1.0 counts as one more priority level).
+    /// </summary>
+    public int Priority => (AgentHints?.Priority ?? 0) + (AgentHints?.LatencySensitivity is > 0 and var ls ? (int)Math.Min(Math.Ceiling(ls), 1_000) : 0);
 }

@@ -17,6 +17,12 @@ public interface IRouter
     /// <summary>A worker's KV cache changed.</summary>
     void OnKvEvent(string workerId, KvCacheEvent kvEvent) { }
 
+    /// <summary>
+    /// A routed request has generated <paramref name="generatedTokens"/> tokens so far (told once
+    /// per KV block of output), so an estimate built on its expected length (<c>osl</c>) can shrink.
+    /// </summary>
+    void OnRequestProgress(string workerId, string requestId, int generatedTokens) { }
+
     /// <summary>A request routed by this router finished (any way) on <paramref name="workerId"/>.</summary>
     void OnRequestFinished(string workerId, string requestId) { }
 

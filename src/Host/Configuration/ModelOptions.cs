@@ -14,7 +14,8 @@ internal sealed record ModelOptions(
     ComponentSelection? ReasoningParser,
     string? Path,
     bool Optional,
-    int MigrationLimit)
+    int MigrationLimit,
+    int? BusyThreshold = null)
 {
     /// <summary>Dynamo's <c>migration_limit</c>: how often a request may move to another worker when its worker is lost.</summary>
     public const int DefaultMigrationLimit = 3;
@@ -36,6 +37,9 @@ internal sealed record ModelOptions(
         var migrationLimit = section.GetValue("MigrationLimit", DefaultMigrationLimit);
         if (migrationLimit < 0)
             throw new DynamoConfigurationException($"Model '{name}': 'MigrationLimit' must be 0 or more, got {migrationLimit}.");
+        var busyThreshold = section.GetValue<int?>("BusyThreshold");
+        if (busyThreshold < 1)
+            throw new DynamoConfigurationException($"Model '{name}': 'BusyThreshold' (requests in flight per worker before new ones queue by priority) must be at least 1, got {busyThreshold}.");
         return new ModelOptions(
             name.Trim(),
             engine,
@@ -47,6 +51,7 @@ internal sealed record ModelOptions(
             ComponentSelection.From(section.GetSection("ReasoningParser")),
             section["Path"],
             section.GetValue("Optional", false),
-            migrationLimit);
+            migrationLimit,
+            busyThreshold);
     }
 }

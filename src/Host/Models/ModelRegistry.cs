@@ -57,7 +57,7 @@ internal sealed class ModelRegistry : IAsyncDisposable
         IWorkerSet workers = (IWorkerSet?)discovery?.For(model.Name) ?? new LocalWorkerSet(Enumerable.Range(0, model.Replicas)
             .Select(i => new LocalWorker($"{model.Name}/{i}", CreateEngine(model, components, services, $"{model.Name}/{i}", tokenizer)))
             .ToList());
-        return new ServedModel(model.Name, tokenizer, template, router, toolParser, reasoningParser, workers, model.MigrationLimit, logger);
+        return new ServedModel(model.Name, tokenizer, template, router, toolParser, reasoningParser, workers, model.MigrationLimit, logger, model.BusyThreshold);
     }
 
     private static ComponentContext Context(ModelOptions model, ComponentSelection selection, IServiceProvider services) =>

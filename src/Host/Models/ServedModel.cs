@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Dynamo.Abstractions.Engines;
 using Dynamo.Abstractions.Parsing;
@@ -16,12 +17,15 @@ internal sealed class ServedModel : IAsyncDisposable
     private readonly IWorkerSet _workers;
     private readonly int _migrationLimit;
     private readonly ILogger _logger;
+    private readonly AdmissionQueue? _queue;
 
+    /// <param name="busyThreshold">Requests in flight per worker beyond which new ones queue by priority; null: no queue.</param>
     public ServedModel(string name, ITokenizer tokenizer, IChatTemplate chatTemplate, IRouter router,
-        IToolCallParser? toolCallParser, IReasoningParser? reasoningParser, IWorkerSet workers, int migrationLimit, ILogger logger)
+        IToolCallParser? toolCallParser, IReasoningParser? reasoningParser, IWorkerSet workers, int migrationLimit, ILogger logger, int? busyThreshold = null)
     {
         (Name, Tokenizer, ChatTemplate, ToolCallParser, ReasoningParser) = (name, tokenizer, chatTemplate, toolCallParser, reasoningParser);
         (_router, _workers, _migrationLimit, _logger) = (router, workers, migrationLimit, logger);
+        _queue = busyThreshold is { } threshold ? new AdmissionQueue(threshold, () => workers.Workers.Count) : null;
         workers.KvEventPublished += router.OnKvEvent;
         workers.WorkerRemoved += router.OnWorkerRemoved;
     }
@@ -48,8 +52,13 @@ internal sealed class ServedModel : IAsyncDisposable
     /// the request moves to another worker with its prompt and the tokens generated so far
     /// (Dynamo's request migration), at most <c>MigrationLimit</c> times; the caller sees one stream.
     /// </summary>
-    public async IAsyncEnumerable<EngineOutput> GenerateAsync(EngineRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <param name="record">Filled in as the request is queued, routed and migrated.</param>
+    public async IAsyncEnumerable<EngineOutput> GenerateAsync(EngineRequest request, [EnumeratorCancellation] CancellationToken cancellationToken, RouteRecord? record = null)
     {
+        record ??= new RouteRecord();
+        var arrived = Stopwatch.GetTimestamp();
+        record.QueueDepth = _queue?.Depth ?? 0;
+        using var slot = _queue is null ? null : await _queue.EnterAsync(request.Priority, cancellationToken);
         var generated = new List<int>();
         var lost = new HashSet<string>(StringComparer.Ordinal);
         for (var attempt = 0; ; attempt++)
@@ -60,6 +69,10 @@ internal sealed class ServedModel : IAsyncDisposable
                 Stop = request.Stop with { MaxTokens = request.Stop.MaxTokens - generated.Count },
             };
             var worker = await RouteAsync(attemptRequest, lost, cancellationToken);
+            record.WorkerId = worker.WorkerId;
+            if (attempt == 0)
+                record.RouteWait = Stopwatch.GetElapsedTime(arrived);
+            var blockSize = worker.Descriptor.KvBlockSize;
             string reason;
             try
             {
@@ -74,7 +87,10 @@ internal sealed class ServedModel : IAsyncDisposable
                     }
                     if (!more)
                         yield break;
+                    var before = generated.Count;
                     generated.AddRange(outputs.Current.TokenIds);
+                    if (generated.Count / blockSize > before / blockSize)
+                        _router.OnRequestProgress(worker.WorkerId, request.RequestId, generated.Count);
                     yield return attempt == 0 ? outputs.Current : AsOneStream(outputs.Current, request, generated.Count);
                 }
             }
@@ -83,6 +99,7 @@ internal sealed class ServedModel : IAsyncDisposable
                 _router.OnRequestFinished(worker.WorkerId, request.RequestId);
             }
             lost.Add(worker.WorkerId);
+            record.Migrations++;
             _logger.LogWarning("Request {RequestId} of {Model}: {Reason}; migrating with {Tokens} tokens generated (migration {Attempt} of {Limit})",
                 request.RequestId, Name, reason, generated.Count, attempt + 1, _migrationLimit);
             if (generated.Count >= request.Stop.MaxTokens)

@@ -214,7 +214,7 @@ internal sealed class LlamaEngine : IEngine
     private void Finish(LlamaSequence sequence, FinishReason? reason)
     {
         if (_running.Remove(sequence))
-            _pool.Release(sequence.State!.Blocks);
+            _pool.Release(sequence.State!.Blocks, sequence.Request.Priority);
         sequence.State = null;
         if (reason is null)
             sequence.Output.Writer.TryComplete(new OperationCanceledException());

@@ -7,7 +7,8 @@ namespace Dynamo.Backends.Llama.Model;
 /// The paged KV cache: a fixed number of blocks of K and V for every layer, handed to sequences
 /// through block tables. A full block is registered under its sequence hash, so a later request
 /// with the same prefix points its table at it instead of recomputing it; blocks no sequence uses
-/// stay cached until space is needed, least recently used first. Every block that becomes
+/// stay cached until space is needed, lowest priority first, then least recently used
+/// (<see cref="KvEvictionQueue{T}"/>). Every block that becomes
 /// reusable or is evicted is published as a KV event. Not thread-safe: the scheduler owns it.
 /// </summary>
 internal sealed class KvBlockPool
@@ -19,8 +20,7 @@ internal sealed class KvBlockPool
     private readonly int[] _references;
     private readonly ulong?[] _hashes;
     private readonly Dictionary<ulong, int> _registered = [];
-    private readonly LinkedList<int> _unused = []; // registered, unreferenced; least recently used first
-    private readonly LinkedListNode<int>?[] _unusedNodes;
+    private readonly KvEvictionQueue<int> _unused = new(); // registered, unreferenced
     private long _eventId;
 
     public int BlockSize { get; }
@@ -35,7 +35,6 @@ internal sealed class KvBlockPool
         (_layers, _kvDim, BlockSize, Capacity, Storage, _publish) = (config.Layers, config.KvDim, blockSize, blocks, storage, publish);
         _references = new int[blocks];
         _hashes = new ulong?[blocks];
-        _unusedNodes = new LinkedListNode<int>?[blocks];
         for (var b = blocks - 1; b >= 0; b--)
             _free.Push(b);
     }
@@ -71,7 +70,7 @@ internal sealed class KvBlockPool
         {
             var block = _registered[hashes[i].SequenceHash];
             if (_references[block]++ == 0)
-                Unlink(block);
+                _unused.Remove(block);
             table.Add(block);
         }
         for (var i = 0; i < fresh; i++)
@@ -92,15 +91,15 @@ internal sealed class KvBlockPool
         _publish?.Invoke(new KvBlocksStored(++_eventId, KvStorageTier.Device, parent, [hash]));
     }
 
-    /// <summary>A sequence ended: its registered blocks stay cached, the rest are free again.</summary>
-    public void Release(List<int> table)
+    /// <summary>A sequence of <paramref name="priority"/> ended: its registered blocks stay cached, the rest are free again.</summary>
+    public void Release(List<int> table, int priority = 0)
     {
         foreach (var block in table)
         {
             if (--_references[block] > 0)
                 continue;
             if (_hashes[block] is not null)
-                _unusedNodes[block] = _unused.AddLast(block);
+                _unused.Add(block, priority);
             else
                 _free.Push(block);
         }
@@ -109,18 +108,11 @@ internal sealed class KvBlockPool
 
     private int Evict()
     {
-        var block = _unused.First!.Value;
-        Unlink(block);
+        var block = _unused.Evict();
         var hash = _hashes[block]!.Value;
         _registered.Remove(hash);
         _hashes[block] = null;
         _publish?.Invoke(new KvBlocksRemoved(++_eventId, KvStorageTier.Device, [hash]));
         return block;
-    }
-
-    private void Unlink(int block)
-    {
-        _unused.Remove(_unusedNodes[block]!);
-        _unusedNodes[block] = null;
     }
 }

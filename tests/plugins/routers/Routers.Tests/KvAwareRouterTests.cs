@@ -86,6 +86,25 @@ public sealed class KvAwareRouterTests
     }
 
     [Fact]
+    public async Task TheOutputEstimateShrinksAsGenerationNearsTheExpectedLength()
+    {
+        var router = new KvAwareRouter(new KvRouterOptions { Seed = 4 }, new KvIndexer());
+        var prompt = Prompt(8);
+        router.OnKvEvent("a", Stored(prompt, 8));
+        // a holds the prompt and gets a request expected to write 160 tokens: 40 blocks of decode load there.
+        Assert.Equal("a", (await Route(router, prompt, "long", osl: 160)).WorkerId);
+
+        // The same prompt again: a costs 0 + 40, the others 8 + 0.
+        var before = await Route(router, prompt, "before");
+        Assert.NotEqual("a", before.WorkerId);
+        router.OnRequestFinished(before.WorkerId, "before");
+
+        // 152 of 160 tokens written: 2 blocks left, so a (0 + 2) is cheapest again.
+        router.OnRequestProgress("a", "long", 152);
+        Assert.Equal("a", (await Route(router, prompt, "after")).WorkerId);
+    }
+
+    [Fact]
     public async Task TiesAreBrokenAtRandomAndTemperatureSamples()
     {
         var cold = new KvAwareRouter(new KvRouterOptions { Seed = 5 }, new KvIndexer());
