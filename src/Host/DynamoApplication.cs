@@ -6,6 +6,7 @@ using Dynamo.Host.Models;
 using Dynamo.Host.OpenAi;
 using Dynamo.Host.Pipeline;
 using Dynamo.Host.Plugins;
+using Dynamo.Host.Tracing;
 
 namespace Dynamo.Host;
 
@@ -42,6 +43,13 @@ public static class DynamoApplication
             services.AddSingleton<WorkerDiscovery>();
         }
         services.AddSingleton<FrontendMetrics>();
+        var trace = AgentTraceOptions.From(builder.Configuration);
+        if (trace.Enabled)
+        {
+            services.AddSingleton(trace);
+            services.AddSingleton<AgentTracer>();
+        }
+        services.AddSingleton<ToolEventsEndpoint>();
         services.AddSingleton(new RequestBodyReader(options.MaxRequestBodyBytes));
         services.AddSingleton<Preprocessor>();
         services.AddSingleton<ChatCompletionsEndpoint>();
@@ -51,6 +59,7 @@ public static class DynamoApplication
         app.UseMiddleware<OpenAiErrorMiddleware>();
         app.MapPost("/v1/chat/completions", (HttpContext c, ChatCompletionsEndpoint e) => e.HandleAsync(c));
         app.MapPost("/v1/completions", (HttpContext c, CompletionsEndpoint e) => e.HandleAsync(c));
+        app.MapPost("/v1/agent/tool_events", (HttpContext c, ToolEventsEndpoint e) => e.HandleAsync(c));
         app.MapGet("/v1/models", (ModelRegistry m) => Results.Json(ModelsEndpoint.List(m), OpenAiJson.Context.ModelList));
         app.MapGet("/health", (ModelRegistry m) => Results.Json(new
         {

@@ -11,6 +11,7 @@ try
         "bench" => await BenchCommand.RunAsync(args[1..], Console.Out),
         "template" => await TemplateCommand.RunAsync(args[1..], Console.In, Console.Out, Console.Error),
         "parse" => await ParseCommand.RunAsync(args[1..], Console.In, Console.Out),
+        "trace" => await TraceCommand.RunAsync(args[1..], Console.Out),
         "serve" => await ServeCommand.RunAsync(args[1..]),
         "frontend" => await ServeCommand.RunAsync([.. args[1..], "--distributed"]),
         "worker" => await WorkerCommand.RunAsync(args[1..]),
@@ -49,6 +50,9 @@ static int Help()
               Render a request body ({"messages", "tools", "add_generation_prompt", "chat_template_kwargs",
               "bos_token", "eos_token"}) through a chat template exactly; --jsonl: one request per line in,
               one {"id", "prompt"} or {"id", "error"} line out.
+          dynamo trace summarize FILE [FILE ...]
+              Per-trajectory totals of agent trace files (.jsonl / .jsonl.gz): requests, tokens, cache hit
+              rate, time in the model, tool calls and time in tools.
           dynamo parse tool-calls --parser NAME [--tools FILE] [--jsonl] [--chunks N | --random-chunks SEED] < output.txt
           dynamo parse reasoning --parser NAME [--jsonl] [--chunks N | --random-chunks SEED] < output.txt
               Run a parser plugin over model output: {"normal_text", "calls": [{"id", "name", "arguments"}]} or

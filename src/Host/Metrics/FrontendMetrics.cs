@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Dynamo.Host.Pipeline;
+using Dynamo.Host.Tracing;
 using Prometheus;
 
 namespace Dynamo.Host.Metrics;
@@ -7,8 +9,25 @@ namespace Dynamo.Host.Metrics;
 /// The frontend's Prometheus metrics, with Dynamo's names. Each host owns its registry, so
 /// several hosts in one process (tests) do not share counts.
 /// </summary>
-internal sealed class FrontendMetrics(TimeProvider clock)
+internal sealed class FrontendMetrics
 {
+    private readonly TimeProvider _clock;
+    private readonly AgentTracer? _tracer;
+
+    public FrontendMetrics(TimeProvider clock, AgentTracer? tracer = null)
+    {
+        (_clock, _tracer) = (clock, tracer);
+        if (tracer is null)
+            return;
+        var dropped = Factory.CreateGauge("dynamo_agent_trace_dropped_events", "Agent trace events dropped because the trace queue was full.");
+        var written = Factory.CreateGauge("dynamo_agent_trace_written_events", "Agent trace events written to the sink.");
+        Registry.AddBeforeCollectCallback(() =>
+        {
+            dropped.Set(tracer.Dropped);
+            written.Set(tracer.Written);
+        });
+    }
+
     private static readonly double[] LatencyBuckets = Prometheus.Histogram.ExponentialBuckets(0.0005, 2, 18);
     private static readonly double[] TokenBuckets = Prometheus.Histogram.ExponentialBuckets(1, 2, 18);
 
@@ -34,8 +53,8 @@ internal sealed class FrontendMetrics(TimeProvider clock)
 
     private readonly ConcurrentDictionary<string, ModelMetrics> _models = new(StringComparer.Ordinal);
 
-    public RequestMetrics Start(string model, string endpoint, bool stream) =>
-        new(_models.GetOrAdd(model, m => new ModelMetrics(this, m)), clock, endpoint, stream);
+    public RequestMetrics Start(PreprocessedRequest request, string endpoint, string? xRequestId) =>
+        new(_models.GetOrAdd(request.Model.Name, m => new ModelMetrics(this, m)), _clock, endpoint, request.Stream, request.Engine, xRequestId, _tracer);
 
     private Histogram NewHistogram(string name, string help, double[] buckets) =>
         Factory.CreateHistogram(name, help, new HistogramConfiguration

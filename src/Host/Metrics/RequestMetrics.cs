@@ -1,23 +1,49 @@
+using System.Diagnostics;
+using Dynamo.Abstractions.Engines;
+using Dynamo.Host.Models;
+using Dynamo.Host.Tracing;
+
 namespace Dynamo.Host.Metrics;
 
-/// <summary>One request's contribution to the frontend metrics: inflight while alive, then counted once.</summary>
+/// <summary>
+/// One request's contribution to the frontend's telemetry: inflight while alive, then counted once
+/// in the Prometheus metrics, the agent trace (when on) and its OpenTelemetry span.
+/// </summary>
 internal sealed class RequestMetrics : IDisposable
 {
     private readonly ModelMetrics _metrics;
     private readonly TimeProvider _clock;
     private readonly string _endpoint;
     private readonly string _requestType;
+    private readonly EngineRequest _request;
+    private readonly string? _xRequestId;
+    private readonly AgentTracer? _tracer;
+    private readonly Activity? _activity;
     private readonly long _started;
+    private readonly long _receivedUnixMs;
+    private long _firstToken;
     private long _lastToken;
+    private int _tokens;
+    private EngineUsage? _usage;
     private string _status = "error";
     private bool _disposed;
 
-    public RequestMetrics(ModelMetrics metrics, TimeProvider clock, string endpoint, bool stream)
+    public RequestMetrics(ModelMetrics metrics, TimeProvider clock, string endpoint, bool stream, EngineRequest request, string? xRequestId, AgentTracer? tracer)
     {
         (_metrics, _clock, _endpoint, _requestType) = (metrics, clock, endpoint, stream ? "stream" : "unary");
+        (_request, _xRequestId, _tracer) = (request, xRequestId, tracer);
         _started = clock.GetTimestamp();
+        _receivedUnixMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
         metrics.Inflight.Inc();
+        _activity = AgentTracer.Source.StartActivity(endpoint, ActivityKind.Server);
+        _activity?.SetTag("gen_ai.request.model", metrics.Model);
+        _activity?.SetTag("dynamo.request_id", request.RequestId);
+        _activity?.SetTag("dynamo.agent.session_id", request.Metadata.AgentContext?.SessionId);
+        _activity?.SetTag("dynamo.agent.trajectory_id", request.Metadata.AgentContext?.TrajectoryId);
     }
+
+    /// <summary>Filled by the model as the request is queued, routed and migrated.</summary>
+    public RouteRecord Route { get; } = new();
 
     /// <summary>The engine produced <paramref name="count"/> tokens now.</summary>
     public void Tokens(int count)
@@ -26,17 +52,24 @@ internal sealed class RequestMetrics : IDisposable
             return;
         var now = _clock.GetTimestamp();
         if (_lastToken == 0)
+        {
+            _firstToken = now;
             _metrics.TimeToFirstToken.Observe(_clock.GetElapsedTime(_started, now).TotalSeconds);
+        }
         else
+        {
             _metrics.InterTokenLatency.Observe(_clock.GetElapsedTime(_lastToken, now).TotalSeconds / count, count);
+        }
         _lastToken = now;
+        _tokens += count;
     }
 
-    public void Succeeded(int promptTokens, int completionTokens)
+    public void Succeeded(EngineUsage usage)
     {
         _status = "success";
-        _metrics.InputTokens.Observe(promptTokens);
-        _metrics.OutputTokens.Observe(completionTokens);
+        _usage = usage;
+        _metrics.InputTokens.Observe(usage.PromptTokens);
+        _metrics.OutputTokens.Observe(usage.CompletionTokens);
     }
 
     public void Dispose()
@@ -44,8 +77,34 @@ internal sealed class RequestMetrics : IDisposable
         if (_disposed)
             return;
         _disposed = true;
+        var total = _clock.GetElapsedTime(_started);
         _metrics.Inflight.Dec();
         _metrics.Requests.WithLabels(_metrics.Model, _endpoint, _requestType, _status).Inc();
-        _metrics.Duration.Observe(_clock.GetElapsedTime(_started).TotalSeconds);
+        _metrics.Duration.Observe(total.TotalSeconds);
+        var trace = _tracer is null && _activity is null ? null : Trace(total);
+        if (trace is not null)
+            _tracer?.Record(new AgentTraceEvent("request_end", _receivedUnixMs + (long)total.TotalMilliseconds, "dynamo", _request.Metadata.AgentContext, trace));
+        if (_activity is { } activity)
+        {
+            activity.SetTag("gen_ai.usage.input_tokens", trace!.InputTokens);
+            activity.SetTag("gen_ai.usage.output_tokens", trace.OutputTokens);
+            activity.SetTag("dynamo.cached_tokens", trace.CachedTokens);
+            activity.SetTag("dynamo.ttft_ms", trace.TtftMs);
+            activity.SetTag("dynamo.worker_id", trace.Worker?.WorkerId);
+            activity.SetStatus(_status == "success" ? ActivityStatusCode.Ok : ActivityStatusCode.Error);
+            activity.Dispose();
+        }
+    }
+
+    private RequestTrace Trace(TimeSpan total)
+    {
+        var input = _usage?.PromptTokens ?? _request.TokenIds.Count;
+        var cached = _usage?.CachedTokens ?? 0;
+        double? ttft = _firstToken == 0 ? null : _clock.GetElapsedTime(_started, _firstToken).TotalMilliseconds;
+        double? itl = _tokens > 1 ? _clock.GetElapsedTime(_firstToken, _lastToken).TotalMilliseconds / (_tokens - 1) : null;
+        var wait = Route.RouteWait.TotalMilliseconds;
+        return new RequestTrace(_request.RequestId, _xRequestId, _metrics.Model, _status, input, _usage?.CompletionTokens ?? _tokens, cached,
+            _receivedUnixMs, wait, ttft - wait, ttft, total.TotalMilliseconds, itl, input == 0 ? 0 : (double)cached / input, Route.QueueDepth,
+            Route.WorkerId is { } worker ? new WorkerTrace(worker, Route.Migrations) : null);
     }
 }

@@ -12,7 +12,7 @@ internal sealed class ChatCompletionsEndpoint(RequestBodyReader reader, Preproce
         var cancellationToken = context.RequestAborted;
         var body = await reader.ReadAsync(context.Request, OpenAiJson.Context.ChatCompletionRequest, cancellationToken);
         var request = preprocessor.Chat(body);
-        using var requestMetrics = metrics.Start(request.Model.Name, "chat_completions", request.Stream);
+        using var requestMetrics = metrics.Start(request, "chat_completions", context.Request.Headers["x-request-id"].FirstOrDefault());
         var created = clock.GetUtcNow().ToUnixTimeSeconds();
         if (request.Stream)
             await StreamAsync(context.Response, request, requestMetrics, created, cancellationToken);
@@ -48,9 +48,9 @@ internal sealed class ChatCompletionsEndpoint(RequestBodyReader reader, Preproce
             var tail = post.Finish();
             var reason = post.SawToolCalls ? FinishReason.ToolCalls : finish;
             await Send(tail ?? new ChunkDelta(null, null, null, null), FinishReasons.Name(reason));
-            metrics.Succeeded(delta.Usage!.PromptTokens, delta.Usage.CompletionTokens);
+            metrics.Succeeded(delta.Usage!);
             if (request.IncludeUsage)
-                await sse.WriteAsync(new ChatCompletionChunk(request.Engine.RequestId, created, request.Model.Name, [], Usage.From(delta.Usage)),
+                await sse.WriteAsync(new ChatCompletionChunk(request.Engine.RequestId, created, request.Model.Name, [], Usage.From(delta.Usage!)),
                     OpenAiJson.Context.ChatCompletionChunk, cancellationToken);
         }
         await sse.WriteDoneAsync(cancellationToken);

@@ -11,7 +11,7 @@ internal sealed class CompletionsEndpoint(RequestBodyReader reader, Preprocessor
         var cancellationToken = context.RequestAborted;
         var body = await reader.ReadAsync(context.Request, OpenAiJson.Context.CompletionRequest, cancellationToken);
         var request = preprocessor.Completion(body);
-        using var requestMetrics = metrics.Start(request.Model.Name, "completions", request.Stream);
+        using var requestMetrics = metrics.Start(request, "completions", context.Request.Headers["x-request-id"].FirstOrDefault());
         var created = clock.GetUtcNow().ToUnixTimeSeconds();
         var id = request.Engine.RequestId;
         var model = request.Model.Name;
@@ -32,7 +32,7 @@ internal sealed class CompletionsEndpoint(RequestBodyReader reader, Preprocessor
                 OpenAiJson.Context.CompletionResponse, cancellationToken);
             if (delta.Usage is not { } usage)
                 continue;
-            requestMetrics.Succeeded(usage.PromptTokens, usage.CompletionTokens);
+            requestMetrics.Succeeded(usage);
             if (request.IncludeUsage)
                 await sse.WriteAsync(new CompletionResponse(id, created, model, [], Usage.From(usage)),
                     OpenAiJson.Context.CompletionResponse, cancellationToken);

@@ -20,7 +20,7 @@ internal static class TextGeneration
         var completionTokens = 0;
         EngineUsage? usage = null;
         // Leaving the loop early disposes the engine's enumerator, which ends its work on the request.
-        await foreach (var output in request.Model.GenerateAsync(request.Engine, cancellationToken))
+        await foreach (var output in request.Model.GenerateAsync(request.Engine, cancellationToken, metrics.Route))
         {
             metrics.Tokens(output.TokenIds.Count);
             completionTokens += output.TokenIds.Count;
@@ -56,7 +56,7 @@ internal static class TextGeneration
             text.Append(delta.Text);
             last = delta;
         }
-        metrics.Succeeded(last!.Usage!.PromptTokens, last.Usage.CompletionTokens);
+        metrics.Succeeded(last!.Usage!);
         return (text.ToString(), last);
     }
 }
