@@ -29,7 +29,7 @@ public sealed class WireFormatTests
         Assert.Equal(request.Stop.StopTokenIds, back.Stop.StopTokenIds);
         Assert.True(back.Stop.IgnoreEos);
         Assert.Equal(request.Metadata, back.Metadata);
-        Assert.Equal(5, back.Priority);
+        Assert.Equal(6, back.Priority); // 5, raised by latency_sensitivity 0.5
     }
 
     [Fact]
