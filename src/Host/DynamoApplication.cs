@@ -86,6 +86,7 @@ public static class DynamoApplication
         var discovery = app.Services.GetService<WorkerDiscovery>();
         discovery?.StartAsync().GetAwaiter().GetResult();
         var served = app.Services.GetRequiredService<ModelRegistry>();
+        app.Services.GetRequiredService<FrontendMetrics>().Observe(served);
         foreach (var model in options.Models.Where(m => served.Find(m.Name) is not null))
             app.Logger.LogInformation(
                 "Serving {Model}: {Workers}, router {Router}, tokenizer {Tokenizer}, chat template {Template}, tool-call parser {Tools}, reasoning parser {Reasoning}",

@@ -16,6 +16,7 @@ internal sealed class MockerEngine : IEngine
     private readonly MockTextSource _text;
     private readonly TimeProvider _clock;
     private readonly MockKvCache _cache;
+    private readonly KvSessionHolds<List<ulong>> _sessions;
     private readonly ConcurrentQueue<MockSequence> _incoming = new();
     private readonly SemaphoreSlim _wake = new(0);
     private readonly List<MockSequence> _waiting = [];
@@ -31,6 +32,7 @@ internal sealed class MockerEngine : IEngine
     {
         (_options, _text, _clock) = (options, text, clock);
         _cache = new MockKvCache(options.KvCapacityBlocks, e => KvEventPublished?.Invoke(e));
+        _sessions = new KvSessionHolds<List<ulong>>(clock);
         Descriptor = new EngineDescriptor(options.KvBlockSize, options.KvCapacityBlocks, options.MaxContextLength, options.MaxBatchSize);
         _loop = Task.Run(RunAsync);
     }
@@ -111,6 +113,8 @@ internal sealed class MockerEngine : IEngine
 
     private void DropCancelled()
     {
+        foreach (var lapsed in _sessions.Expire())
+            _cache.Release(lapsed, 0, 0);
         _waiting.RemoveAll(s => s.Cancelled && s.Output.Writer.TryComplete());
         foreach (var sequence in _running.Where(s => s.Cancelled).ToList())
             Finish(sequence, null);
@@ -208,7 +212,10 @@ internal sealed class MockerEngine : IEngine
     private void Finish(MockSequence sequence, FinishReason? reason)
     {
         _running.Remove(sequence);
-        _cache.Release(sequence.Blocks, sequence.PrivateBlocks, sequence.Request.Priority);
+        // Private (partial) blocks go back now; full ones may stay held for an open session.
+        _cache.Release([], sequence.PrivateBlocks, sequence.Request.Priority);
+        foreach (var blocks in _sessions.Finished(sequence.Request.Metadata, sequence.Blocks, sequence.Blocks.Count * _options.KvBlockSize))
+            _cache.Release(blocks, 0, sequence.Request.Priority);
         if (reason is null)
             sequence.Output.Writer.TryComplete(new OperationCanceledException());
         else
@@ -219,7 +226,7 @@ internal sealed class MockerEngine : IEngine
     {
         var queued = _waiting.Sum(s => (long)s.Tokens.Count);
         lock (_loadLock)
-            _load = new EngineLoad(_running.Count, _waiting.Count + _incoming.Count, _cache.ActiveBlocks, queued);
+            _load = new EngineLoad(_running.Count, _waiting.Count + _incoming.Count, _cache.ActiveBlocks, queued, _sessions.HeldTokens);
     }
 
     public async ValueTask DisposeAsync()

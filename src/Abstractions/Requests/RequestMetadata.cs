@@ -1,9 +1,12 @@
 namespace Dynamo.Abstractions.Requests;
 
 /// <summary>The typed <c>nvext</c> of a request, carried from the frontend to router and engine.</summary>
-public sealed record RequestMetadata(AgentContext? AgentContext, AgentHints? AgentHints)
+public sealed record RequestMetadata(AgentContext? AgentContext, AgentHints? AgentHints, SessionControl? SessionControl = null)
 {
     public static readonly RequestMetadata Empty = new(null, null);
+
+    /// <summary>The session a request belongs to: <c>session_control.session_id</c>, else <c>agent_context.session_id</c>.</summary>
+    public string? SessionId => SessionControl?.SessionId ?? AgentContext?.SessionId;
 
     /// <summary>
     /// Effective priority: <c>agent_hints.priority</c> (0 when absent), raised by a positive

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Dynamo.Host.Models;
 using Dynamo.Host.Pipeline;
 using Dynamo.Host.Tracing;
 using Prometheus;
@@ -50,6 +51,24 @@ internal sealed class FrontendMetrics
     public Histogram InputTokens => field ??= NewHistogram("dynamo_frontend_input_sequence_tokens", "Prompt length in tokens.", TokenBuckets);
 
     public Histogram OutputTokens => field ??= NewHistogram("dynamo_frontend_output_sequence_tokens", "Generated length in tokens.", TokenBuckets);
+
+    /// <summary>Gauges read from the models at scrape time: queue depth, bound sessions, and each worker's held session KV.</summary>
+    public void Observe(ModelRegistry registry)
+    {
+        var queued = Factory.CreateGauge("dynamo_frontend_queued_requests", "Requests waiting for a busy worker (BusyThreshold).", "model");
+        var sessions = Factory.CreateGauge("dynamo_frontend_bound_sessions", "Sessions routed to one worker (session_control bind/open).", "model");
+        var held = Factory.CreateGauge("dynamo_worker_held_session_tokens", "Tokens of KV a worker holds for open sessions.", "model", "worker");
+        Registry.AddBeforeCollectCallback(() =>
+        {
+            foreach (var model in registry.Models)
+            {
+                queued.WithLabels(model.Name).Set(model.QueueDepth);
+                sessions.WithLabels(model.Name).Set(model.BoundSessions);
+                foreach (var worker in model.Workers)
+                    held.WithLabels(model.Name, worker.WorkerId).Set(worker.Load.HeldSessionTokens);
+            }
+        });
+    }
 
     private readonly ConcurrentDictionary<string, ModelMetrics> _models = new(StringComparer.Ordinal);
 

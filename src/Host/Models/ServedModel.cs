@@ -18,6 +18,7 @@ internal sealed class ServedModel : IAsyncDisposable
     private readonly int _migrationLimit;
     private readonly ILogger _logger;
     private readonly AdmissionQueue? _queue;
+    private readonly SessionAffinity _sessions = new(TimeProvider.System);
 
     /// <param name="busyThreshold">Requests in flight per worker beyond which new ones queue by priority; null: no queue.</param>
     public ServedModel(string name, ITokenizer tokenizer, IChatTemplate chatTemplate, IRouter router,
@@ -41,6 +42,12 @@ internal sealed class ServedModel : IAsyncDisposable
     public IReasoningParser? ReasoningParser { get; }
 
     public IReadOnlyList<IWorker> Workers => _workers.Workers;
+
+    /// <summary>Requests waiting for a busy worker now.</summary>
+    public int QueueDepth => _queue?.Depth ?? 0;
+
+    /// <summary>Sessions with sticky routing now.</summary>
+    public int BoundSessions => _sessions.Count;
 
     /// <summary>The longest prompt + output every current worker accepts.</summary>
     public int MaxContextLength => Live().Min(w => w.Descriptor.MaxContextLength);
@@ -126,10 +133,13 @@ internal sealed class ServedModel : IAsyncDisposable
         var candidates = Live().Where(w => !exclude.Contains(w.WorkerId)).ToList();
         if (candidates.Count == 0)
             throw exclude.Count == 0 ? NoWorker() : new EngineException($"Every worker that took this request was lost ({string.Join(", ", exclude)}) and no other is left.");
-        var decision = await _router.RouteAsync(new RoutingRequest(request.RequestId, request.TokenIds, request.Metadata),
-            candidates.Select(w => w.Snapshot()).ToList(), cancellationToken);
-        return candidates.FirstOrDefault(w => w.WorkerId == decision.WorkerId)
-            ?? throw new InvalidOperationException($"Router chose unknown worker '{decision.WorkerId}'.");
+        var workerId = _sessions.WorkerFor(request.Metadata, id => candidates.Any(w => w.WorkerId == id))
+            ?? (await _router.RouteAsync(new RoutingRequest(request.RequestId, request.TokenIds, request.Metadata),
+                candidates.Select(w => w.Snapshot()).ToList(), cancellationToken)).WorkerId;
+        var worker = candidates.FirstOrDefault(w => w.WorkerId == workerId)
+            ?? throw new InvalidOperationException($"Router chose unknown worker '{workerId}'.");
+        _sessions.Routed(request.Metadata, worker.WorkerId);
+        return worker;
     }
 
     /// <summary>A continuation's output as the original request would report it: its prompt, every token generated.</summary>

@@ -32,5 +32,8 @@ internal sealed record FunctionBody(string? Name, string? Description, JsonEleme
 
 internal sealed record StreamOptionsBody(bool? IncludeUsage);
 
-/// <summary>Dynamo's request extension: agent context and hints, typed with the shared records.</summary>
-internal sealed record NvextBody(AgentContext? AgentContext, AgentHints? AgentHints);
+/// <summary>Dynamo's request extension: agent context and hints, typed with the shared records, and session control.</summary>
+internal sealed record NvextBody(AgentContext? AgentContext, AgentHints? AgentHints, SessionControlBody? SessionControl = null);
+
+/// <summary><c>{"session_id", "action": "bind" | "open" | "close", "timeout": seconds}</c>.</summary>
+internal sealed record SessionControlBody(string? SessionId, string? Action, int? Timeout);

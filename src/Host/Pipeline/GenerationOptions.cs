@@ -78,7 +78,26 @@ internal static class GenerationOptions
             throw OpenAiException.BadRequest($"'nvext.agent_hints.osl' must be 0 or more, got {nvext.AgentHints.Osl}.", "nvext.agent_hints.osl");
         if (nvext.AgentHints?.LatencySensitivity is { } ls && !double.IsFinite(ls))
             throw OpenAiException.BadRequest("'nvext.agent_hints.latency_sensitivity' must be a finite number.", "nvext.agent_hints.latency_sensitivity");
-        return new RequestMetadata(nvext.AgentContext, nvext.AgentHints);
+        return new RequestMetadata(nvext.AgentContext, nvext.AgentHints, Session(nvext.SessionControl));
+    }
+
+    private static SessionControl? Session(SessionControlBody? body)
+    {
+        if (body is null)
+            return null;
+        const string at = "nvext.session_control";
+        if (string.IsNullOrWhiteSpace(body.SessionId))
+            throw OpenAiException.BadRequest($"'{at}.session_id' is required.", $"{at}.session_id");
+        var action = body.Action switch
+        {
+            "bind" => SessionAction.Bind,
+            "open" => SessionAction.Open,
+            "close" => SessionAction.Close,
+            _ => throw OpenAiException.BadRequest($"'{at}.action' must be \"bind\", \"open\" or \"close\"; got {(body.Action is null ? "nothing" : $"\"{body.Action}\"")}.", $"{at}.action"),
+        };
+        if (body.Timeout is < 1 or > 86_400)
+            throw OpenAiException.BadRequest($"'{at}.timeout' must be between 1 and 86400 seconds, got {body.Timeout}.", $"{at}.timeout");
+        return new SessionControl(body.SessionId, action, body.Timeout ?? SessionControl.DefaultTimeoutSeconds);
     }
 
     public static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}";

@@ -30,6 +30,7 @@ internal sealed class LlamaEngine : IEngine
     private readonly BatchItem[] _items;
     private readonly List<LlamaSequence> _sampling = [];
     private readonly KvBlockPool _pool;
+    private readonly KvSessionHolds<List<int>> _sessions = new(TimeProvider.System);
     private long _arrivals;
     private EngineLoad _load;
 
@@ -92,6 +93,8 @@ internal sealed class LlamaEngine : IEngine
                 _waiting.RemoveAll(s => s.Cancelled && s.Output.Writer.TryComplete());
                 foreach (var sequence in _running.Where(s => s.Cancelled).ToList())
                     Finish(sequence, null);
+                foreach (var lapsed in _sessions.Expire())
+                    _pool.Release(lapsed);
                 Admit();
                 PublishLoad();
                 if (_running.Count == 0)
@@ -214,7 +217,13 @@ internal sealed class LlamaEngine : IEngine
     private void Finish(LlamaSequence sequence, FinishReason? reason)
     {
         if (_running.Remove(sequence))
-            _pool.Release(sequence.State!.Blocks, sequence.Request.Priority);
+        {
+            // The table may stay held for an open session; what the session held before is let go.
+            List<int> table = [.. sequence.State!.Blocks];
+            sequence.State.Blocks.Clear();
+            foreach (var blocks in _sessions.Finished(sequence.Request.Metadata, table, sequence.State.Length))
+                _pool.Release(blocks, sequence.Request.Priority);
+        }
         sequence.State = null;
         if (reason is null)
             sequence.Output.Writer.TryComplete(new OperationCanceledException());
@@ -226,7 +235,7 @@ internal sealed class LlamaEngine : IEngine
     {
         long queued = _waiting.Sum(s => (long)s.Request.TokenIds.Count) + _running.Sum(s => (long)(s.Request.TokenIds.Count - s.Prefilled));
         lock (_loadLock)
-            _load = new EngineLoad(_running.Count, _waiting.Count + _incoming.Count, _pool.ActiveBlocks, queued);
+            _load = new EngineLoad(_running.Count, _waiting.Count + _incoming.Count, _pool.ActiveBlocks, queued, _sessions.HeldTokens);
     }
 
     public async ValueTask DisposeAsync()

@@ -26,6 +26,30 @@ public sealed class MockerEngineTests
 
     private static int[] Prompt(int length, int salt = 0) => Enumerable.Range(0, length).Select(i => (i * 7 + salt) % 250).ToArray();
 
+    [Theory]
+    [InlineData(SessionAction.Open, 48)] // all but the last block, whose last token is always computed
+    [InlineData(SessionAction.Bind, 0)]
+    public async Task AnOpenSessionsBlocksSurviveTrafficThatEvictsEverythingElse(SessionAction action, int expectedCached)
+    {
+        await using var engine = Engine(new MockerOptions { DecodeItlMs = 0, KvBlockSize = 16, KvCapacityBlocks = 12, MaxContextLength = 128, OutputTokens = 1 });
+        var session = Prompt(64, salt: 1);
+        EngineRequest InSession(SessionAction? a) => Request(session, maxTokens: 1) with
+        {
+            Metadata = new RequestMetadata(new AgentContext(null, "agent-7", null, null), null, a is { } x ? new SessionControl("agent-7", x) : null),
+        };
+        await RunAsync(engine, InSession(action));
+        Assert.Equal(action == SessionAction.Open ? 64 : 0, engine.Load.HeldSessionTokens);
+
+        // Other traffic, 7 blocks each, cycles through everything the session does not hold.
+        for (var salt = 2; salt < 6; salt++)
+            await RunAsync(engine, Request(Prompt(100, salt), maxTokens: 1));
+
+        var next = await RunAsync(engine, InSession(null));
+        Assert.Equal(expectedCached, next[^1].Usage!.CachedTokens);
+        await RunAsync(engine, InSession(SessionAction.Close));
+        Assert.Equal(0, engine.Load.HeldSessionTokens);
+    }
+
     [Fact]
     public async Task StoredEventsCarryTheSharedBlockHashesWithParents()
     {
