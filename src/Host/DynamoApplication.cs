@@ -52,6 +52,7 @@ public static class DynamoApplication
         services.AddSingleton<ToolEventsEndpoint>();
         services.AddSingleton(new RequestBodyReader(options.MaxRequestBodyBytes));
         services.AddSingleton<Preprocessor>();
+        services.AddSingleton<SpeculativePrefill>();
         services.AddSingleton<ChatCompletionsEndpoint>();
         services.AddSingleton<CompletionsEndpoint>();
 

@@ -118,6 +118,16 @@ internal sealed class ServedModel : IAsyncDisposable
         }
     }
 
+    /// <summary>Runs <paramref name="request"/> on the worker <paramref name="workerId"/> (no routing, no migration) and discards its output.</summary>
+    public async Task PrefillOnAsync(string workerId, EngineRequest request)
+    {
+        if (_workers.Workers.FirstOrDefault(w => w.WorkerId == workerId) is not { } worker)
+            return;
+        await foreach (var _ in worker.GenerateAsync(request, CancellationToken.None))
+        {
+        }
+    }
+
     private IReadOnlyList<IWorker> Live()
     {
         var workers = _workers.Workers;

@@ -5,7 +5,7 @@ using Dynamo.Host.Pipeline;
 namespace Dynamo.Host.OpenAi;
 
 /// <summary><c>POST /v1/chat/completions</c>: preprocess → route → engine → postprocess → JSON or SSE.</summary>
-internal sealed class ChatCompletionsEndpoint(RequestBodyReader reader, Preprocessor preprocessor, FrontendMetrics metrics, TimeProvider clock)
+internal sealed class ChatCompletionsEndpoint(RequestBodyReader reader, Preprocessor preprocessor, FrontendMetrics metrics, TimeProvider clock, SpeculativePrefill prefill)
 {
     public async Task HandleAsync(HttpContext context)
     {
@@ -21,10 +21,11 @@ internal sealed class ChatCompletionsEndpoint(RequestBodyReader reader, Preproce
                 OpenAiJson.Context.ChatCompletionResponse, cancellationToken: cancellationToken);
     }
 
-    private static async Task<ChatCompletionResponse> CompleteAsync(PreprocessedRequest request, RequestMetrics metrics, long created, CancellationToken cancellationToken)
+    private async Task<ChatCompletionResponse> CompleteAsync(PreprocessedRequest request, RequestMetrics metrics, long created, CancellationToken cancellationToken)
     {
         var (text, last) = await TextGeneration.CollectAsync(request, metrics, cancellationToken);
         var (content, reasoning, toolCalls) = ChatOutputParser.Parse(request, text);
+        prefill.StartAfter(request, metrics.Route.WorkerId, content, reasoning, toolCalls);
         var calls = toolCalls.Count == 0 ? null
             : toolCalls.Select(c => new ToolCallOut(null, c.Id, "function", new FunctionOut(c.Name, c.ArgumentsJson))).ToList();
         var finish = calls is not null ? FinishReason.ToolCalls : last.Finish!.Value;
@@ -33,14 +34,17 @@ internal sealed class ChatCompletionsEndpoint(RequestBodyReader reader, Preproce
             Usage.From(last.Usage!));
     }
 
-    private static async Task StreamAsync(HttpResponse response, PreprocessedRequest request, RequestMetrics metrics, long created, CancellationToken cancellationToken)
+    private async Task StreamAsync(HttpResponse response, PreprocessedRequest request, RequestMetrics metrics, long created, CancellationToken cancellationToken)
     {
         var sse = new SseWriter(response);
         var post = new ChatStreamPostprocessor(request);
         await sse.StartAsync(cancellationToken);
         await Send(new ChunkDelta("assistant", "", null, null), null);
+        // The whole text is kept only for a speculative prefill, which renders the reply as the next turn will.
+        var whole = request.Engine.Metadata.AgentHints?.SpeculativePrefill == true ? new System.Text.StringBuilder() : null;
         await foreach (var delta in TextGeneration.RunAsync(request, metrics, cancellationToken))
         {
+            whole?.Append(delta.Text);
             if (post.Push(delta.Text) is { } chunk)
                 await Send(chunk, null);
             if (delta.Finish is not { } finish)
@@ -54,6 +58,11 @@ internal sealed class ChatCompletionsEndpoint(RequestBodyReader reader, Preproce
                     OpenAiJson.Context.ChatCompletionChunk, cancellationToken);
         }
         await sse.WriteDoneAsync(cancellationToken);
+        if (whole is not null)
+        {
+            var (content, reasoning, toolCalls) = ChatOutputParser.Parse(request, whole.ToString());
+            prefill.StartAfter(request, metrics.Route.WorkerId, content, reasoning, toolCalls);
+        }
 
         Task Send(ChunkDelta delta, string? finishReason) => sse.WriteAsync(
             new ChatCompletionChunk(request.Engine.RequestId, created, request.Model.Name, [new ChunkChoice(0, delta, finishReason)], null),

@@ -1,4 +1,5 @@
 using Dynamo.Abstractions.Engines;
+using Dynamo.Abstractions.Preprocessing;
 using Dynamo.Abstractions.Requests;
 using Dynamo.Host.Models;
 
@@ -13,4 +14,8 @@ internal sealed record PreprocessedRequest(
     IReadOnlyList<string> StopStrings,
     IReadOnlyList<ToolDefinition> Tools,
     bool ParseToolCalls,
-    string? ForcedFunction = null);
+    string? ForcedFunction = null)
+{
+    /// <summary>What the chat template rendered, for building the next turn's prompt (speculative prefill).</summary>
+    public ChatTemplateInput? Chat { get; init; }
+}

@@ -16,9 +16,10 @@ internal sealed class Preprocessor(ModelRegistry models, ILogger<Preprocessor> l
         var messages = ChatMessageConverter.Messages(body.Messages);
         var tools = ChatMessageConverter.Tools(body.Tools);
         var parseTools = ChatMessageConverter.WantsToolCalls(body.ToolChoice, tools) && model.ToolCallParser is not null;
-        var prompt = Render(model, new ChatTemplateInput(
+        var input = new ChatTemplateInput(
             messages, tools.Count > 0 ? tools : null, AddGenerationPrompt: true,
-            model.Tokenizer.BosToken, model.Tokenizer.EosToken, body.ChatTemplateKwargs));
+            model.Tokenizer.BosToken, model.Tokenizer.EosToken, body.ChatTemplateKwargs);
+        var prompt = Render(model, input);
         // Templates write BOS themselves, as Hugging Face's apply_chat_template assumes.
         var tokens = model.Tokenizer.Encode(prompt, addSpecialTokens: false);
         var (requested, param) = body.MaxCompletionTokens is { } mct ? (mct, "max_completion_tokens") : (body.MaxTokens, "max_tokens");
@@ -26,6 +27,7 @@ internal sealed class Preprocessor(ModelRegistry models, ILogger<Preprocessor> l
         return Build(body, model, "chatcmpl", tokens, sampling, maxTokens, metadata, stop, tools, parseTools) with
         {
             ForcedFunction = ChatMessageConverter.ForcedFunction(body.ToolChoice),
+            Chat = input,
         };
     }
 
