@@ -8,6 +8,8 @@ try
     {
         "plugins" => PluginsCommand.Run(args[1..], Console.Out),
         "bench" when args.ElementAtOrDefault(1) == "agentic" => await AgenticBenchCommand.RunAsync(args[2..], Console.Out),
+        "bench" when args.ElementAtOrDefault(1) == "priority" => await PriorityBenchCommand.RunAsync(args[2..], Console.Out),
+        "bench" when args.ElementAtOrDefault(1) == "speculative" => await SpeculativeBenchCommand.RunAsync(args[2..], Console.Out),
         "bench" => await BenchCommand.RunAsync(args[1..], Console.Out),
         "template" => await TemplateCommand.RunAsync(args[1..], Console.In, Console.Out, Console.Error),
         "parse" => await ParseCommand.RunAsync(args[1..], Console.In, Console.Out),
@@ -46,6 +48,13 @@ static int Help()
               Multi-turn agent sessions sharing system prompts against mocker workers behind each router:
               TTFT p50/p90/p99 (turn 1 and later turns), inter-token latency, tokens/s, cache hits, errors.
               --distributed: the workers are processes behind a frontend, over a nats-server it starts.
+          dynamo bench priority [--requests 96] [--high-share 0.25] [--busy-threshold 4] [--seed 1]
+              A burst far above one mocker worker's batch, some requests with agent_hints.priority 10: TTFT of
+              high- and low-priority requests with the hints and without them (arrival order).
+          dynamo bench speculative [--config FILE --model NAME] [--sessions 8] [--turns 4] [--tool-ms 200] [--max-tokens N]
+              Multi-turn sessions with tool time between turns, without and with agent_hints.speculative_prefill:
+              TTFT of turns 2+ and their cached prompt share (default model: a reasoning mocker whose template
+              drops reasoning from history).
           dynamo template render (--template FILE | --model PATH) [--jsonl] < request.json
               Render a request body ({"messages", "tools", "add_generation_prompt", "chat_template_kwargs",
               "bos_token", "eos_token"}) through a chat template exactly; --jsonl: one request per line in,

@@ -21,11 +21,7 @@ internal static class AgenticBenchCommand
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output)
     {
-        string Option(string name, string fallback)
-        {
-            var at = Array.IndexOf(args, name);
-            return at >= 0 && at + 1 < args.Length ? args[at + 1] : fallback;
-        }
+        string Option(string name, string fallback) => BenchClient.Option(args, name, fallback);
         var routers = Option("--routers", "round-robin,least-loaded,kv").Split(',');
         var (workers, sessions, prefixes, turns) = (int.Parse(Option("--workers", "4")), int.Parse(Option("--sessions", "16")), int.Parse(Option("--prefixes", "8")), int.Parse(Option("--turns", "4")));
         var (prefixTokens, kvBlocks, seed, speedup) = (int.Parse(Option("--prefix-tokens", "4000")), int.Parse(Option("--kv-blocks", "1024")), int.Parse(Option("--seed", "1")), double.Parse(Option("--speedup", "4"), System.Globalization.CultureInfo.InvariantCulture));
@@ -52,8 +48,7 @@ internal static class AgenticBenchCommand
     /// <param name="settings"><c>--Dynamo:Key=Value</c> arguments passed on to the host (a plugins folder, say).</param>
     private static async Task<RouterResult> RunRouterAsync(string router, int workers, int sessions, int prefixes, int turns, int prefixTokens, int kvBlocks, int seed, double speedup, string? natsUrl, string[] settings)
     {
-        var config = Path.Combine(Path.GetTempPath(), $"dynamo-agentic-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(config, JsonSerializer.Serialize(new
+        var (app, http, config) = await BenchClient.StartHostAsync(new
         {
             Dynamo = new
             {
@@ -70,20 +65,15 @@ internal static class AgenticBenchCommand
                     },
                 },
             },
-        }));
-        string[] distributed = natsUrl is null ? [] : ["--distributed", "--nats", natsUrl];
-        await using var app = DynamoApplication.Build(["--config", config, "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", .. distributed, .. settings]);
-        app.StartModels();
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
-            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First();
-        using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(5) };
+        }, [.. natsUrl is null ? [] : new[] { "--distributed", "--nats", natsUrl }, .. settings]);
+        await using var _ = app;
+        using var __ = http;
         await using var processes = natsUrl is null ? null : WorkerProcesses.Start(typeof(AgenticBenchCommand).Assembly.Location, workers,
             i => ["--config", config, "--nats", natsUrl, "--worker-id", $"agent-{router}-{i}", .. settings]);
         await WaitForWorkersAsync(app, workers, processes);
 
         var random = new Random(seed);
-        var shared = Enumerable.Range(0, prefixes).Select(_ => Words(random, prefixTokens)).ToArray();
+        var shared = Enumerable.Range(0, prefixes).Select(_ => BenchClient.Words(random, prefixTokens)).ToArray();
         var (firstTtft, laterTtft, itl) = (new List<double>(), new List<double>(), new List<double>());
         long outputTokens = 0, promptTokens = 0, cachedTokens = 0;
         var errors = 0;
@@ -92,12 +82,12 @@ internal static class AgenticBenchCommand
         await Task.WhenAll(Enumerable.Range(0, sessions).Select(async s =>
         {
             var sessionRandom = new Random(seed * 1000 + s);
-            var messages = new List<object> { new { role = "system", content = shared[s % prefixes] }, new { role = "user", content = $"Task {s}: {Words(sessionRandom, 200)}" } };
+            var messages = new List<object> { new { role = "system", content = shared[s % prefixes] }, new { role = "user", content = $"Task {s}: {BenchClient.Words(sessionRandom, 200)}" } };
             for (var turn = 0; turn < turns; turn++)
             {
                 try
                 {
-                    var (ttft, gaps, answer, usage) = await TurnAsync(http, messages);
+                    var (ttft, gaps, answer, usage) = await BenchClient.TurnAsync(http, "agent", messages);
                     lock (results)
                     {
                         (turn == 0 ? firstTtft : laterTtft).Add(ttft);
@@ -107,7 +97,7 @@ internal static class AgenticBenchCommand
                         cachedTokens += usage.Cached;
                     }
                     messages.Add(new { role = "assistant", content = answer });
-                    messages.Add(new { role = "user", content = $"Tool result: {Words(sessionRandom, 300)}" });
+                    messages.Add(new { role = "user", content = $"Tool result: {BenchClient.Words(sessionRandom, 300)}" });
                 }
                 catch (Exception e) when (e is HttpRequestException or JsonException or InvalidOperationException or TaskCanceledException)
                 {
@@ -118,7 +108,7 @@ internal static class AgenticBenchCommand
         var seconds = clock.Elapsed.TotalSeconds;
         await app.StopAsync();
         File.Delete(config);
-        return new RouterResult(Percentiles(firstTtft), Percentiles(laterTtft), Percentile(itl, 0.5), outputTokens / seconds,
+        return new RouterResult(BenchClient.Percentiles(firstTtft), BenchClient.Percentiles(laterTtft), BenchClient.Percentile(itl, 0.5), outputTokens / seconds,
             promptTokens == 0 ? 0 : (double)cachedTokens / promptTokens, errors);
     }
 
@@ -132,64 +122,4 @@ internal static class AgenticBenchCommand
             await Task.Delay(100);
         }
     }
-
-    private static async Task<(double Ttft, List<double> Gaps, string Answer, (long Prompt, long Completion, long Cached) Usage)> TurnAsync(HttpClient http, List<object> messages)
-    {
-        var start = Stopwatch.GetTimestamp();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
-        {
-            Content = JsonContent.Create(new { model = "agent", messages, stream = true, stream_options = new { include_usage = true } }),
-        };
-        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        response.EnsureSuccessStatusCode();
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-        double? ttft = null;
-        var last = 0.0;
-        var gaps = new List<double>();
-        var answer = new StringBuilder();
-        (long, long, long) usage = default;
-        while (await reader.ReadLineAsync() is { } line)
-        {
-            if (!line.StartsWith("data: ", StringComparison.Ordinal) || line == "data: [DONE]")
-                continue;
-            using var chunk = JsonDocument.Parse(line[6..]);
-            var root = chunk.RootElement;
-            if (root.TryGetProperty("error", out var error))
-                throw new InvalidOperationException(error.ToString());
-            if (root.TryGetProperty("usage", out var u) && u.ValueKind == JsonValueKind.Object)
-                usage = (u.GetProperty("prompt_tokens").GetInt64(), u.GetProperty("completion_tokens").GetInt64(),
-                    u.TryGetProperty("prompt_tokens_details", out var d) && d.ValueKind == JsonValueKind.Object ? d.GetProperty("cached_tokens").GetInt64() : 0);
-            if (root.GetProperty("choices") is { ValueKind: JsonValueKind.Array } choices && choices.GetArrayLength() > 0
-                && choices[0].GetProperty("delta").TryGetProperty("content", out var content) && content.GetString() is { Length: > 0 } text)
-            {
-                var now = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-                if (ttft is null)
-                    ttft = now;
-                else
-                    gaps.Add(now - last);
-                last = now;
-                answer.Append(text);
-            }
-        }
-        return (ttft ?? throw new InvalidOperationException("no content streamed"), gaps, answer.ToString(), usage);
-    }
-
-    private static string Words(Random random, int characters)
-    {
-        const string letters = "abcdefghijklmnopqrstuvwxyz";
-        var text = new StringBuilder(characters);
-        while (text.Length < characters)
-            text.Append(random.Next(8) == 0 ? ' ' : letters[random.Next(letters.Length)]);
-        return text.ToString();
-    }
-
-    private static double Percentile(List<double> values, double p)
-    {
-        if (values.Count == 0)
-            return double.NaN;
-        var sorted = values.Order().ToList();
-        return sorted[(int)Math.Round(p * (sorted.Count - 1))];
-    }
-
-    private static string Percentiles(List<double> values) => $"{Percentile(values, 0.5),7:F0} / {Percentile(values, 0.9),6:F0} / {Percentile(values, 0.99),6:F0}";
 }
