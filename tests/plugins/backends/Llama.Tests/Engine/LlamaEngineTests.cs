@@ -150,4 +150,50 @@ public sealed class LlamaEngineTests : IAsyncLifetime
         Assert.Equal(3, stored.Count);
         Assert.Equal([stored[0]], removed);
     }
+
+    private static EngineRequest With(EngineRequest request, int priority = 0, SessionControl? session = null) =>
+        request with { Metadata = new RequestMetadata(session is null ? null : new AgentContext(null, session.SessionId, null, null), new AgentHints(priority, null, null, null), session) };
+
+    [Fact]
+    public async Task AFullCacheEvictsLowerPriorityBlocksBeforeOlderHigherPriorityOnes()
+    {
+        await using var engine = new LlamaEngine(_model, new LlamaEngineOptions { Path = "unused", KvCapacityTokens = 48 });
+        var events = new List<KvCacheEvent>();
+        engine.KvEventPublished += e => { lock (events) events.Add(e); };
+
+        // The oldest cached block is a priority-5 request's: the priority-0 one after it goes first.
+        foreach (var (first, priority) in new[] { (1, 5), (2, 0), (3, 0) })
+            await foreach (var _ in engine.GenerateAsync(With(Request(Enumerable.Repeat(first, 17).ToArray(), 1), priority), CancellationToken.None)) { }
+
+        var stored = events.OfType<KvBlocksStored>().Select(e => e.Blocks[0].SequenceHash).ToList();
+        Assert.Equal([stored[1]], events.OfType<KvBlocksRemoved>().SelectMany(e => e.SequenceHashes));
+    }
+
+    [Fact]
+    public async Task AnOpenSessionsBlocksAreHeldThroughEvictionUntilItCloses()
+    {
+        await using var engine = new LlamaEngine(_model, new LlamaEngineOptions { Path = "unused", KvCapacityTokens = 80 });
+        var events = new List<KvCacheEvent>();
+        engine.KvEventPublished += e => { lock (events) events.Add(e); };
+        var prompt = Enumerable.Repeat(9, 17).ToArray();
+        async Task<EngineUsage> Run(EngineRequest request)
+        {
+            EngineUsage? usage = null;
+            await foreach (var output in engine.GenerateAsync(request, CancellationToken.None))
+                usage = output.Usage ?? usage;
+            return usage!;
+        }
+
+        await Run(With(Request(prompt, 1), session: new SessionControl("sub-1", SessionAction.Open)));
+        var held = events.OfType<KvBlocksStored>().Single().Blocks[0].SequenceHash;
+        Assert.True(engine.Load.HeldSessionTokens >= 17);
+        // Other traffic cycles through the three blocks the session does not hold.
+        foreach (var first in new[] { 1, 2, 3 })
+            await Run(Request(Enumerable.Repeat(first, 17).ToArray(), 1));
+        Assert.NotEmpty(events.OfType<KvBlocksRemoved>());
+        Assert.DoesNotContain(held, events.OfType<KvBlocksRemoved>().SelectMany(e => e.SequenceHashes));
+
+        Assert.Equal(16, (await Run(With(Request(prompt, 1), session: new SessionControl("sub-1", SessionAction.Close)))).CachedTokens);
+        Assert.Equal(0, engine.Load.HeldSessionTokens);
+    }
 }
