@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Dynamo.Abstractions.Requests;
+using Microsoft.Extensions.Time.Testing;
 using Dynamo.Host.Models;
 using Dynamo.Host.Tests.Infrastructure;
 
@@ -9,30 +10,23 @@ namespace Dynamo.Host.Tests.Pipeline;
 /// <summary><c>nvext.session_control</c>: sticky routing with a sliding timeout, and bad input refused.</summary>
 public sealed class SessionRoutingTests
 {
-    private sealed class ManualClock : TimeProvider
-    {
-        public long Ticks;
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-        public override long GetTimestamp() => Ticks;
-    }
-
     private static RequestMetadata Meta(SessionAction? action, int timeout = 10) =>
         new(new AgentContext(null, "s1", null, null), null, action is { } a ? new SessionControl("s1", a, timeout) : null);
 
     [Fact]
     public void A_binding_slides_with_each_request_lapses_when_idle_and_ends_on_close()
     {
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider();
         var sessions = new SessionAffinity(clock);
         sessions.Routed(Meta(SessionAction.Bind), "w2");
         Assert.Equal("w2", sessions.WorkerFor(Meta(null), _ => true));
         Assert.Null(sessions.WorkerFor(Meta(null), id => id != "w2")); // its worker is gone: route afresh
 
-        clock.Ticks = TimeSpan.FromSeconds(8).Ticks;
+        clock.Advance(TimeSpan.FromSeconds(8));
         sessions.Routed(Meta(null), "w2");                                // a request at 8 s renews it
-        clock.Ticks = TimeSpan.FromSeconds(16).Ticks;
+        clock.Advance(TimeSpan.FromSeconds(8));
         Assert.Equal("w2", sessions.WorkerFor(Meta(null), _ => true));
-        clock.Ticks = TimeSpan.FromSeconds(30).Ticks;                     // idle 22 s > 10 s
+        clock.Advance(TimeSpan.FromSeconds(14));                          // idle 22 s > 10 s
         Assert.Null(sessions.WorkerFor(Meta(null), _ => true));
         Assert.Equal(0, sessions.Count);
 
