@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using Dynamo.Host.Configuration;
 using Dynamo.Host.Distributed.Local;
