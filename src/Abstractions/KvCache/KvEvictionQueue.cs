@@ -41,11 +41,14 @@ public sealed class KvEvictionQueue<T> where T : notnull
 
     /// <summary>Takes the next block to evict and forgets its priority.</summary>
     /// <exception cref="InvalidOperationException">Nothing is evictable.</exception>
-    public T Evict()
+    public T Evict() => Evict(out _);
+
+    /// <param name="priority">The evicted block's priority (an offload tier keeps it).</param>
+    public T Evict(out int priority)
     {
         if (_nodes.Count == 0)
             throw new InvalidOperationException("No block is evictable.");
-        var (priority, list) = _byPriority.First();
+        (priority, var list) = _byPriority.First();
         var item = list.First!.Value;
         list.RemoveFirst();
         if (list.Count == 0)

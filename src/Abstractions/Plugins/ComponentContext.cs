@@ -20,6 +20,12 @@ public sealed record ComponentContext(
     /// <summary>Set for engines: the id of the worker this engine instance serves as.</summary>
     public string? WorkerId { get; init; }
 
+    /// <summary>
+    /// Set for engines: the model's KV offload tiers (<c>KvTiers</c>), in order, created for this
+    /// engine instance alone; the engine owns them. Empty when none are configured.
+    /// </summary>
+    public IReadOnlyList<Dynamo.Abstractions.KvCache.IKvOffloadTier> KvTiers { get; init; } = [];
+
     /// <summary>The model's <c>Path</c> from configuration (a model file or folder), shared by the components that read it.</summary>
     public string? ModelPath { get; init; }
 }

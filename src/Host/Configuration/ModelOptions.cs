@@ -15,7 +15,8 @@ internal sealed record ModelOptions(
     string? Path,
     bool Optional,
     int MigrationLimit,
-    int? BusyThreshold = null)
+    int? BusyThreshold = null,
+    IReadOnlyList<ComponentSelection>? KvTiers = null)
 {
     /// <summary>Dynamo's <c>migration_limit</c>: how often a request may move to another worker when its worker is lost.</summary>
     public const int DefaultMigrationLimit = 3;
@@ -52,6 +53,9 @@ internal sealed record ModelOptions(
             section["Path"],
             section.GetValue("Optional", false),
             migrationLimit,
-            busyThreshold);
+            busyThreshold,
+            // Offload tiers in order (device → first → second …): each a KvOffloadTier plugin by name, with its options.
+            [.. section.GetSection("KvTiers").GetChildren().Select(t => ComponentSelection.From(t)
+                ?? throw new DynamoConfigurationException($"'{t.Path}' needs a 'Name' (a KV offload tier plugin, e.g. \"host-memory\")."))]);
     }
 }

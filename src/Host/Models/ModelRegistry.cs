@@ -1,4 +1,5 @@
 using Dynamo.Abstractions.Engines;
+using Dynamo.Abstractions.KvCache;
 using Dynamo.Abstractions.Parsing;
 using Dynamo.Abstractions.Plugins;
 using Dynamo.Abstractions.Preprocessing;
@@ -66,8 +67,12 @@ internal sealed class ModelRegistry : IAsyncDisposable
     public static ITokenizer CreateTokenizer(ModelOptions model, ComponentRegistry components, IServiceProvider services) =>
         components.Create<ITokenizer>(ComponentKind.Tokenizer, Context(model, model.Tokenizer, services));
 
-    public static IEngine CreateEngine(ModelOptions model, ComponentRegistry components, IServiceProvider services, string workerId, ITokenizer tokenizer) =>
-        components.Create<IEngine>(ComponentKind.Engine, Context(model, model.Engine, services) with { Tokenizer = tokenizer, WorkerId = workerId });
+    /// <summary>An engine instance with its own chain of offload tiers (none when the model configures none).</summary>
+    public static IEngine CreateEngine(ModelOptions model, ComponentRegistry components, IServiceProvider services, string workerId, ITokenizer tokenizer)
+    {
+        var tiers = (model.KvTiers ?? []).Select(t => components.Create<IKvOffloadTier>(ComponentKind.KvOffloadTier, Context(model, t, services) with { WorkerId = workerId })).ToList();
+        return components.Create<IEngine>(ComponentKind.Engine, Context(model, model.Engine, services) with { Tokenizer = tokenizer, WorkerId = workerId, KvTiers = tiers });
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -30,18 +30,28 @@ internal sealed class LlamaEngine : IEngine
     private readonly BatchItem[] _items;
     private readonly List<LlamaSequence> _sampling = [];
     private readonly KvBlockPool _pool;
+    private readonly KvOffloadChain? _offload;
+    private long _onboarded;
     private readonly KvSessionHolds<List<int>> _sessions = new(TimeProvider.System);
     private long _arrivals;
     private EngineLoad _load;
 
     /// <param name="ownsModel">Whether disposing the engine disposes the model (and its device memory).</param>
-    public LlamaEngine(LlamaModel model, LlamaEngineOptions options, bool ownsModel = false)
+    /// <param name="tiers">Offload tiers behind the device cache, in order; the engine owns them.</param>
+    public LlamaEngine(LlamaModel model, LlamaEngineOptions options, bool ownsModel = false, IReadOnlyList<IKvOffloadTier>? tiers = null)
     {
         (_model, _options, _ownsModel) = (model, options, ownsModel);
         var context = Math.Min(model.Config.ContextLength, options.MaxContextLength ?? int.MaxValue);
         var blocks = options.KvCapacityTokens / options.KvBlockSize;
         Descriptor = new EngineDescriptor(options.KvBlockSize, blocks, Math.Min(context, blocks * options.KvBlockSize), options.MaxBatchSize);
         _pool = model.NewPool(options.KvBlockSize, blocks, e => KvEventPublished?.Invoke(e));
+        if (tiers is { Count: > 0 })
+        {
+            _offload = new KvOffloadChain(tiers);
+            _pool.Evicted = _offload.Offload;
+            foreach (var tier in tiers)
+                tier.KvEventPublished += e => KvEventPublished?.Invoke(e);
+        }
         _scratch = model.NewScratch(options.PrefillChunkTokens + options.MaxBatchSize, options.MaxBatchSize);
         _items = new BatchItem[options.PrefillChunkTokens + options.MaxBatchSize];
         _loop = Task.Factory.StartNew(RunAsync, TaskCreationOptions.LongRunning).Unwrap();
@@ -65,6 +75,8 @@ internal sealed class LlamaEngine : IEngine
             throw new EngineException($"Token ids must be below the vocabulary size {_model.Config.VocabSize}.", isClientError: true);
         var reserved = Math.Min(prompt + request.Stop.MaxTokens, Descriptor.MaxContextLength);
         var sequence = new LlamaSequence(request, Interlocked.Increment(ref _arrivals), reserved, _options.KvBlockSize);
+        if (_offload is not null)
+            sequence.Offloaded = await FetchOffloadedAsync(sequence.PromptHashes, (prompt - 1) / _options.KvBlockSize, cancellationToken);
         _incoming.Enqueue(sequence);
         _wake.Release();
         try
@@ -81,6 +93,27 @@ internal sealed class LlamaEngine : IEngine
             }
         }
     }
+
+    /// <summary>Offloaded blocks engine admission can use, fetched off the scheduler thread: from the first the tiers hold to the first gap after it.</summary>
+    private async Task<KvBlockPayload?[]?> FetchOffloadedAsync(KvBlockHash[] hashes, int usable, CancellationToken cancellationToken)
+    {
+        KvBlockPayload?[]? found = null;
+        for (var b = 0; b < Math.Min(usable, hashes.Length); b++)
+        {
+            // Blocks before the first hit may still be on the device; after it, a gap ends the run.
+            var block = _offload!.Contains(hashes[b].SequenceHash) ? await _offload.FetchAsync(hashes[b].SequenceHash, cancellationToken) : null;
+            if (block is null && found is not null)
+                break;
+            if (block is not null)
+                (found ??= new KvBlockPayload?[hashes.Length])[b] = block;
+        }
+        return found;
+    }
+
+    /// <summary>Blocks copied back from the offload tiers instead of recomputed.</summary>
+    internal long OnboardedBlocks => Interlocked.Read(ref _onboarded);
+
+    internal KvOffloadChain? Offload => _offload;
 
     private async Task RunAsync()
     {
@@ -130,13 +163,22 @@ internal sealed class LlamaEngine : IEngine
             if (_running.Count >= _options.MaxBatchSize)
                 break;
             var state = new SequenceState(_pool, sequence.ReservedTokens, _model.Config.VocabSize);
-            var cached = Math.Min(_pool.Match(sequence.PromptHashes), (sequence.Request.TokenIds.Count - 1) / blockSize);
+            var usable = (sequence.Request.TokenIds.Count - 1) / blockSize;
+            var cached = Math.Min(_pool.Match(sequence.PromptHashes), usable);
+            // The offload tiers continue the device's prefix: those blocks are copied in, not prefilled.
+            var onboard = 0;
+            while (sequence.Offloaded is { } offloaded && cached + onboard < usable && offloaded[cached + onboard] is not null)
+                onboard++;
             var needed = (sequence.ReservedTokens + blockSize - 1) / blockSize;
             if (!_pool.TryAllocate(sequence.PromptHashes, cached, needed - cached, state.Blocks))
                 break;
+            for (var b = cached; b < cached + onboard; b++)
+                _pool.Onboard(state.Blocks[b], sequence.Offloaded![b]!);
+            Interlocked.Add(ref _onboarded, onboard);
+            sequence.Offloaded = null;
             sequence.State = state;
-            sequence.StoredBlocks.AddRange(sequence.PromptHashes.Take(cached).Select(h => h.SequenceHash));
-            sequence.CachedTokens = sequence.Prefilled = state.Length = cached * blockSize;
+            sequence.StoredBlocks.AddRange(sequence.PromptHashes.Take(cached + onboard).Select(h => h.SequenceHash));
+            sequence.CachedTokens = sequence.Prefilled = state.Length = (cached + onboard) * blockSize;
             sequence.Sampler = new Sampler(sequence.Request.Sampling, _model.Config.VocabSize, sequence.Request.TokenIds);
             _running.Add(sequence);
             admitted++;
@@ -193,7 +235,7 @@ internal sealed class LlamaEngine : IEngine
             ulong? parent = b > 0 ? sequence.StoredBlocks[b - 1] : null;
             var hash = b < sequence.PromptHashes.Length ? sequence.PromptHashes[b]
                 : KvBlockHasher.HashBlocks(CollectionsMarshal.AsSpan(sequence.Tokens).Slice(b * blockSize, blockSize), blockSize, parent)[0];
-            _pool.Register(sequence.State.Blocks[b], hash, parent);
+            _pool.Register(sequence.State.Blocks[b], hash, parent, _offload is null ? null : sequence.Tokens.GetRange(b * blockSize, blockSize).ToArray());
             sequence.StoredBlocks.Add(hash.SequenceHash);
         }
     }
@@ -243,6 +285,8 @@ internal sealed class LlamaEngine : IEngine
         await _stop.CancelAsync();
         try { await _loop; } catch (Exception) { /* already reported to the requests */ }
         _stop.Dispose();
+        if (_offload is not null)
+            await _offload.DisposeAsync();
         if (_ownsModel)
             _model.Dispose();
     }

@@ -19,6 +19,9 @@ internal sealed class LlamaSequence(EngineRequest request, long arrival, int res
     /// <summary>Sequence hashes of the blocks already offered to the prefix cache, in order.</summary>
     public List<ulong> StoredBlocks { get; } = [];
 
+    /// <summary>Prompt blocks the offload tiers returned before admission (null where they had none), to onboard instead of prefill.</summary>
+    public KvBlockPayload?[]? Offloaded { get; set; }
+
     /// <summary>Prompt tokens copied from the prefix cache instead of prefilled.</summary>
     public int CachedTokens { get; set; }
 

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Dynamo.Abstractions.KvCache;
 using Dynamo.Backends.Llama.Kernels;
 
@@ -19,6 +20,9 @@ internal sealed class KvBlockPool
     private readonly Stack<int> _free = new();
     private readonly int[] _references;
     private readonly ulong?[] _hashes;
+    private readonly KvBlockHash[] _blockHashes;
+    private readonly ulong?[] _parents;
+    private readonly int[]?[] _tokens;
     private readonly Dictionary<ulong, int> _registered = [];
     private readonly KvEvictionQueue<int> _unused = new(); // registered, unreferenced
     private long _eventId;
@@ -35,6 +39,9 @@ internal sealed class KvBlockPool
         (_layers, _kvDim, BlockSize, Capacity, Storage, _publish) = (config.Layers, config.KvDim, blockSize, blocks, storage, publish);
         _references = new int[blocks];
         _hashes = new ulong?[blocks];
+        _blockHashes = new KvBlockHash[blocks];
+        _parents = new ulong?[blocks];
+        _tokens = new int[]?[blocks];
         for (var b = blocks - 1; b >= 0; b--)
             _free.Push(b);
     }
@@ -82,12 +89,23 @@ internal sealed class KvBlockPool
         return true;
     }
 
+    /// <summary>
+    /// Called with each registered block as it is evicted (its K and V copied out first), for the
+    /// offload tiers. Runs on the scheduler thread: it must only queue the block.
+    /// </summary>
+    public Action<KvBlockPayload>? Evicted { get; set; }
+
+    /// <summary>Floats of K (and as many of V) in one block: all layers.</summary>
+    private int BlockFloats => _layers * BlockSize * _kvDim;
+
     /// <summary>A block just became full: it is now reusable under its hash (unless an identical one already is).</summary>
-    public void Register(int block, KvBlockHash hash, ulong? parent)
+    /// <param name="tokens">Its token ids, carried with it if it is offloaded.</param>
+    public void Register(int block, KvBlockHash hash, ulong? parent, int[]? tokens = null)
     {
         if (!_registered.TryAdd(hash.SequenceHash, block))
             return;
         _hashes[block] = hash.SequenceHash;
+        (_blockHashes[block], _parents[block], _tokens[block]) = (hash, parent, tokens);
         _publish?.Invoke(new KvBlocksStored(++_eventId, KvStorageTier.Device, parent, [hash]));
     }
 
@@ -106,9 +124,30 @@ internal sealed class KvBlockPool
         table.Clear();
     }
 
+    /// <summary>Fills a fresh block of a sequence's table with an offloaded block's K and V and registers it: a copy, not a recompute.</summary>
+    /// <exception cref="ArgumentException">The payload is not a block of this pool's shape.</exception>
+    public void Onboard(int block, KvBlockPayload payload)
+    {
+        var floats = MemoryMarshal.Cast<byte, float>(payload.Data.Span);
+        if (floats.Length != 2 * BlockFloats)
+            throw new ArgumentException($"An offloaded block of {payload.Data.Length} bytes does not fit this pool's {2 * BlockFloats * 4}-byte blocks.", nameof(payload));
+        Storage.Write(Offset(block, 0, 0), floats[..BlockFloats], floats[BlockFloats..]);
+        Register(block, payload.Hash, payload.ParentSequenceHash, [.. payload.TokenIds]);
+    }
+
+    private KvBlockPayload Payload(int block, int priority)
+    {
+        var data = new byte[2 * BlockFloats * sizeof(float)];
+        var floats = MemoryMarshal.Cast<byte, float>(data.AsSpan());
+        Storage.Read(Offset(block, 0, 0), floats[..BlockFloats], floats[BlockFloats..]);
+        return new KvBlockPayload(_blockHashes[block], _parents[block], _tokens[block] ?? [], data, priority);
+    }
+
     private int Evict()
     {
-        var block = _unused.Evict();
+        var block = _unused.Evict(out var priority);
+        if (Evicted is { } evicted)
+            evicted(Payload(block, priority));
         var hash = _hashes[block]!.Value;
         _registered.Remove(hash);
         _hashes[block] = null;

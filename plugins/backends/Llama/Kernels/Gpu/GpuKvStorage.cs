@@ -12,6 +12,18 @@ internal sealed class GpuKvStorage(Accelerator accelerator, long length) : IKvSt
 
     public ArrayView<float> Values => _values.View;
 
+    public void Read(long start, Span<float> keys, Span<float> values)
+    {
+        Keys.SubView(start, keys.Length).CopyToCPU(keys);
+        Values.SubView(start, values.Length).CopyToCPU(values);
+    }
+
+    public void Write(long start, ReadOnlySpan<float> keys, ReadOnlySpan<float> values)
+    {
+        Keys.SubView(start, keys.Length).CopyFromCPU(keys);
+        Values.SubView(start, values.Length).CopyFromCPU(values);
+    }
+
     public void Dispose()
     {
         _keys.Dispose();

@@ -196,4 +196,36 @@ public sealed class LlamaEngineTests : IAsyncLifetime
         Assert.Equal(16, (await Run(With(Request(prompt, 1), session: new SessionControl("sub-1", SessionAction.Close)))).CachedTokens);
         Assert.Equal(0, engine.Load.HeldSessionTokens);
     }
+
+    [Fact]
+    public async Task BlocksEvictedFromATinyDeviceCacheComeBackFromHostMemoryWithIdenticalTokens()
+    {
+        int[] Prompt(int salt) => Enumerable.Range(0, 49).Select(i => (i * 7 + salt) % (_model.Config.VocabSize - 1) + 1).ToArray();
+        async Task<(List<int> Tokens, EngineUsage Usage)> Run(LlamaEngine engine, int[] prompt)
+        {
+            var outputs = new List<EngineOutput>();
+            await foreach (var output in engine.GenerateAsync(Request(prompt, 8), CancellationToken.None))
+                outputs.Add(output);
+            return ([.. outputs.SelectMany(o => o.TokenIds)], outputs[^1].Usage!);
+        }
+        var reference = (await Run(_engine, Prompt(0))).Tokens;
+
+        // Six device blocks of 16; each request takes four, so two others push the first one's blocks out.
+        await using var engine = new LlamaEngine(_model, new LlamaEngineOptions { Path = "unused", KvCapacityTokens = 96 },
+            tiers: [new Dynamo.Kv.HostMemory.HostMemoryTier(1L << 30)]);
+        var stored = new List<KvCacheEvent>();
+        engine.KvEventPublished += e => { lock (stored) stored.Add(e); };
+        Assert.Equal(reference, (await Run(engine, Prompt(0))).Tokens);
+        foreach (var salt in new[] { 1, 2, 3 })
+            await Run(engine, Prompt(salt));
+        for (var i = 0; i < 200 && engine.Offload!.Offloaded < 3; i++)
+            await Task.Delay(10);
+        lock (stored)
+            Assert.Contains(stored, e => e is KvBlocksStored { Tier: KvStorageTier.HostMemory });
+
+        var (tokens, usage) = await Run(engine, Prompt(0));
+        Assert.Equal(reference, tokens);
+        Assert.Equal(48, usage.CachedTokens);
+        Assert.True(engine.OnboardedBlocks > 0);
+    }
 }
