@@ -6,7 +6,8 @@ namespace Dynamo.Routers.KvAware;
 /// <summary>
 /// Routes each request to the worker where it costs least:
 /// <c>PrefillLoadScale × max(promptBlocks − OverlapCredit × overlap, 0) + decodeBlocks + DecodeActiveRequestWeight × activeRequests</c>,
-/// with the overlap read from the KV index and the decode load tracked per worker from the
+/// with the overlap read from the KV index (device blocks count 1, the host-memory and disk blocks
+/// that continue them <c>HostOverlapWeight</c> and <c>DiskOverlapWeight</c>) and the decode load tracked per worker from the
 /// requests this router sent there: the blocks each adds (its uncached prompt blocks and the output
 /// it is still expected to write, from <c>osl</c>; cached prefix blocks are shared, not added) count
 /// from the moment it is routed, so a burst of identical prompts is spread; the output part shrinks
@@ -36,6 +37,8 @@ internal sealed class KvAwareRouter(KvRouterOptions options, KvIndexer index) : 
         var outputBlocks = OutputBlocks(osl, 0, blockSize);
         Span<int> overlaps = stackalloc int[KvIndexer.MaxWorkers];
         index.Overlaps(hashes, overlaps);
+        Span<double> tierCredit = stackalloc double[KvIndexer.MaxWorkers];
+        index.LowerTierCredit(hashes, overlaps, tierCredit, options.HostOverlapWeight, options.DiskOverlapWeight);
 
         lock (_lock)
         {
@@ -43,7 +46,8 @@ internal sealed class KvAwareRouter(KvRouterOptions options, KvIndexer index) : 
             for (var w = 0; w < workers.Count; w++)
             {
                 var (blocks, requests) = _load.GetValueOrDefault(workers[w].WorkerId);
-                var overlap = overlaps[index.Slot(workers[w].WorkerId)];
+                var slot = index.Slot(workers[w].WorkerId);
+                var overlap = overlaps[slot] + tierCredit[slot];
                 costs[w] = options.PrefillLoadScale * Math.Max(promptBlocks - options.OverlapCredit * overlap, 0)
                     + blocks + options.DecodeActiveRequestWeight * requests;
             }

@@ -11,6 +11,12 @@ internal sealed record KvRouterOptions
     /// <summary>How much one cached block of overlap takes off the prefill cost.</summary>
     public double OverlapCredit { get; init; } = 1.0;
 
+    /// <summary>Credit for a block the worker holds in host memory right after its device prefix, as a share of a device block's.</summary>
+    public double HostOverlapWeight { get; init; } = 0.5;
+
+    /// <summary>The same for a block on the worker's disk tier.</summary>
+    public double DiskOverlapWeight { get; init; } = 0.25;
+
     /// <summary>Weight of a worker's active requests (its decode blocks always count 1:1).</summary>
     public double DecodeActiveRequestWeight { get; init; }
 
@@ -23,8 +29,9 @@ internal sealed record KvRouterOptions
     public static KvRouterOptions From(IConfiguration configuration)
     {
         var options = configuration.Get<KvRouterOptions>(o => o.ErrorOnUnknownConfiguration = false) ?? new KvRouterOptions();
-        if (options.PrefillLoadScale < 0 || options.OverlapCredit < 0 || options.DecodeActiveRequestWeight < 0 || options.Temperature < 0)
-            throw new ArgumentException("PrefillLoadScale, OverlapCredit, DecodeActiveRequestWeight and Temperature must not be negative.");
+        if (options.PrefillLoadScale < 0 || options.OverlapCredit < 0 || options.DecodeActiveRequestWeight < 0 || options.Temperature < 0
+            || options.HostOverlapWeight is < 0 or > 1 || options.DiskOverlapWeight is < 0 or > 1)
+            throw new ArgumentException("PrefillLoadScale, OverlapCredit, DecodeActiveRequestWeight and Temperature must not be negative; HostOverlapWeight and DiskOverlapWeight must be between 0 and 1.");
         return options;
     }
 }

@@ -105,6 +105,32 @@ public sealed class KvAwareRouterTests
     }
 
     [Fact]
+    public async Task OffloadedBlocksEarnCreditAtTheirTiersWeightAndNeverCountAsDeviceBlocks()
+    {
+        var router = new KvAwareRouter(new KvRouterOptions { Seed = 2, HostOverlapWeight = 0.5, DiskOverlapWeight = 0.25 }, new KvIndexer());
+        var prompt = Prompt(8);
+        var hashes = KvBlockHasher.HashBlocks(prompt, BlockSize);
+        KvBlocksStored On(KvStorageTier tier, int from, int to) => new(1, tier, null, hashes[from..to]);
+        // a: 2 device + 6 host blocks (cost 8 − 2 − 3 = 3); b: 5 device (3); c: 8 on disk (8 − 2 = 6).
+        router.OnKvEvent("a", On(KvStorageTier.Device, 0, 2));
+        router.OnKvEvent("a", On(KvStorageTier.HostMemory, 2, 8));
+        router.OnKvEvent("b", On(KvStorageTier.Device, 0, 5));
+        router.OnKvEvent("c", On(KvStorageTier.Disk, 0, 8));
+        // a host-tier removal of a block b holds on its device changes nothing for b.
+        router.OnKvEvent("b", new KvBlocksRemoved(2, KvStorageTier.HostMemory, [hashes[0].SequenceHash]));
+
+        var chosen = new HashSet<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            var decision = await Route(router, prompt, $"r{i}");
+            chosen.Add(decision.WorkerId);
+            Assert.Equal(decision.WorkerId == "a" ? 2 : 5, decision.ExpectedCachedBlocks);
+            router.OnRequestFinished(decision.WorkerId, $"r{i}");
+        }
+        Assert.Equal(["a", "b"], chosen.Order()); // a tie between a and b; c never
+    }
+
+    [Fact]
     public async Task TiesAreBrokenAtRandomAndTemperatureSamples()
     {
         var cold = new KvAwareRouter(new KvRouterOptions { Seed = 5 }, new KvIndexer());
