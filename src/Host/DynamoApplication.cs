@@ -43,6 +43,7 @@ public static class DynamoApplication
             services.AddSingleton<WorkerDiscovery>();
         }
         services.AddSingleton<FrontendMetrics>();
+        services.AddSingleton<KvbmMetrics>();
         var trace = AgentTraceOptions.From(builder.Configuration);
         if (trace.Enabled)
         {
@@ -88,6 +89,7 @@ public static class DynamoApplication
         discovery?.StartAsync().GetAwaiter().GetResult();
         var served = app.Services.GetRequiredService<ModelRegistry>();
         app.Services.GetRequiredService<FrontendMetrics>().Observe(served);
+        app.Services.GetRequiredService<KvbmMetrics>();
         foreach (var model in options.Models.Where(m => served.Find(m.Name) is not null))
             app.Logger.LogInformation(
                 "Serving {Model}: {Workers}, router {Router}, tokenizer {Tokenizer}, chat template {Template}, tool-call parser {Tools}, reasoning parser {Reasoning}",

@@ -10,6 +10,7 @@ try
         "bench" when args.ElementAtOrDefault(1) == "agentic" => await AgenticBenchCommand.RunAsync(args[2..], Console.Out),
         "bench" when args.ElementAtOrDefault(1) == "priority" => await PriorityBenchCommand.RunAsync(args[2..], Console.Out),
         "bench" when args.ElementAtOrDefault(1) == "speculative" => await SpeculativeBenchCommand.RunAsync(args[2..], Console.Out),
+        "bench" when args.ElementAtOrDefault(1) == "offload" => await OffloadBenchCommand.RunAsync(args[2..], Console.Out),
         "bench" => await BenchCommand.RunAsync(args[1..], Console.Out),
         "template" => await TemplateCommand.RunAsync(args[1..], Console.In, Console.Out, Console.Error),
         "parse" => await ParseCommand.RunAsync(args[1..], Console.In, Console.Out),
@@ -55,6 +56,9 @@ static int Help()
               Multi-turn sessions with tool time between turns, without and with agent_hints.speculative_prefill:
               TTFT of turns 2+ and their cached prompt share (default model: a reasoning mocker whose template
               drops reasoning from history).
+          dynamo bench offload [--model FILE.gguf] [--sessions 8] [--turns 3] [--prefix-chars 1200] [--device-tokens 2048] [--shared ../shared]
+              Sessions whose prefixes exceed the device KV cache return after the others pushed them out: TTFT and
+              prompt tokens prefilled on returning turns, with no offload tiers, host memory, and host + disk.
           dynamo template render (--template FILE | --model PATH) [--jsonl] < request.json
               Render a request body ({"messages", "tools", "add_generation_prompt", "chat_template_kwargs",
               "bos_token", "eos_token"}) through a chat template exactly; --jsonl: one request per line in,

@@ -3,12 +3,12 @@ using Dynamo.Abstractions.KvCache;
 namespace Dynamo.Kv.HostMemory;
 
 /// <summary>
-/// G2: KV blocks in host memory, bounded by bytes. Blocks are keyed by sequence hash (an offered
+/// G2: KV blocks in host memory, bounded by bytes (and, if given, a block count). Blocks are keyed by sequence hash (an offered
 /// block already held is only refreshed); when full, the lowest-priority, least recently used
 /// blocks are evicted and handed back for the next tier. Thread-safe: offers come from the
 /// engine's offload loop, lookups from its requests.
 /// </summary>
-internal sealed class HostMemoryTier(long capacityBytes) : IKvOffloadTier
+internal sealed class HostMemoryTier(long capacityBytes, int maxBlocks = int.MaxValue) : IKvOffloadTier
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<ulong, KvBlockPayload> _blocks = [];
@@ -41,7 +41,7 @@ internal sealed class HostMemoryTier(long capacityBytes) : IKvOffloadTier
                 _order.Add(hash, block.Priority);
                 return ValueTask.FromResult<IReadOnlyList<KvBlockPayload>>([]);
             }
-            while (_bytes + block.Data.Length > capacityBytes)
+            while (_bytes + block.Data.Length > capacityBytes || _blocks.Count >= maxBlocks)
             {
                 var victim = _blocks[_order.Evict()];
                 _blocks.Remove(victim.Hash.SequenceHash);

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 
 namespace Dynamo.Abstractions.KvCache;
@@ -10,6 +11,18 @@ namespace Dynamo.Abstractions.KvCache;
 /// </summary>
 public sealed class KvOffloadChain : IAsyncDisposable
 {
+    /// <summary>Where the block manager's counters are published (Dynamo's <c>kvbm_*</c> names); the host exports them to Prometheus.</summary>
+    public static readonly Meter Meter = new("Dynamo.Kvbm");
+
+    private static readonly Counter<long> OffloadToHost = Meter.CreateCounter<long>("kvbm_offload_blocks_d2h", description: "Blocks evicted from the device into host memory.");
+    private static readonly Counter<long> OffloadToDisk = Meter.CreateCounter<long>("kvbm_offload_blocks_d2disk", description: "Blocks evicted from the device straight to disk (no host tier).");
+    private static readonly Counter<long> HostToDisk = Meter.CreateCounter<long>("kvbm_offload_blocks_h2disk", description: "Blocks moved from host memory to disk.");
+    private static readonly Counter<long> OnboardFromHost = Meter.CreateCounter<long>("kvbm_onboard_blocks_h2d", description: "Blocks fetched from host memory for onboarding.");
+    private static readonly Counter<long> OnboardFromDisk = Meter.CreateCounter<long>("kvbm_onboard_blocks_disk2d", description: "Blocks fetched from disk for onboarding.");
+    private static readonly Counter<long> MatchedTokens = Meter.CreateCounter<long>("kvbm_matched_tokens", description: "Prompt tokens served from offload tiers instead of prefilled.");
+    private static readonly Counter<long> Lookups = Meter.CreateCounter<long>("kvbm_lookups", description: "Block lookups per tier (tag tier).");
+    private static readonly Counter<long> Hits = Meter.CreateCounter<long>("kvbm_hits", description: "Block lookups a tier answered (tag tier).");
+
     private readonly IReadOnlyList<IKvOffloadTier> _tiers;
     private readonly Channel<KvBlockPayload> _queue;
     private readonly Task _offloader;
@@ -36,15 +49,34 @@ public sealed class KvOffloadChain : IAsyncDisposable
     /// <summary>Queues an evicted block for the tiers; never waits.</summary>
     public void Offload(KvBlockPayload block) => _queue.Writer.TryWrite(block);
 
-    /// <summary>Whether some tier holds the block.</summary>
-    public bool Contains(ulong sequenceHash) => _tiers.Any(t => t.Contains(sequenceHash));
+    /// <summary>Whether some tier holds the block (counted per tier asked, for hit rates).</summary>
+    public bool Contains(ulong sequenceHash)
+    {
+        foreach (var tier in _tiers)
+        {
+            var tag = new KeyValuePair<string, object?>("tier", tier.Tier.ToString());
+            Lookups.Add(1, tag);
+            if (tier.Contains(sequenceHash))
+            {
+                Hits.Add(1, tag);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>The engine onboarded <paramref name="tokens"/> prompt tokens from the tiers.</summary>
+    public static void RecordMatched(int tokens) => MatchedTokens.Add(tokens);
 
     /// <summary>The block from the first tier that has it, or null.</summary>
     public async ValueTask<KvBlockPayload?> FetchAsync(ulong sequenceHash, CancellationToken cancellationToken)
     {
         foreach (var tier in _tiers)
             if (tier.Contains(sequenceHash) && await tier.TryFetchAsync(sequenceHash, cancellationToken) is { } block)
+            {
+                (tier.Tier == KvStorageTier.Disk ? OnboardFromDisk : OnboardFromHost).Add(1);
                 return block;
+            }
         return null;
     }
 
@@ -53,18 +85,29 @@ public sealed class KvOffloadChain : IAsyncDisposable
         await foreach (var block in _queue.Reader.ReadAllAsync())
         {
             IReadOnlyList<KvBlockPayload> moving = [block];
+            KvStorageTier from = KvStorageTier.Device;
             foreach (var tier in _tiers)
             {
                 var next = new List<KvBlockPayload>();
                 foreach (var b in moving)
                     next.AddRange(await tier.OfferAsync(b, CancellationToken.None));
-                moving = next;
+                // A tier hands back what it would not take (the same block) and what it evicted to make room.
+                Moved(from, tier.Tier).Add(moving.Count - next.Count(n => moving.Any(m => ReferenceEquals(m, n))));
+                (from, moving) = (tier.Tier, next);
                 if (moving.Count == 0)
                     break;
             }
             Interlocked.Increment(ref _offloaded);
         }
     }
+
+    private static Counter<long> Moved(KvStorageTier from, KvStorageTier to) =>
+        (from, to) switch
+        {
+            (KvStorageTier.Device, KvStorageTier.Disk) => OffloadToDisk,
+            (KvStorageTier.Device, _) => OffloadToHost,
+            _ => HostToDisk,
+        };
 
     public async ValueTask DisposeAsync()
     {

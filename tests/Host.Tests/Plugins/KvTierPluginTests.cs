@@ -94,7 +94,15 @@ public sealed class KvTierPluginTests : IDisposable
         Assert.Equal(reference, text);
         Assert.True(cached >= 32, $"cached {cached}");
         Assert.NotEmpty(Directory.GetFiles(_dir, "*.kvb", SearchOption.AllDirectories));
+
+        // Blocks went device → host → disk, and came back from disk (process-wide counters: only this class uses a disk tier).
+        var metrics = await server.Client.GetStringAsync("/metrics");
+        foreach (var name in new[] { "kvbm_offload_blocks_d2h", "kvbm_offload_blocks_h2disk", "kvbm_onboard_blocks_disk2d", "kvbm_matched_tokens", "kvbm_disk_cache_hit_rate" })
+            Assert.True(Value(metrics, name) > 0, $"{name} is {Value(metrics, name)}");
     }
+
+    private static double Value(string metrics, string name) =>
+        double.Parse(metrics.Split('\n').Single(l => l.StartsWith(name + " ", StringComparison.Ordinal))[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public async Task A_third_party_tier_dropped_into_the_plugins_folder_serves_evicted_blocks()

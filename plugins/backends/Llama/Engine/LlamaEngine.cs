@@ -175,6 +175,8 @@ internal sealed class LlamaEngine : IEngine
             for (var b = cached; b < cached + onboard; b++)
                 _pool.Onboard(state.Blocks[b], sequence.Offloaded![b]!);
             Interlocked.Add(ref _onboarded, onboard);
+            if (onboard > 0)
+                KvOffloadChain.RecordMatched(onboard * blockSize);
             sequence.Offloaded = null;
             sequence.State = state;
             sequence.StoredBlocks.AddRange(sequence.PromptHashes.Take(cached + onboard).Select(h => h.SequenceHash));

@@ -34,6 +34,15 @@ public sealed class TierTests : IDisposable
     }
 
     [Fact]
+    public async Task Host_memory_can_be_bounded_by_a_block_count()
+    {
+        var tier = new HostMemoryTier(capacityBytes: 1 << 30, maxBlocks: 2);
+        await tier.OfferAsync(Block(1), default);
+        await tier.OfferAsync(Block(2), default);
+        Assert.Equal([1UL], (await tier.OfferAsync(Block(3), default)).Select(b => b.Hash.SequenceHash));
+    }
+
+    [Fact]
     public async Task A_disk_block_reads_back_exactly_and_a_corrupt_or_truncated_one_is_never_served()
     {
         var tier = new DiskTier(_folder, 1 << 20, minOffers: 1, persist: false);
