@@ -20,6 +20,7 @@ public sealed class KvOffloadChain : IAsyncDisposable
     private static readonly Counter<long> OnboardFromHost = Meter.CreateCounter<long>("kvbm_onboard_blocks_h2d", description: "Blocks fetched from host memory for onboarding.");
     private static readonly Counter<long> OnboardFromDisk = Meter.CreateCounter<long>("kvbm_onboard_blocks_disk2d", description: "Blocks fetched from disk for onboarding.");
     private static readonly Counter<long> MatchedTokens = Meter.CreateCounter<long>("kvbm_matched_tokens", description: "Prompt tokens served from offload tiers instead of prefilled.");
+    private static readonly Counter<long> DroppedBlocks = Meter.CreateCounter<long>("kvbm_offload_dropped_blocks", description: "Evicted blocks dropped because the offload queue was full.");
     private static readonly Counter<long> Lookups = Meter.CreateCounter<long>("kvbm_lookups", description: "Block lookups per tier (tag tier).");
     private static readonly Counter<long> Hits = Meter.CreateCounter<long>("kvbm_hits", description: "Block lookups a tier answered (tag tier).");
 
@@ -34,7 +35,11 @@ public sealed class KvOffloadChain : IAsyncDisposable
     {
         _tiers = tiers;
         _queue = Channel.CreateBounded<KvBlockPayload>(new BoundedChannelOptions(queueCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
-            _ => Interlocked.Increment(ref _dropped));
+            _ =>
+            {
+                Interlocked.Increment(ref _dropped);
+                DroppedBlocks.Add(1);
+            });
         _offloader = Task.Run(OffloadAsync);
     }
 

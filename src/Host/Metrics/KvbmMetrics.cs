@@ -32,7 +32,7 @@ internal sealed class KvbmMetrics : IDisposable
         _listener.Start();
 
         var factory = Prometheus.Metrics.WithCustomRegistry(metrics.Registry);
-        string[] counters = ["kvbm_offload_blocks_d2h", "kvbm_offload_blocks_d2disk", "kvbm_offload_blocks_h2disk", "kvbm_onboard_blocks_h2d", "kvbm_onboard_blocks_disk2d", "kvbm_matched_tokens"];
+        string[] counters = ["kvbm_offload_blocks_d2h", "kvbm_offload_blocks_d2disk", "kvbm_offload_blocks_h2disk", "kvbm_onboard_blocks_h2d", "kvbm_onboard_blocks_disk2d", "kvbm_matched_tokens", "kvbm_offload_dropped_blocks"];
         var gauges = counters.ToDictionary(name => name, name => factory.CreateGauge(name, $"KV block manager: {name.Replace('_', ' ')} (since start)."));
         var hostRate = factory.CreateGauge("kvbm_host_cache_hit_rate", "Share of host-memory tier lookups that found the block.");
         var diskRate = factory.CreateGauge("kvbm_disk_cache_hit_rate", "Share of disk tier lookups that found the block.");
