@@ -21,8 +21,8 @@ internal static class AgenticBenchCommand
     {
         string Option(string name, string fallback) => BenchClient.Option(args, name, fallback);
         var routers = Option("--routers", "round-robin,least-loaded,kv").Split(',');
-        var (workers, sessions, prefixes, turns) = (int.Parse(Option("--workers", "4")), int.Parse(Option("--sessions", "16")), int.Parse(Option("--prefixes", "8")), int.Parse(Option("--turns", "4")));
-        var (prefixTokens, kvBlocks, seed, speedup) = (int.Parse(Option("--prefix-tokens", "4000")), int.Parse(Option("--kv-blocks", "1024")), int.Parse(Option("--seed", "1")), double.Parse(Option("--speedup", "4"), System.Globalization.CultureInfo.InvariantCulture));
+        var (workers, sessions, prefixes, turns) = (BenchClient.IntOption(args, "--workers", 4), BenchClient.IntOption(args, "--sessions", 16), BenchClient.IntOption(args, "--prefixes", 8), BenchClient.IntOption(args, "--turns", 4));
+        var (prefixTokens, kvBlocks, seed, speedup) = (BenchClient.IntOption(args, "--prefix-tokens", 4000), BenchClient.IntOption(args, "--kv-blocks", 1024), BenchClient.IntOption(args, "--seed", 1), double.Parse(Option("--speedup", "4"), System.Globalization.CultureInfo.InvariantCulture));
         if (workers < 1 || sessions < 1 || prefixes < 1 || turns < 1)
             throw new DynamoConfigurationException("--workers, --sessions, --prefixes and --turns must be positive.");
 

@@ -37,6 +37,11 @@ internal static class BenchClient
         return (app, new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(5) });
     }
 
+    /// <summary>The integer <c>--name value</c> option of <paramref name="args"/>, else <paramref name="fallback"/>.</summary>
+    public static int IntOption(string[] args, string name, int fallback) =>
+        int.TryParse(Option(args, name, ""), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value
+        : Option(args, name, "") is { Length: > 0 } text ? throw new DynamoConfigurationException($"{name} must be a whole number, got '{text}'.") : fallback;
+
     /// <summary>The <c>--name value</c> option of <paramref name="args"/>, else <paramref name="fallback"/>.</summary>
     public static string Option(string[] args, string name, string fallback)
     {

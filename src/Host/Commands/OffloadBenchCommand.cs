@@ -1,4 +1,3 @@
-using System.Globalization;
 using Dynamo.Host.Configuration;
 
 namespace Dynamo.Host.Commands;
@@ -13,11 +12,11 @@ internal static class OffloadBenchCommand
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output)
     {
-        var sessions = int.Parse(BenchClient.Option(args, "--sessions", "8"), CultureInfo.InvariantCulture);
-        var turns = int.Parse(BenchClient.Option(args, "--turns", "3"), CultureInfo.InvariantCulture);
-        var prefixChars = int.Parse(BenchClient.Option(args, "--prefix-chars", "1200"), CultureInfo.InvariantCulture);
+        var sessions = BenchClient.IntOption(args, "--sessions", 8);
+        var turns = BenchClient.IntOption(args, "--turns", 3);
+        var prefixChars = BenchClient.IntOption(args, "--prefix-chars", 1200);
         var modelFile = BenchClient.Option(args, "--model", "");
-        var deviceTokens = int.Parse(BenchClient.Option(args, "--device-tokens", "2048"), CultureInfo.InvariantCulture);
+        var deviceTokens = BenchClient.IntOption(args, "--device-tokens", 2048);
         var shared = Path.GetFullPath(BenchClient.Option(args, "--shared", "../shared"));
         var vocabulary = Path.Combine(shared, "vocab", "ggml-vocab-llama-spm.gguf");
         var path = modelFile.Length > 0 ? Path.GetFullPath(modelFile) : vocabulary;

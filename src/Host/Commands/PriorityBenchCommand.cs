@@ -14,10 +14,10 @@ internal static class PriorityBenchCommand
 {
     public static async Task<int> RunAsync(string[] args, TextWriter output)
     {
-        var requests = int.Parse(BenchClient.Option(args, "--requests", "96"), CultureInfo.InvariantCulture);
+        var requests = BenchClient.IntOption(args, "--requests", 96);
         var highShare = double.Parse(BenchClient.Option(args, "--high-share", "0.25"), CultureInfo.InvariantCulture);
-        var busy = int.Parse(BenchClient.Option(args, "--busy-threshold", "4"), CultureInfo.InvariantCulture);
-        var seed = int.Parse(BenchClient.Option(args, "--seed", "1"), CultureInfo.InvariantCulture);
+        var busy = BenchClient.IntOption(args, "--busy-threshold", 4);
+        var seed = BenchClient.IntOption(args, "--seed", 1);
         if (requests < 2 || highShare is <= 0 or >= 1 || busy < 1)
             throw new DynamoConfigurationException("--requests must be at least 2, --high-share between 0 and 1, --busy-threshold at least 1.");
         var random = new Random(seed);

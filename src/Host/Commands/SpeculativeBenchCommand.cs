@@ -17,11 +17,11 @@ internal static class SpeculativeBenchCommand
 
     public static async Task<int> RunAsync(string[] args, TextWriter output)
     {
-        var sessions = int.Parse(BenchClient.Option(args, "--sessions", "8"), CultureInfo.InvariantCulture);
-        var turns = int.Parse(BenchClient.Option(args, "--turns", "4"), CultureInfo.InvariantCulture);
-        var toolMs = int.Parse(BenchClient.Option(args, "--tool-ms", "200"), CultureInfo.InvariantCulture);
+        var sessions = BenchClient.IntOption(args, "--sessions", 8);
+        var turns = BenchClient.IntOption(args, "--turns", 4);
+        var toolMs = BenchClient.IntOption(args, "--tool-ms", 200);
         int? maxTokens = BenchClient.Option(args, "--max-tokens", "") is { Length: > 0 } m ? int.Parse(m, CultureInfo.InvariantCulture) : null;
-        var seed = int.Parse(BenchClient.Option(args, "--seed", "1"), CultureInfo.InvariantCulture);
+        var seed = BenchClient.IntOption(args, "--seed", 1);
         var configFile = BenchClient.Option(args, "--config", "");
         var model = BenchClient.Option(args, "--model", "thinker");
         if (sessions < 1 || turns < 2 || toolMs < 0 || maxTokens is < 1)
