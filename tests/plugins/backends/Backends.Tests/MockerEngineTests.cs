@@ -38,7 +38,8 @@ public sealed class MockerEngineTests
             Metadata = new RequestMetadata(new AgentContext(null, "agent-7", null, null), null, a is { } x ? new SessionControl("agent-7", x) : null),
         };
         await RunAsync(engine, InSession(action));
-        Assert.Equal(action == SessionAction.Open ? 64 : 0, engine.Load.HeldSessionTokens);
+        // The load snapshot is published by the scheduler loop just after the request's last output.
+        await WaitUntil(() => engine.Load.HeldSessionTokens == (action == SessionAction.Open ? 64 : 0));
 
         // Other traffic, 7 blocks each, cycles through everything the session does not hold.
         for (var salt = 2; salt < 6; salt++)
@@ -47,7 +48,14 @@ public sealed class MockerEngineTests
         var next = await RunAsync(engine, InSession(null));
         Assert.Equal(expectedCached, next[^1].Usage!.CachedTokens);
         await RunAsync(engine, InSession(SessionAction.Close));
-        Assert.Equal(0, engine.Load.HeldSessionTokens);
+        await WaitUntil(() => engine.Load.HeldSessionTokens == 0);
+    }
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        for (var i = 0; i < 500 && !condition(); i++)
+            await Task.Delay(10);
+        Assert.True(condition());
     }
 
     [Fact]

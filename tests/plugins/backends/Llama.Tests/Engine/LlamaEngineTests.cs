@@ -154,6 +154,13 @@ public sealed class LlamaEngineTests : IAsyncLifetime
     private static EngineRequest With(EngineRequest request, int priority = 0, SessionControl? session = null) =>
         request with { Metadata = new RequestMetadata(session is null ? null : new AgentContext(null, session.SessionId, null, null), new AgentHints(priority, null, null, null), session) };
 
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        for (var i = 0; i < 500 && !condition(); i++)
+            await Task.Delay(10);
+        Assert.True(condition());
+    }
+
     [Fact]
     public async Task AFullCacheEvictsLowerPriorityBlocksBeforeOlderHigherPriorityOnes()
     {
@@ -186,7 +193,8 @@ public sealed class LlamaEngineTests : IAsyncLifetime
 
         await Run(With(Request(prompt, 1), session: new SessionControl("sub-1", SessionAction.Open)));
         var held = events.OfType<KvBlocksStored>().Single().Blocks[0].SequenceHash;
-        Assert.True(engine.Load.HeldSessionTokens >= 17);
+        // The load snapshot is published by the scheduler loop just after the request's last output.
+        await WaitUntil(() => engine.Load.HeldSessionTokens >= 17);
         // Other traffic cycles through the three blocks the session does not hold.
         foreach (var first in new[] { 1, 2, 3 })
             await Run(Request(Enumerable.Repeat(first, 17).ToArray(), 1));
@@ -194,7 +202,7 @@ public sealed class LlamaEngineTests : IAsyncLifetime
         Assert.DoesNotContain(held, events.OfType<KvBlocksRemoved>().SelectMany(e => e.SequenceHashes));
 
         Assert.Equal(16, (await Run(With(Request(prompt, 1), session: new SessionControl("sub-1", SessionAction.Close)))).CachedTokens);
-        Assert.Equal(0, engine.Load.HeldSessionTokens);
+        await WaitUntil(() => engine.Load.HeldSessionTokens == 0);
     }
 
     [Fact]
