@@ -110,7 +110,7 @@ public sealed class KvTierPluginTests : IDisposable
         var reference = await Reference();
         var plugins = Path.Combine(_dir, "plugins");
         foreach (var builtIn in new[] { "Dynamo.Backends.Llama", "Dynamo.Routers.Basic" })
-            CopyFolder(Path.Combine(DynamoServer.PluginsPath, builtIn), Path.Combine(plugins, builtIn));
+            PluginFolder.Copy(Path.Combine(DynamoServer.PluginsPath, builtIn), Path.Combine(plugins, builtIn));
         Directory.CreateDirectory(Path.Combine(plugins, "Acme.CompressedKvTier"));
         File.Copy(Path.Combine(SampleTier, "Acme.CompressedKvTier.dll"), Path.Combine(plugins, "Acme.CompressedKvTier", "Acme.CompressedKvTier.dll"));
 
@@ -129,16 +129,6 @@ public sealed class KvTierPluginTests : IDisposable
         Assert.Contains("'disk'", error.Message);
     }
 
-    private static void CopyFolder(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-    }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }

@@ -20,7 +20,7 @@ public sealed class SamplePluginTests : IAsyncLifetime
     {
         // A fresh plugins folder: the mocker and router as built, and the sample as a third party ships it.
         foreach (var builtIn in new[] { "Dynamo.Backends.Mocker", "Dynamo.Routers.Basic" })
-            CopyFolder(Path.Combine(DynamoServer.PluginsPath, builtIn), Path.Combine(_plugins, builtIn));
+            PluginFolder.Copy(Path.Combine(DynamoServer.PluginsPath, builtIn), Path.Combine(_plugins, builtIn));
         var sample = Path.Combine(_plugins, "Acme.ToolCallParser");
         Directory.CreateDirectory(sample);
         File.Copy(Path.Combine(SampleOutput, "Acme.ToolCallParser.dll"), Path.Combine(sample, "Acme.ToolCallParser.dll"));
@@ -48,12 +48,6 @@ public sealed class SamplePluginTests : IAsyncLifetime
         Directory.Delete(_plugins, recursive: true);
     }
 
-    private static void CopyFolder(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.GetFiles(from))
-            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
-    }
 
     [Fact]
     public async Task TheDroppedInParserTurnsItsMarkupIntoToolCalls()
