@@ -16,7 +16,7 @@ internal sealed class DiskTier : IKvOffloadTier
     private readonly long _capacityBytes;
     private readonly int _minOffers;
     private readonly Lock _lock = new();
-    private readonly Dictionary<ulong, (long Bytes, int Priority)> _index = [];
+    private readonly Dictionary<ulong, (long Bytes, int Priority, KvBlockHash Hash)> _index = [];
     private readonly KvEvictionQueue<ulong> _order = new();
     private readonly Dictionary<ulong, int> _offers = [];
     private long _bytes;
@@ -30,15 +30,43 @@ internal sealed class DiskTier : IKvOffloadTier
         {
             if (persist && Path.GetExtension(file) == ".kvb" && KvBlockFile.Read(File.ReadAllBytes(file)) is { } block
                 && Path.GetFileNameWithoutExtension(file) == Name(block.Hash.SequenceHash) && _bytes + new FileInfo(file).Length <= capacityBytes)
-                Track(block.Hash.SequenceHash, new FileInfo(file).Length, block.Priority);
+            {
+                Track(block.Hash, new FileInfo(file).Length, block.Priority);
+            }
             else
+            {
                 File.Delete(file);
+            }
         }
     }
 
     public KvStorageTier Tier => KvStorageTier.Disk;
 
-    public event Action<KvCacheEvent>? KvEventPublished;
+    private Action<KvCacheEvent>? _published;
+
+    /// <summary>
+    /// A new subscriber first hears what the tier already holds (blocks recovered from a previous
+    /// run), so a router credits them before they are offered again.
+    /// </summary>
+    public event Action<KvCacheEvent>? KvEventPublished
+    {
+        add
+        {
+            List<KvBlockHash> held;
+            lock (_lock)
+            {
+                _published += value;
+                held = [.. _index.Values.Select(v => v.Hash)];
+            }
+            if (held.Count > 0 && value is not null)
+                value(new KvBlocksStored(Interlocked.Increment(ref _eventId), Tier, null, held));
+        }
+        remove
+        {
+            lock (_lock)
+                _published -= value;
+        }
+    }
 
     /// <summary>Blocks the index holds (recovered ones included).</summary>
     public int Count
@@ -50,10 +78,10 @@ internal sealed class DiskTier : IKvOffloadTier
 
     private string PathOf(ulong hash) => Path.Combine(_folder, Name(hash) + ".kvb");
 
-    private void Track(ulong hash, long bytes, int priority)
+    private void Track(KvBlockHash hash, long bytes, int priority)
     {
-        _index[hash] = (bytes, priority);
-        _order.Add(hash, priority);
+        _index[hash.SequenceHash] = (bytes, priority, hash);
+        _order.Add(hash.SequenceHash, priority);
         _bytes += bytes;
     }
 
@@ -97,13 +125,13 @@ internal sealed class DiskTier : IKvOffloadTier
                 _index.Remove(victim);
                 evicted.Add(victim);
             }
-            Track(hash, bytes.Length, block.Priority);
+            Track(block.Hash, bytes.Length, block.Priority);
         }
         foreach (var victim in evicted)
             File.Delete(PathOf(victim));
         if (evicted.Count > 0)
-            KvEventPublished?.Invoke(new KvBlocksRemoved(Interlocked.Increment(ref _eventId), Tier, evicted));
-        KvEventPublished?.Invoke(new KvBlocksStored(Interlocked.Increment(ref _eventId), Tier, block.ParentSequenceHash, [block.Hash]));
+            _published?.Invoke(new KvBlocksRemoved(Interlocked.Increment(ref _eventId), Tier, evicted));
+        _published?.Invoke(new KvBlocksStored(Interlocked.Increment(ref _eventId), Tier, block.ParentSequenceHash, [block.Hash]));
         // The disk is the last tier here: what it evicts is gone, not handed on.
         return [];
     }
@@ -138,7 +166,7 @@ internal sealed class DiskTier : IKvOffloadTier
                     _bytes -= entry.Bytes;
                 }
                 File.Delete(PathOf(sequenceHash));
-                KvEventPublished?.Invoke(new KvBlocksRemoved(Interlocked.Increment(ref _eventId), Tier, [sequenceHash]));
+                _published?.Invoke(new KvBlocksRemoved(Interlocked.Increment(ref _eventId), Tier, [sequenceHash]));
                 return null;
             }
             _order.Remove(sequenceHash);

@@ -78,8 +78,12 @@ public sealed class TierTests : IDisposable
         await File.WriteAllTextAsync(Path.Combine(_folder, "0000000000000009.kvb.tmp"), "half a write");
 
         var after = new DiskTier(_folder, 1 << 20, minOffers: 1, persist: true);
+        var announced = new List<KvCacheEvent>();
+        after.KvEventPublished += announced.Add;
 
         Assert.Equal(2, after.Count);
+        // A subscriber (the engine, and through it the router) first hears what was recovered.
+        Assert.Equal([Block(1).Hash, Block(3).Hash], Assert.IsType<KvBlocksStored>(Assert.Single(announced)).Blocks.OrderBy(b => b.SequenceHash));
         Assert.Equal(Block(3).Data.ToArray(), (await after.TryFetchAsync(3, default))!.Data.ToArray());
         Assert.False(after.Contains(2));
         Assert.Equal(2, Directory.GetFiles(_folder).Length);
