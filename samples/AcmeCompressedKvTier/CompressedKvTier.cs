@@ -18,12 +18,6 @@ public sealed class CompressedKvTier(int maxBlocks) : IKvOffloadTier
 
     public event Action<KvCacheEvent>? KvEventPublished;
 
-    /// <summary>Bytes held, compressed (what the compression saves shows against the blocks' own size).</summary>
-    public long CompressedBytes
-    {
-        get { lock (_lock) return _blocks.Values.Sum(b => (long)b.Compressed.Length); }
-    }
-
     public bool Contains(ulong sequenceHash)
     {
         lock (_lock)

@@ -14,8 +14,6 @@ public sealed class KvEvictionQueue<T> where T : notnull
 
     public int Count => _nodes.Count;
 
-    public bool Contains(T item) => _nodes.ContainsKey(item);
-
     /// <summary>
     /// <paramref name="item"/> is unused now; <paramref name="priority"/> is the releasing request's.
     /// It becomes the most recently used of its priority.

@@ -43,8 +43,6 @@ public sealed class KvOffloadChain : IAsyncDisposable
         _offloader = Task.Run(OffloadAsync);
     }
 
-    public IReadOnlyList<IKvOffloadTier> Tiers => _tiers;
-
     /// <summary>Evicted blocks dropped because the offload queue was full.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
@@ -54,34 +52,25 @@ public sealed class KvOffloadChain : IAsyncDisposable
     /// <summary>Queues an evicted block for the tiers; never waits.</summary>
     public void Offload(KvBlockPayload block) => _queue.Writer.TryWrite(block);
 
-    /// <summary>Whether some tier holds the block (counted per tier asked, for hit rates).</summary>
-    public bool Contains(ulong sequenceHash)
+    /// <summary>Whether some tier holds the block.</summary>
+    public bool Contains(ulong sequenceHash) => _tiers.Any(t => t.Contains(sequenceHash));
+
+    /// <summary>The engine onboarded <paramref name="tokens"/> prompt tokens from the tiers.</summary>
+    public static void RecordMatched(int tokens) => MatchedTokens.Add(tokens);
+
+    /// <summary>The block from the first tier that has it, or null (each tier asked counts as a lookup, for hit rates).</summary>
+    public async ValueTask<KvBlockPayload?> FetchAsync(ulong sequenceHash, CancellationToken cancellationToken)
     {
         foreach (var tier in _tiers)
         {
             var tag = new KeyValuePair<string, object?>("tier", tier.Tier.ToString());
             Lookups.Add(1, tag);
-            if (tier.Contains(sequenceHash))
-            {
-                Hits.Add(1, tag);
-                return true;
-            }
+            if (!tier.Contains(sequenceHash) || await tier.TryFetchAsync(sequenceHash, cancellationToken) is not { } block)
+                continue;
+            Hits.Add(1, tag);
+            (tier.Tier == KvStorageTier.Disk ? OnboardFromDisk : OnboardFromHost).Add(1);
+            return block;
         }
-        return false;
-    }
-
-    /// <summary>The engine onboarded <paramref name="tokens"/> prompt tokens from the tiers.</summary>
-    public static void RecordMatched(int tokens) => MatchedTokens.Add(tokens);
-
-    /// <summary>The block from the first tier that has it, or null.</summary>
-    public async ValueTask<KvBlockPayload?> FetchAsync(ulong sequenceHash, CancellationToken cancellationToken)
-    {
-        foreach (var tier in _tiers)
-            if (tier.Contains(sequenceHash) && await tier.TryFetchAsync(sequenceHash, cancellationToken) is { } block)
-            {
-                (tier.Tier == KvStorageTier.Disk ? OnboardFromDisk : OnboardFromHost).Add(1);
-                return block;
-            }
         return null;
     }
 

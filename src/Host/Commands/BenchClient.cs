@@ -38,9 +38,14 @@ internal static class BenchClient
     }
 
     /// <summary>The integer <c>--name value</c> option of <paramref name="args"/>, else <paramref name="fallback"/>.</summary>
-    public static int IntOption(string[] args, string name, int fallback) =>
-        int.TryParse(Option(args, name, ""), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value
-        : Option(args, name, "") is { Length: > 0 } text ? throw new DynamoConfigurationException($"{name} must be a whole number, got '{text}'.") : fallback;
+    public static int IntOption(string[] args, string name, int fallback)
+    {
+        var text = Option(args, name, "");
+        if (text.Length == 0)
+            return fallback;
+        return int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            ? value : throw new DynamoConfigurationException($"{name} must be a whole number, got '{text}'.");
+    }
 
     /// <summary>The <c>--name value</c> option of <paramref name="args"/>, else <paramref name="fallback"/>.</summary>
     public static string Option(string[] args, string name, string fallback)

@@ -1,7 +1,4 @@
 namespace Dynamo.Host.Workers;
 
 /// <summary>The worker serving a request went away (died, stopped answering, lost its lease): the request may migrate.</summary>
-internal sealed class WorkerLostException(string workerId, string reason) : Exception($"Worker '{workerId}' was lost: {reason}")
-{
-    public string WorkerId { get; } = workerId;
-}
+internal sealed class WorkerLostException(string workerId, string reason) : Exception($"Worker '{workerId}' was lost: {reason}");

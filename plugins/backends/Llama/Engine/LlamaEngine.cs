@@ -101,7 +101,7 @@ internal sealed class LlamaEngine : IEngine
         for (var b = 0; b < Math.Min(usable, hashes.Length); b++)
         {
             // Blocks before the first hit may still be on the device; after it, a gap ends the run.
-            var block = _offload!.Contains(hashes[b].SequenceHash) ? await _offload.FetchAsync(hashes[b].SequenceHash, cancellationToken) : null;
+            var block = await _offload!.FetchAsync(hashes[b].SequenceHash, cancellationToken);
             if (block is null && found is not null)
                 break;
             if (block is not null)

@@ -19,8 +19,7 @@ internal sealed class KvBlockPool
     private readonly Action<KvCacheEvent>? _publish;
     private readonly Stack<int> _free = new();
     private readonly int[] _references;
-    private readonly ulong?[] _hashes;
-    private readonly KvBlockHash[] _blockHashes;
+    private readonly KvBlockHash?[] _hashes; // set while a block is registered
     private readonly ulong?[] _parents;
     private readonly int[]?[] _tokens;
     private readonly Dictionary<ulong, int> _registered = [];
@@ -38,8 +37,7 @@ internal sealed class KvBlockPool
     {
         (_layers, _kvDim, BlockSize, Capacity, Storage, _publish) = (config.Layers, config.KvDim, blockSize, blocks, storage, publish);
         _references = new int[blocks];
-        _hashes = new ulong?[blocks];
-        _blockHashes = new KvBlockHash[blocks];
+        _hashes = new KvBlockHash?[blocks];
         _parents = new ulong?[blocks];
         _tokens = new int[]?[blocks];
         for (var b = blocks - 1; b >= 0; b--)
@@ -104,8 +102,7 @@ internal sealed class KvBlockPool
     {
         if (!_registered.TryAdd(hash.SequenceHash, block))
             return;
-        _hashes[block] = hash.SequenceHash;
-        (_blockHashes[block], _parents[block], _tokens[block]) = (hash, parent, tokens);
+        (_hashes[block], _parents[block], _tokens[block]) = (hash, parent, tokens);
         _publish?.Invoke(new KvBlocksStored(++_eventId, KvStorageTier.Device, parent, [hash]));
     }
 
@@ -140,7 +137,7 @@ internal sealed class KvBlockPool
         var data = new byte[2 * BlockFloats * sizeof(float)];
         var floats = MemoryMarshal.Cast<byte, float>(data.AsSpan());
         Storage.Read(Offset(block, 0, 0), floats[..BlockFloats], floats[BlockFloats..]);
-        return new KvBlockPayload(_blockHashes[block], _parents[block], _tokens[block] ?? [], data, priority);
+        return new KvBlockPayload(_hashes[block]!.Value, _parents[block], _tokens[block] ?? [], data, priority);
     }
 
     private int Evict()
@@ -148,9 +145,9 @@ internal sealed class KvBlockPool
         var block = _unused.Evict(out var priority);
         if (Evicted is { } evicted)
             evicted(Payload(block, priority));
-        var hash = _hashes[block]!.Value;
+        var hash = _hashes[block]!.Value.SequenceHash;
         _registered.Remove(hash);
-        _hashes[block] = null;
+        (_hashes[block], _tokens[block]) = (null, null);
         _publish?.Invoke(new KvBlocksRemoved(++_eventId, KvStorageTier.Device, [hash]));
         return block;
     }
