@@ -20,6 +20,16 @@ public interface IEngine : IAsyncDisposable
     event Action<KvCacheEvent>? KvEventPublished;
 
     /// <summary>
+    /// Raised once if the engine fails for good (its scheduler loop died). By then every request it
+    /// held has failed, and later ones fail at once; the host takes the worker out of routing.
+    /// </summary>
+    event Action<Exception>? Faulted
+    {
+        add { }
+        remove { }
+    }
+
+    /// <summary>
     /// Streams generated tokens. The last item carries <see cref="EngineOutput.FinishReason"/>
     /// and <see cref="EngineOutput.Usage"/>. Cancellation ends the stream with
     /// <see cref="OperationCanceledException"/> and releases the request's resources.

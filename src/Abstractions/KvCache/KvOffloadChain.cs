@@ -11,7 +11,7 @@ namespace Dynamo.Abstractions.KvCache;
 /// </summary>
 public sealed class KvOffloadChain : IAsyncDisposable
 {
-    /// <summary>Where the block manager's counters are published (Dynamo's <c>kvbm_*</c> names); the host exports them to Prometheus.</summary>
+    /// <summary>Where the block manager's instruments are published (Dynamo's <c>kvbm_*</c> names); the host exports them.</summary>
     public static readonly Meter Meter = new("Dynamo.Kvbm");
 
     private static readonly Counter<long> OffloadToHost = Meter.CreateCounter<long>("kvbm_offload_blocks_d2h", description: "Blocks evicted from the device into host memory.");
@@ -21,8 +21,14 @@ public sealed class KvOffloadChain : IAsyncDisposable
     private static readonly Counter<long> OnboardFromDisk = Meter.CreateCounter<long>("kvbm_onboard_blocks_disk2d", description: "Blocks fetched from disk for onboarding.");
     private static readonly Counter<long> MatchedTokens = Meter.CreateCounter<long>("kvbm_matched_tokens", description: "Prompt tokens served from offload tiers instead of prefilled.");
     private static readonly Counter<long> DroppedBlocks = Meter.CreateCounter<long>("kvbm_offload_dropped_blocks", description: "Evicted blocks dropped because the offload queue was full.");
-    private static readonly Counter<long> Lookups = Meter.CreateCounter<long>("kvbm_lookups", description: "Block lookups per tier (tag tier).");
-    private static readonly Counter<long> Hits = Meter.CreateCounter<long>("kvbm_hits", description: "Block lookups a tier answered (tag tier).");
+
+    // Lookups and hits per tier (host memory, disk), for the hit-rate gauges.
+    private static readonly long[] Lookups = new long[3];
+    private static readonly long[] Hits = new long[3];
+    private static readonly ObservableGauge<double> HostHitRate = Meter.CreateObservableGauge("kvbm_host_cache_hit_rate", () => HitRate(KvStorageTier.HostMemory),
+        description: "Share of host-memory tier lookups that found the block.");
+    private static readonly ObservableGauge<double> DiskHitRate = Meter.CreateObservableGauge("kvbm_disk_cache_hit_rate", () => HitRate(KvStorageTier.Disk),
+        description: "Share of disk tier lookups that found the block.");
 
     private readonly IReadOnlyList<IKvOffloadTier> _tiers;
     private readonly Channel<KvBlockPayload> _queue;
@@ -63,15 +69,20 @@ public sealed class KvOffloadChain : IAsyncDisposable
     {
         foreach (var tier in _tiers)
         {
-            var tag = new KeyValuePair<string, object?>("tier", tier.Tier.ToString());
-            Lookups.Add(1, tag);
+            Interlocked.Increment(ref Lookups[(int)tier.Tier]);
             if (!tier.Contains(sequenceHash) || await tier.TryFetchAsync(sequenceHash, cancellationToken) is not { } block)
                 continue;
-            Hits.Add(1, tag);
+            Interlocked.Increment(ref Hits[(int)tier.Tier]);
             (tier.Tier == KvStorageTier.Disk ? OnboardFromDisk : OnboardFromHost).Add(1);
             return block;
         }
         return null;
+    }
+
+    private static double HitRate(KvStorageTier tier)
+    {
+        var lookups = Interlocked.Read(ref Lookups[(int)tier]);
+        return lookups == 0 ? 0 : (double)Interlocked.Read(ref Hits[(int)tier]) / lookups;
     }
 
     private async Task OffloadAsync()

@@ -26,6 +26,12 @@ public sealed record ComponentContext(
     /// </summary>
     public IReadOnlyList<Dynamo.Abstractions.KvCache.IKvOffloadTier> KvTiers { get; init; } = [];
 
-    /// <summary>The model's <c>Path</c> from configuration (a model file or folder), shared by the components that read it.</summary>
+    /// <summary>
+    /// The model's <c>Path</c> from configuration (a model file or folder), shared by the components
+    /// that read it; a relative path in configuration arrives resolved against <see cref="ContentRoot"/>.
+    /// </summary>
     public string? ModelPath { get; init; }
+
+    /// <summary>The host's content root (the folder of the configuration file in use): where a component resolves its own relative paths.</summary>
+    public string? ContentRoot { get; init; }
 }

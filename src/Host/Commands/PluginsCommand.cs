@@ -1,16 +1,15 @@
-using Dynamo.Host.Plugins;
+using Dynamo.Runtime.Plugins;
 
 namespace Dynamo.Host.Commands;
 
 /// <summary><c>dynamo plugins</c>: every discovered plugin and the named components it provides.</summary>
 internal static class PluginsCommand
 {
-    public static int Run(string[] args, TextWriter output)
+    public static async Task<int> RunAsync(string[] args, TextWriter output)
     {
-        using var app = (IDisposable)DynamoApplication.Build(args);
-        var services = ((WebApplication)app).Services;
-        var catalog = services.GetRequiredService<PluginCatalog>();
-        var registry = services.GetRequiredService<ComponentRegistry>();
+        await using var app = DynamoApplication.Build(args);
+        var catalog = app.Services.GetRequiredService<PluginCatalog>();
+        var registry = app.Services.GetRequiredService<ComponentRegistry>();
         output.WriteLine($"Plugins folder: {catalog.PluginsPath}");
         foreach (var plugin in catalog.Plugins)
         {

@@ -1,12 +1,11 @@
 namespace Dynamo.Host.Commands;
 
-/// <summary><c>dynamo serve</c>: start the models, then serve until stopped.</summary>
+/// <summary><c>dynamo serve</c>: start the models with the host, then serve until stopped.</summary>
 internal static class ServeCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var app = DynamoApplication.Build(args);
-        app.StartModels();
+        await using var app = DynamoApplication.Build(args);
         await app.RunAsync();
         return 0;
     }

@@ -1,60 +1,60 @@
+using Dynamo.Distributed;
 using Dynamo.Host.Configuration;
-using Dynamo.Host.Distributed;
-using Dynamo.Host.Models;
-using Dynamo.Host.Plugins;
+using Dynamo.Host.Http;
+using Dynamo.Runtime;
+using Dynamo.Runtime.Configuration;
+using Dynamo.Runtime.Workers;
 
 namespace Dynamo.Host.Commands;
 
 /// <summary>
-/// <c>dynamo worker [--model NAME] [--worker-id ID]</c>: one engine of a configured model, served
-/// to frontends over NATS (<c>--nats URL</c>). Configuration is the host's: the same file serves both.
+/// <c>dynamo worker [--model NAME] [--worker-id ID] [--system-port PORT]</c>: one engine of a
+/// configured model, served to frontends over NATS (<c>--nats URL</c>). Configuration is the host's:
+/// the same file serves both. With a system port (<c>--system-port</c>, <c>Dynamo:SystemPort</c> or
+/// Dynamo's <c>DYN_SYSTEM_PORT</c>) it also serves <c>/metrics</c>, <c>/health</c> and <c>/live</c> there.
 /// </summary>
 internal static class WorkerCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var (modelName, rest) = DynamoConfiguration.TakeOption(args, "--model");
+        var (model, rest) = DynamoConfiguration.TakeOption(args, "--model");
         (var workerId, rest) = DynamoConfiguration.TakeOption(rest, "--worker-id");
+        (var systemPort, rest) = DynamoConfiguration.TakeOption(rest, "--system-port");
         var (configFile, settings) = DynamoConfiguration.Arguments(rest);
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = settings, ContentRootPath = AppContext.BaseDirectory });
-        DynamoConfiguration.UseConfigFile(builder.Configuration, configFile, settings);
-        var options = DynamoOptions.From(builder.Configuration);
-        var nats = NatsOptions.From(builder.Configuration);
-        var model = Choose(options, modelName);
-        workerId ??= DefaultWorkerId(model.Name);
-        if (!NatsSubjects.IsValidWorkerId(workerId))
-            throw new DynamoConfigurationException($"--worker-id '{workerId}' may hold only letters, digits, '-' and '_' (it becomes a NATS subject token).");
+        var contentRoot = DynamoConfiguration.ContentRoot(configFile);
+        if (systemPort is not null)
+            settings = [.. settings, $"--Dynamo:SystemPort={systemPort}"];
 
-        builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(PluginCatalog.LoadInto(builder.Services, builder.Configuration, options.PluginsPath, []));
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<ComponentRegistry>();
-        using var host = builder.Build();
-        var components = host.Services.GetRequiredService<ComponentRegistry>();
-        var tokenizer = ModelRegistry.CreateTokenizer(model, components, host.Services);
-        await using var engine = ModelRegistry.CreateEngine(model, components, host.Services, workerId, tokenizer);
-        await using var connection = await NatsConnector.ConnectAsync(nats, workerId);
-        var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Dynamo.Worker");
-        var worker = new NatsWorker(model.Name, workerId, engine, connection, nats, TimeProvider.System, logger);
-
-        await host.StartAsync();
-        var healthy = await worker.RunAsync(host.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
-        await host.StopAsync();
-        return healthy ? 0 : 1;
+        // Without a system port the worker opens no HTTP listener at all.
+        var web = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = settings, ContentRootPath = contentRoot });
+        DynamoConfiguration.UseConfigFile(web.Configuration, configFile, settings);
+        var port = Port(web.Configuration["Dynamo:SystemPort"] ?? Environment.GetEnvironmentVariable("DYN_SYSTEM_PORT"));
+        IHostApplicationBuilder builder = web;
+        if (port is null)
+        {
+            builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = settings, ContentRootPath = contentRoot });
+            DynamoConfiguration.UseConfigFile(builder.Configuration, configFile, settings);
+        }
+        builder.Services.AddDynamoCore(builder.Configuration).AddNatsWorker(model, workerId);
+        if (port is null)
+        {
+            using var host = ((HostApplicationBuilder)builder).Build();
+            await host.RunAsync();
+            return Environment.ExitCode;
+        }
+        web.WebHost.UseUrls($"http://0.0.0.0:{port}");
+        web.Services.AddDynamoTelemetry(web.Configuration, "dynamo-worker");
+        await using var app = web.Build();
+        var identity = app.Services.GetRequiredService<WorkerIdentity>();
+        var workers = app.Services.GetRequiredService<IWorkerSet>();
+        app.MapGet("/health", () => HealthEndpoint.Get([new ModelStatus(identity.Model, DateTimeOffset.UtcNow, [.. workers.Workers.Select(w => w.WorkerId)])]));
+        app.MapGet("/live", HealthEndpoint.Live);
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        await app.RunAsync();
+        return Environment.ExitCode;
     }
 
-    private static ModelOptions Choose(DynamoOptions options, string? name)
-    {
-        if (name is null)
-            return options.Models.Count == 1 ? options.Models[0]
-                : throw new DynamoConfigurationException($"This configuration has {options.Models.Count} models: pick one with --model ({Names(options)}).");
-        return options.Models.FirstOrDefault(m => m.Name == name)
-            ?? throw new DynamoConfigurationException($"--model '{name}' is not configured; configured models: {Names(options)}.");
-    }
-
-    private static string Names(DynamoOptions options) => string.Join(", ", options.Models.Select(m => $"'{m.Name}'"));
-
-    // Unique per process on a machine, readable in logs; on Kubernetes the machine name is the pod's.
-    private static string DefaultWorkerId(string model) =>
-        new string($"{model}-{Environment.MachineName}-{Environment.ProcessId}".Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '-').ToArray());
+    private static int? Port(string? text) => text is null ? null
+        : int.TryParse(text, out var port) && port is > 0 and < 65536 ? port
+        : throw new DynamoConfigurationException($"The system port must be a number from 1 to 65535, got '{text}'.");
 }

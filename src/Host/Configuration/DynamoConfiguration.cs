@@ -1,3 +1,5 @@
+using Dynamo.Distributed;
+using Dynamo.Runtime.Configuration;
 using Microsoft.Extensions.Configuration.Json;
 
 namespace Dynamo.Host.Configuration;
@@ -11,27 +13,38 @@ internal static class DynamoConfiguration
         var (configFile, rest) = TakeOption(args, "--config");
         (var nats, rest) = TakeOption(rest, "--nats");
         if (nats is not null)
-            rest = [.. rest, $"--{Distributed.NatsOptions.Section}:Url={nats}"];
+            rest = [.. rest, $"--{NatsOptions.Section}:Url={nats}"];
         if (rest.Contains("--distributed"))
             rest = [.. rest.Where(a => a != "--distributed"), $"--{DynamoOptions.Section}:Distributed=true"];
         return (configFile, rest);
     }
 
     /// <summary>
-    /// FILE replaces the embedded appsettings.json; environment variables and the other
-    /// arguments still override it.
+    /// The content root: the folder of the configuration file in use (FILE's for <c>--config FILE</c>,
+    /// else the program's own, where the embedded appsettings.json is). Relative model paths resolve against it.
     /// </summary>
-    public static void UseConfigFile(ConfigurationManager configuration, string? configFile, string[] args)
+    /// <exception cref="DynamoConfigurationException">FILE does not exist.</exception>
+    public static string ContentRoot(string? configFile)
     {
         if (configFile is null)
-            return;
+            return AppContext.BaseDirectory;
         var path = Path.GetFullPath(configFile);
         if (!File.Exists(path))
             throw new DynamoConfigurationException($"Configuration file '{path}' does not exist.");
-        IConfigurationBuilder builder = configuration;
-        foreach (var source in builder.Sources.OfType<JsonConfigurationSource>().Where(s => s.Path?.StartsWith("appsettings", StringComparison.OrdinalIgnoreCase) == true).ToList())
-            builder.Sources.Remove(source);
-        configuration.AddJsonFile(path, optional: false);
+        return Path.GetDirectoryName(path)!;
+    }
+
+    /// <summary>
+    /// FILE replaces the embedded appsettings.json; environment variables and the other
+    /// arguments still override it.
+    /// </summary>
+    public static void UseConfigFile(IConfigurationManager configuration, string? configFile, string[] args)
+    {
+        if (configFile is null)
+            return;
+        foreach (var source in configuration.Sources.OfType<JsonConfigurationSource>().Where(s => s.Path?.StartsWith("appsettings", StringComparison.OrdinalIgnoreCase) == true).ToList())
+            configuration.Sources.Remove(source);
+        configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false);
         configuration.AddEnvironmentVariables();
         configuration.AddCommandLine(args);
     }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Dynamo.Abstractions.Requests;
 
 namespace Dynamo.Host.OpenAi;
 
@@ -11,6 +10,10 @@ internal sealed class ChatCompletionRequest : GenerationRequestBody
     public JsonElement? ToolChoice { get; init; }
     public int? MaxCompletionTokens { get; init; }
     public Dictionary<string, JsonElement>? ChatTemplateKwargs { get; init; }
+    public bool? Logprobs { get; init; }
+    public int? TopLogprobs { get; init; }
+    public JsonElement? ResponseFormat { get; init; }
+    public bool? ParallelToolCalls { get; init; }
 }
 
 internal sealed record ChatMessageBody(
@@ -31,9 +34,3 @@ internal sealed record ToolBody(string? Type, FunctionBody? Function);
 internal sealed record FunctionBody(string? Name, string? Description, JsonElement? Parameters);
 
 internal sealed record StreamOptionsBody(bool? IncludeUsage);
-
-/// <summary>Dynamo's request extension: agent context and hints, typed with the shared records, and session control.</summary>
-internal sealed record NvextBody(AgentContext? AgentContext, AgentHints? AgentHints, SessionControlBody? SessionControl = null);
-
-/// <summary><c>{"session_id", "action": "bind" | "open" | "close", "timeout": seconds}</c>.</summary>
-internal sealed record SessionControlBody(string? SessionId, string? Action, int? Timeout);

@@ -7,4 +7,5 @@ internal sealed class CompletionRequest : GenerationRequestBody
 {
     public JsonElement? Prompt { get; init; }
     public bool? Echo { get; init; }
+    public int? Logprobs { get; init; }
 }

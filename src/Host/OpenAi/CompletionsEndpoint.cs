@@ -1,39 +1,36 @@
-using Dynamo.Host.Metrics;
-using Dynamo.Host.Pipeline;
+using Dynamo.Runtime;
+using Dynamo.Runtime.Pipeline;
 
 namespace Dynamo.Host.OpenAi;
 
 /// <summary><c>POST /v1/completions</c>: a raw prompt, no template and no parsers.</summary>
-internal sealed class CompletionsEndpoint(RequestBodyReader reader, Preprocessor preprocessor, FrontendMetrics metrics, TimeProvider clock)
+internal sealed class CompletionsEndpoint(RequestBodyReader reader, DynamoRuntime runtime, TimeProvider clock)
 {
     public async Task HandleAsync(HttpContext context)
     {
         var cancellationToken = context.RequestAborted;
         var body = await reader.ReadAsync(context.Request, OpenAiJson.Context.CompletionRequest, cancellationToken);
-        var request = preprocessor.Completion(body);
-        using var requestMetrics = metrics.Start(request, "completions", context.Request.Headers["x-request-id"].FirstOrDefault());
+        var request = runtime.PrepareCompletion(OpenAiRequests.ToCompletion(body));
+        var stream = body.Stream ?? false;
+        var info = new RequestInfo("completions", stream, context.Request.Headers["x-request-id"].FirstOrDefault());
         var created = clock.GetUtcNow().ToUnixTimeSeconds();
-        var id = request.Engine.RequestId;
-        var model = request.Model.Name;
-        if (!request.Stream)
+        var (id, model) = (request.RequestId, request.ModelName);
+        if (!stream)
         {
-            var (text, last) = await TextGeneration.CollectAsync(request, requestMetrics, cancellationToken);
+            var result = await runtime.CompleteTextAsync(request, info, cancellationToken);
             await context.Response.WriteAsJsonAsync(
-                new CompletionResponse(id, created, model, [new CompletionChoice(0, text, FinishReasons.Name(last.Finish!.Value))], Usage.From(last.Usage!)),
+                new CompletionResponse(id, created, model, [new CompletionChoice(0, result.Text, FinishReasons.Name(result.Finish))], Usage.From(result.Usage)),
                 OpenAiJson.Context.CompletionResponse, cancellationToken: cancellationToken);
             return;
         }
         var sse = new SseWriter(context.Response);
         await sse.StartAsync(cancellationToken);
-        await foreach (var delta in TextGeneration.RunAsync(request, requestMetrics, cancellationToken))
+        await foreach (var delta in runtime.StreamTextAsync(request, info, cancellationToken))
         {
             var finish = delta.Finish is { } f ? FinishReasons.Name(f) : null;
             await sse.WriteAsync(new CompletionResponse(id, created, model, [new CompletionChoice(0, delta.Text, finish)], null),
                 OpenAiJson.Context.CompletionResponse, cancellationToken);
-            if (delta.Usage is not { } usage)
-                continue;
-            requestMetrics.Succeeded(usage);
-            if (request.IncludeUsage)
+            if (delta.Usage is { } usage && body.StreamOptions?.IncludeUsage == true)
                 await sse.WriteAsync(new CompletionResponse(id, created, model, [], Usage.From(usage)),
                     OpenAiJson.Context.CompletionResponse, cancellationToken);
         }

@@ -1,8 +1,12 @@
 using System.Text.Json;
+using Dynamo.Runtime.Pipeline;
 
 namespace Dynamo.Host.OpenAi;
 
-/// <summary>The fields chat and text completions share (fields we do not read are ignored, as OpenAI's SDKs send many).</summary>
+/// <summary>
+/// The fields chat and text completions share. Fields OpenAI defines whose meaning is not built
+/// yet are read so they can be refused by name; fields nobody defines are ignored, as SDKs send extras.
+/// </summary>
 internal abstract class GenerationRequestBody
 {
     public string? Model { get; init; }
@@ -21,5 +25,6 @@ internal abstract class GenerationRequestBody
     public StreamOptionsBody? StreamOptions { get; init; }
     public string? User { get; init; }
     public bool? IgnoreEos { get; init; }
-    public NvextBody? Nvext { get; init; }
+    public Nvext? Nvext { get; init; }
+    public JsonElement? LogitBias { get; init; }
 }

@@ -15,7 +15,6 @@ namespace Dynamo.Host.OpenAi;
 [JsonSerializable(typeof(CompletionResponse))]
 [JsonSerializable(typeof(ModelList))]
 [JsonSerializable(typeof(ErrorBody))]
-[JsonSerializable(typeof(Dynamo.Host.Commands.TemplateRenderRequest))]
-[JsonSerializable(typeof(Dynamo.Host.Commands.ParseRequest))]
 [JsonSerializable(typeof(List<ToolBody>))]
+[JsonSerializable(typeof(System.Text.Json.JsonElement))]
 internal sealed partial class OpenAiJsonContext : JsonSerializerContext;

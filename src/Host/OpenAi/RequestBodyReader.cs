@@ -2,18 +2,19 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Dynamo.Runtime.Errors;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Dynamo.Host.OpenAi;
 
-/// <summary>Reads a JSON body under the configured size limit, turning every failure into an OpenAI error.</summary>
+/// <summary>Reads a JSON body under the configured size limit, turning every failure into a 400 (or 413) that names the field.</summary>
 internal sealed class RequestBodyReader(long maxBodyBytes)
 {
     // A body over the limit is still read (and discarded) up to this much more, so the client gets
     // its 413 on an intact connection instead of a reset while it is still sending.
     private const long DrainBytes = 1 << 20;
 
-    public async Task<T> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken) where T : class
+    public async Task<T> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
     {
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
             limit.MaxRequestBodySize = maxBodyBytes + DrainBytes;
@@ -49,14 +50,19 @@ internal sealed class RequestBodyReader(long maxBodyBytes)
         }
     }
 
-    private static T Deserialize<T>(ReadOnlySequence<byte> utf8, JsonTypeInfo<T> typeInfo) where T : class
+    private static T Deserialize<T>(ReadOnlySequence<byte> utf8, JsonTypeInfo<T> typeInfo)
     {
         try
         {
+            // Checked up front: fields kept as raw JSON would otherwise fail only when read, deep in the pipeline.
+            if (JsonStrings.FindUnpairedSurrogate(utf8) is { } at)
+                throw DynamoRequestException.BadRequest($"'{at}' is not valid text: it holds an unpaired UTF-16 surrogate escape (\\uD800-\\uDFFF).", at);
             var json = new Utf8JsonReader(utf8);
             var body = JsonSerializer.Deserialize(ref json, typeInfo);
             json.Read(); // throws if anything but whitespace follows the value
-            return body ?? throw OpenAiException.BadRequest("The request body must be a JSON object.");
+            return body is null or JsonElement { ValueKind: JsonValueKind.Null }
+                ? throw DynamoRequestException.BadRequest("The request body must be a JSON object.")
+                : body;
         }
         catch (JsonException ex)
         {
@@ -82,16 +88,16 @@ internal sealed class RequestBodyReader(long maxBodyBytes)
         }
     }
 
-    private OpenAiException TooLarge() => new(StatusCodes.Status413PayloadTooLarge,
-        $"The request body is larger than the limit of {maxBodyBytes} bytes (Dynamo:MaxRequestBodyBytes).", "invalid_request_error", null, "request_too_large");
+    private DynamoRequestException TooLarge() => new(RequestErrorKind.TooLarge,
+        $"The request body is larger than the limit of {maxBodyBytes} bytes (Dynamo:MaxRequestBodyBytes).", null, "request_too_large");
 
-    private static OpenAiException Invalid(JsonException ex, JsonTypeInfo root)
+    private static DynamoRequestException Invalid(JsonException ex, JsonTypeInfo root)
     {
         // Syntax errors carry the reader's exception; type mismatches name the field in Path.
         var param = ex.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : null;
         if (ex.InnerException is JsonException || param is null)
-            return OpenAiException.BadRequest($"The request body is not valid JSON: {ex.Message}");
-        return OpenAiException.BadRequest($"Invalid type for '{param}': expected {Describe(TypeAt(root, param))}.", param);
+            return DynamoRequestException.BadRequest($"The request body is not valid JSON: {ex.Message}");
+        return DynamoRequestException.BadRequest($"Invalid type for '{param}': expected {Describe(TypeAt(root, param))}.", param);
     }
 
     /// <summary>The declared .NET type at a JSON path such as <c>messages[0].content</c>, walking the contract's metadata.</summary>

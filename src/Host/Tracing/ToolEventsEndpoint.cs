@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Dynamo.Abstractions.Requests;
 using Dynamo.Host.OpenAi;
+using Dynamo.Runtime.Errors;
+using Dynamo.Runtime.Tracing;
 
 namespace Dynamo.Host.Tracing;
 
@@ -9,27 +11,17 @@ namespace Dynamo.Host.Tracing;
 /// <c>tool_end</c>, <c>tool_error</c>); it joins the requests' trace stream, tied to them by
 /// <c>agent_context</c>. Answers 202 once queued.
 /// </summary>
-internal sealed class ToolEventsEndpoint(TimeProvider clock, AgentTracer? tracer = null)
+internal sealed class ToolEventsEndpoint(RequestBodyReader reader, TimeProvider clock, AgentTracer? tracer = null)
 {
     private static readonly string[] EventTypes = ["tool_start", "tool_end", "tool_error"];
 
     public async Task HandleAsync(HttpContext context)
     {
         if (tracer is null)
-            throw new OpenAiException(StatusCodes.Status404NotFound,
-                "Agent tracing is off: enable it with 'Dynamo:AgentTrace:Enabled' or DYN_AGENT_TRACE=1 to post tool events.",
-                "invalid_request_error", null, "agent_trace_disabled");
-        JsonDocument document;
-        try
-        {
-            document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
-        }
-        catch (JsonException ex)
-        {
-            throw OpenAiException.BadRequest($"The body is not valid JSON: {ex.Message}");
-        }
-        using (document)
-            tracer.Record(Parse(document.RootElement));
+            throw new DynamoRequestException(RequestErrorKind.NotFound,
+                "Agent tracing is off: enable it with 'Dynamo:AgentTrace:Enabled' or DYN_AGENT_TRACE=1 to post tool events.", null, "agent_trace_disabled");
+        var body = await reader.ReadAsync(context.Request, OpenAiJson.Context.JsonElement, context.RequestAborted);
+        tracer.Record(Parse(body));
         context.Response.StatusCode = StatusCodes.Status202Accepted;
         await context.Response.WriteAsJsonAsync(new { accepted = true }, context.RequestAborted);
     }
@@ -37,15 +29,15 @@ internal sealed class ToolEventsEndpoint(TimeProvider clock, AgentTracer? tracer
     private AgentTraceEvent Parse(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object)
-            throw OpenAiException.BadRequest("The body must be a JSON object.");
+            throw DynamoRequestException.BadRequest("The body must be a JSON object.");
         var type = String(root, "event_type", "event_type");
         if (type is null || !EventTypes.Contains(type))
-            throw OpenAiException.BadRequest($"'event_type' must be one of {string.Join(", ", EventTypes)}.", "event_type");
+            throw DynamoRequestException.BadRequest($"'event_type' must be one of {string.Join(", ", EventTypes)}.", "event_type");
         if (!root.TryGetProperty("tool", out var tool) || tool.ValueKind != JsonValueKind.Object)
-            throw OpenAiException.BadRequest("'tool' must be an object with at least 'tool_call_id'.", "tool");
+            throw DynamoRequestException.BadRequest("'tool' must be an object with at least 'tool_call_id'.", "tool");
         var callId = String(tool, "tool_call_id", "tool.tool_call_id");
         if (string.IsNullOrEmpty(callId))
-            throw OpenAiException.BadRequest("'tool.tool_call_id' is required.", "tool.tool_call_id");
+            throw DynamoRequestException.BadRequest("'tool.tool_call_id' is required.", "tool.tool_call_id");
         var duration = Number(tool, "duration_ms", "tool.duration_ms");
         var bytes = Number(tool, "output_bytes", "tool.output_bytes");
         var time = Number(root, "event_time_unix_ms", "event_time_unix_ms");
@@ -58,7 +50,7 @@ internal sealed class ToolEventsEndpoint(TimeProvider clock, AgentTracer? tracer
         if (!root.TryGetProperty("agent_context", out var context) || context.ValueKind == JsonValueKind.Null)
             return null;
         if (context.ValueKind != JsonValueKind.Object)
-            throw OpenAiException.BadRequest("'agent_context' must be an object.", "agent_context");
+            throw DynamoRequestException.BadRequest("'agent_context' must be an object.", "agent_context");
         return new AgentContext(String(context, "session_type_id", "agent_context.session_type_id"), String(context, "session_id", "agent_context.session_id"),
             String(context, "trajectory_id", "agent_context.trajectory_id"), String(context, "parent_trajectory_id", "agent_context.parent_trajectory_id"));
     }
@@ -66,10 +58,10 @@ internal sealed class ToolEventsEndpoint(TimeProvider clock, AgentTracer? tracer
     private static string? String(JsonElement parent, string name, string param) =>
         !parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
         : value.ValueKind == JsonValueKind.String ? value.GetString()
-        : throw OpenAiException.BadRequest($"'{param}' must be a string.", param);
+        : throw DynamoRequestException.BadRequest($"'{param}' must be a string.", param);
 
     private static double? Number(JsonElement parent, string name, string param) =>
         !parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
         : value.ValueKind == JsonValueKind.Number && value.GetDouble() >= 0 ? value.GetDouble()
-        : throw OpenAiException.BadRequest($"'{param}' must be a number, 0 or more.", param);
+        : throw DynamoRequestException.BadRequest($"'{param}' must be a number, 0 or more.", param);
 }

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Dynamo.Host.Tests.Infrastructure;
+using Dynamo.Testing;
 
 namespace Dynamo.Host.Tests.OpenAi;
 

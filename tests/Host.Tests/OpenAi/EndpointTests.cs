@@ -1,7 +1,7 @@
-using Dynamo.Host.Workers;
+using Dynamo.Runtime.Workers;
 using System.Net;
 using System.Text.Json;
-using Dynamo.Host.Tests.Infrastructure;
+using Dynamo.Testing;
 
 namespace Dynamo.Host.Tests.OpenAi;
 
@@ -31,7 +31,13 @@ public sealed class EndpointTests : IAsyncLifetime
         using var live = await _server.Client.GetAsync("/live");
 
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        Assert.Contains("\"healthy\"", await health.Content.ReadAsStringAsync());
+        var body = JsonDocument.Parse(await health.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("ready", body.GetProperty("status").GetString());
+        foreach (var model in new[] { "mock", "echo" })
+        {
+            Assert.Equal(1, body.GetProperty("models").GetProperty(model).GetProperty("workers").GetInt32());
+            Assert.True(body.GetProperty("models").GetProperty(model).GetProperty("ready").GetBoolean());
+        }
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
     }
 
@@ -60,20 +66,29 @@ public sealed class EndpointTests : IAsyncLifetime
     [Fact]
     public async Task MetricsUseDynamosNamesAndCountRequests()
     {
-        using (await _server.PostJsonAsync("/v1/chat/completions", """{"model":"mock","messages":[{"role":"user","content":"Hi"}],"max_tokens":5}""")) { }
-        using (var s = await _server.PostJsonAsync("/v1/chat/completions", """{"model":"mock","messages":[{"role":"user","content":"Hi"}],"max_tokens":5,"stream":true}"""))
+        // Its own model name: every host in this process exports the same meters, so counts are per model.
+        await using var server = await DynamoServer.StartAsync(new
+        {
+            Dynamo = new { Models = new[] { TestConfigs.Model("counted", new { Name = "mocker", DecodeItlMs = 0.5, PrefillTokensPerSecond = 1_000_000, OutputTokens = 24 }) } },
+        });
+        using (await server.PostJsonAsync("/v1/chat/completions", """{"model":"counted","messages":[{"role":"user","content":"Hi"}],"max_tokens":5}""")) { }
+        using (var s = await server.PostJsonAsync("/v1/chat/completions", """{"model":"counted","messages":[{"role":"user","content":"Hi"}],"max_tokens":5,"stream":true}"""))
             await Sse.ReadAllAsync(s);
 
-        var metrics = await _server.Client.GetStringAsync("/metrics");
+        var metrics = await server.Client.GetStringAsync("/metrics");
 
-        Assert.Contains("dynamo_frontend_requests_total{model=\"mock\",endpoint=\"chat_completions\",request_type=\"unary\",status=\"success\"} 1", metrics);
-        Assert.Contains("dynamo_frontend_requests_total{model=\"mock\",endpoint=\"chat_completions\",request_type=\"stream\",status=\"success\"} 1", metrics);
-        Assert.Contains("dynamo_frontend_inflight_requests{model=\"mock\"} 0", metrics);
-        Assert.Contains("dynamo_frontend_output_sequence_tokens_sum{model=\"mock\"} 10", metrics);
-        Assert.Contains("dynamo_frontend_time_to_first_token_seconds_count{model=\"mock\"} 2", metrics);
-        Assert.Contains("dynamo_frontend_inter_token_latency_seconds_count{model=\"mock\"} 8", metrics);
-        Assert.Contains("dynamo_frontend_input_sequence_tokens_count{model=\"mock\"} 2", metrics);
-        Assert.Contains("dynamo_frontend_request_duration_seconds_count{model=\"mock\"} 2", metrics);
+        double Value(string name, params string[] labels) => PrometheusText.Value(metrics, name, ["model=counted", .. labels]);
+        Assert.Equal(1, Value("dynamo_frontend_requests_total", "endpoint=chat_completions", "request_type=unary", "status=success"));
+        Assert.Equal(1, Value("dynamo_frontend_requests_total", "endpoint=chat_completions", "request_type=stream", "status=success"));
+        Assert.Equal(0, Value("dynamo_frontend_inflight_requests"));
+        Assert.Equal(10, Value("dynamo_frontend_output_sequence_tokens_sum"));
+        Assert.Equal(2, Value("dynamo_frontend_time_to_first_token_seconds_count"));
+        Assert.Equal(8, Value("dynamo_frontend_inter_token_latency_seconds_count"));
+        Assert.Equal(2, Value("dynamo_frontend_input_sequence_tokens_count"));
+        Assert.Equal(2, Value("dynamo_frontend_request_duration_seconds_count"));
+        Assert.Equal(1, Value("dynamo_frontend_model_workers"));
+        Assert.Equal(0, Value("dynamo_frontend_queued_requests"));
+        Assert.Equal(0, Value("dynamo_worker_active_requests", "worker=counted/0"));
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Dynamo.Host.Tests.Infrastructure;
+using Dynamo.Testing;
 
 namespace Dynamo.Host.Tests.OpenAi;
 

@@ -1,5 +1,5 @@
 using System.ClientModel;
-using Dynamo.Host.Tests.Infrastructure;
+using Dynamo.Testing;
 using OpenAI;
 using OpenAI.Chat;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Dynamo.Host.Tests.Infrastructure;
+using Dynamo.Testing;
 
 namespace Dynamo.Host.Tests.OpenAi;
 
@@ -14,7 +14,7 @@ public sealed class RealModelTests : IAsyncLifetime
         {
             Models = new[]
             {
-                new { Name = "stories", Path = Path.Combine(DynamoServer.SharedPath, "models", "stories260K.gguf"), Engine = "llama", Tokenizer = "gguf", ChatTemplate = "plain" },
+                new { Name = "stories", Path = DynamoServer.DefaultModel, Engine = "llama", Tokenizer = "gguf", ChatTemplate = "plain" },
             },
         },
     });

@@ -1,7 +1,7 @@
 using System.ClientModel;
 using System.Text;
 using System.Text.Json;
-using Dynamo.Host.Tests.Infrastructure;
+using Dynamo.Testing;
 using OpenAI;
 using OpenAI.Chat;
 

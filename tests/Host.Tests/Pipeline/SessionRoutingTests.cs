@@ -2,8 +2,8 @@ using System.Net;
 using System.Text.Json;
 using Dynamo.Abstractions.Requests;
 using Microsoft.Extensions.Time.Testing;
-using Dynamo.Host.Models;
-using Dynamo.Host.Tests.Infrastructure;
+using Dynamo.Runtime.Models;
+using Dynamo.Testing;
 
 namespace Dynamo.Host.Tests.Pipeline;
 

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using Dynamo.Abstractions.KvCache;
-using Dynamo.Host.Tests.Infrastructure;
-using Dynamo.Host.Workers;
+using Dynamo.Testing;
+using Dynamo.Runtime.Workers;
 
 namespace Dynamo.Host.Tests.Pipeline;
 

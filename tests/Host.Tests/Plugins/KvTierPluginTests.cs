@@ -1,7 +1,7 @@
 using System.Net;
 using System.Reflection;
 using System.Text.Json;
-using Dynamo.Host.Tests.Infrastructure;
+using Dynamo.Testing;
 
 namespace Dynamo.Host.Tests.Plugins;
 
@@ -13,8 +13,7 @@ namespace Dynamo.Host.Tests.Plugins;
 /// </summary>
 public sealed class KvTierPluginTests : IDisposable
 {
-    private static readonly string SampleTier = typeof(KvTierPluginTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "DynamoSampleKvTierPath").Value!;
+    private static readonly string SampleTier = DynamoServer.SampleKvTierPath;
 
     private readonly string _dir = Directory.CreateTempSubdirectory("dynamo-kv-tiers-").FullName;
 
@@ -34,7 +33,7 @@ public sealed class KvTierPluginTests : IDisposable
                 new Dictionary<string, object>
                 {
                     ["Name"] = "stories",
-                    ["Path"] = Path.Combine(DynamoServer.SharedPath, "models", "stories260K.gguf"),
+                    ["Path"] = DynamoServer.DefaultModel,
                     ["Engine"] = new { Name = "llama", KvCapacityTokens = kvTokens, MaxBatchSize = 1 },
                     ["Tokenizer"] = "gguf",
                     ["ChatTemplate"] = "last-user",
@@ -101,8 +100,7 @@ public sealed class KvTierPluginTests : IDisposable
             Assert.True(Value(metrics, name) > 0, $"{name} is {Value(metrics, name)}");
     }
 
-    private static double Value(string metrics, string name) =>
-        double.Parse(metrics.Split('\n').Single(l => l.StartsWith(name + " ", StringComparison.Ordinal))[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+    private static double Value(string metrics, string name) => PrometheusText.Value(metrics, name);
 
     [Fact]
     public async Task A_third_party_tier_dropped_into_the_plugins_folder_serves_evicted_blocks()
@@ -123,7 +121,7 @@ public sealed class KvTierPluginTests : IDisposable
     [Fact]
     public async Task An_unknown_tier_name_stops_startup_naming_the_tiers_there_are()
     {
-        var error = await Assert.ThrowsAsync<Configuration.DynamoConfigurationException>(() => DynamoServer.StartAsync(Model(160, [new { Name = "redis" }])));
+        var error = await Assert.ThrowsAsync<Dynamo.Runtime.Configuration.DynamoConfigurationException>(() => DynamoServer.StartAsync(Model(160, [new { Name = "redis" }])));
         Assert.Contains("KvOffloadTier 'redis'", error.Message);
         Assert.Contains("'host-memory'", error.Message);
         Assert.Contains("'disk'", error.Message);

@@ -1,7 +1,7 @@
 using Dynamo.Host.Commands;
-using Dynamo.Host.Configuration;
-using Dynamo.Host.Plugins;
-using Dynamo.Host.Tests.Infrastructure;
+using Dynamo.Runtime.Configuration;
+using Dynamo.Runtime.Plugins;
+using Dynamo.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Dynamo.Host.Tests.Plugins;
@@ -52,14 +52,14 @@ public sealed class PluginDiscoveryTests : IDisposable
     }
 
     [Fact]
-    public void AModelNeedingAnUnknownComponentStopsStartupNamingWhatExists()
+    public async Task AModelNeedingAnUnknownComponentStopsStartupNamingWhatExists()
     {
         var config = new { Dynamo = new { Models = new[] { TestConfigs.Model("m", new { Name = "vllm" }) } } };
 
-        var error = Assert.Throws<DynamoConfigurationException>(() =>
+        var error = await Assert.ThrowsAsync<DynamoConfigurationException>(async () =>
         {
-            using var app = DynamoApplication.Build(["--config", DynamoServer.WriteConfig(config), $"--Dynamo:PluginsPath={_folder}"]);
-            app.StartModels();
+            await using var app = DynamoApplication.Build(["--config", DynamoServer.WriteConfig(config), "--urls", "http://127.0.0.1:0", $"--Dynamo:PluginsPath={_folder}"]);
+            await app.StartAsync();
         });
 
         Assert.Contains("Model 'm' needs the Engine 'vllm', which no loaded plugin provides", error.Message);
@@ -69,31 +69,31 @@ public sealed class PluginDiscoveryTests : IDisposable
     }
 
     [Fact]
-    public void BadComponentOptionsStopStartupNamingTheComponent()
+    public async Task BadComponentOptionsStopStartupNamingTheComponent()
     {
         var config = new { Dynamo = new { Models = new[] { TestConfigs.Model("m", new { Name = "mocker", Speedup = -1 }) } } };
 
-        var error = Assert.Throws<DynamoConfigurationException>(() =>
+        var error = await Assert.ThrowsAsync<DynamoConfigurationException>(async () =>
         {
-            using var app = DynamoApplication.Build(["--config", DynamoServer.WriteConfig(config), $"--Dynamo:PluginsPath={_folder}"]);
-            app.StartModels();
+            await using var app = DynamoApplication.Build(["--config", DynamoServer.WriteConfig(config), "--urls", "http://127.0.0.1:0", $"--Dynamo:PluginsPath={_folder}"]);
+            await app.StartAsync();
         });
 
         Assert.Contains("the Engine 'mocker' (plugin Dynamo.Backends.Mocker) failed to start: Speedup must be positive", error.Message);
     }
 
     [Fact]
-    public void PluginsCommandListsPluginsComponentsAndFailures()
+    public async Task PluginsCommandListsPluginsComponentsAndFailures()
     {
         var output = new StringWriter();
 
-        var exitCode = PluginsCommand.Run(["--config", DynamoServer.WriteConfig(TestConfigs.Default()), $"--Dynamo:PluginsPath={_folder}"], output);
+        var exitCode = await PluginsCommand.RunAsync(["--config", DynamoServer.WriteConfig(TestConfigs.Default()), $"--Dynamo:PluginsPath={_folder}"], output);
 
         var text = output.ToString();
         Assert.Equal(1, exitCode); // some plugin failed
         Assert.Matches(@"Dynamo\.Backends\.Mocker .*\n\s+Engine\s+mocker", text);
         Assert.Matches(@"Dynamo\.Routers\.Basic .*\n\s+Router\s+least-loaded\n\s+Router\s+random\n\s+Router\s+round-robin", text);
-        Assert.Matches(@"Dynamo\.Host \(built-in\).*\n\s+Tokenizer\s+bytes", text);
+        Assert.Matches(@"Dynamo\.Runtime \(built-in\).*\n\s+Tokenizer\s+bytes", text);
         Assert.Contains("Broken.Plugin  FAILED: not a valid .NET assembly", text);
     }
 

@@ -1,6 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
-using Dynamo.Host.Tests.Infrastructure;
+using Dynamo.Testing;
 
 namespace Dynamo.Host.Tests.Plugins;
 
@@ -10,8 +10,7 @@ namespace Dynamo.Host.Tests.Plugins;
 /// </summary>
 public sealed class SamplePluginTests : IAsyncLifetime
 {
-    private static readonly string SampleOutput = typeof(SamplePluginTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-        .Single(a => a.Key == "DynamoSamplePluginPath").Value!;
+    private static readonly string SampleOutput = DynamoServer.SamplePluginPath;
 
     private readonly string _plugins = Path.Combine(Path.GetTempPath(), $"dynamo-plugins-{Guid.NewGuid():N}");
     private DynamoServer _server = null!;

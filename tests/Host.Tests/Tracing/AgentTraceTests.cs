@@ -1,10 +1,11 @@
+using Microsoft.Extensions.Options;
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Net;
 using System.Text.Json;
-using Dynamo.Host.Commands;
-using Dynamo.Host.Tests.Infrastructure;
-using Dynamo.Host.Tracing;
+using Dynamo.Dev.Commands;
+using Dynamo.Testing;
+using Dynamo.Runtime.Tracing;
 
 namespace Dynamo.Host.Tests.Tracing;
 
@@ -139,14 +140,15 @@ public sealed class AgentTraceTests : IDisposable
             await Task.Delay(10);
         Assert.Equal(40, tracer.Dropped + tracer.Written);
         var metrics = await server.Client.GetStringAsync("/metrics");
-        Assert.Contains($"dynamo_agent_trace_dropped_events {tracer.Dropped}", metrics);
+        Assert.Equal(tracer.Dropped, PrometheusText.Value(metrics, "dynamo_agent_trace_dropped_events"));
     }
 
     [Fact]
-    public void Recording_never_waits_for_a_stuck_sink()
+    public async Task Recording_never_waits_for_a_stuck_sink()
     {
         var sink = new StuckSink();
-        var tracer = new AgentTracer(new AgentTraceOptions(true, "jsonl", "unused", 1, QueueCapacity: 4), TimeProvider.System, sink);
+        var tracer = new AgentTracer(Options.Create(new AgentTraceOptions { Enabled = true, MaxFileBytes = 1, QueueCapacity = 4 }), TimeProvider.System, sink: sink);
+        await tracer.StartAsync(CancellationToken.None);
         for (var i = 0; i < 100; i++)
             tracer.Record(new AgentTraceEvent("tool_start", i, "harness", null));
         // One event is with the stuck sink, four wait in the queue, the rest were dropped, none blocked.

@@ -1,0 +1,41 @@
+using Dynamo.Runtime;
+using Dynamo.Runtime.Configuration;
+using Dynamo.Runtime.Workers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Dynamo.Distributed;
+
+public static class DistributedDynamoBuilderExtensions
+{
+    /// <summary>A frontend: each model's workers are the <c>dynamo worker</c> processes registered on NATS (<c>Dynamo:Nats</c>).</summary>
+    public static DynamoBuilder AddNatsWorkerDiscovery(this DynamoBuilder builder)
+    {
+        AddNatsOptions(builder);
+        builder.Services.AddSingleton<WorkerDiscovery>();
+        builder.Services.AddSingleton<IWorkerSetSource>(sp => sp.GetRequiredService<WorkerDiscovery>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<WorkerDiscovery>());
+        return builder;
+    }
+
+    /// <summary>
+    /// A worker: one engine of a configured model, served to frontends over NATS while the host runs.
+    /// </summary>
+    /// <param name="model">The model to serve; null when the configuration has only one.</param>
+    /// <param name="workerId">The id to register under; null for one made of the model, machine and process.</param>
+    public static DynamoBuilder AddNatsWorker(this DynamoBuilder builder, string? model, string? workerId)
+    {
+        AddNatsOptions(builder);
+        builder.Services.AddSingleton(sp => WorkerIdentity.Choose(sp.GetRequiredService<IOptions<DynamoOptions>>().Value, model, workerId));
+        builder.Services.AddSingleton<NatsWorkerService>();
+        builder.Services.AddSingleton<IWorkerSet>(sp => sp.GetRequiredService<NatsWorkerService>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<NatsWorkerService>());
+        return builder;
+    }
+
+    private static void AddNatsOptions(DynamoBuilder builder)
+    {
+        builder.Services.AddOptions<NatsOptions>().Bind(builder.Configuration.GetSection(NatsOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<NatsOptions>, NatsOptionsValidator>();
+    }
+}

@@ -1,0 +1,76 @@
+using System.Diagnostics.Metrics;
+using Dynamo.Abstractions.Engines;
+using Dynamo.Runtime.Configuration;
+using Dynamo.Runtime.Metrics;
+using Dynamo.Runtime.Models;
+using Dynamo.Runtime.Workers;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NATS.Client.Core;
+
+namespace Dynamo.Distributed;
+
+/// <summary>
+/// <c>dynamo worker</c>'s life: at start it builds the model's engine and connects to NATS (either
+/// failing stops the start with what to fix), then serves frontends until the host stops. A worker
+/// whose loops or engine fail stops the host with exit code 1, so it is replaced, not routed to blind.
+/// </summary>
+internal sealed class NatsWorkerService(WorkerIdentity identity, IOptions<DynamoOptions> dynamo, IOptions<NatsOptions> nats, ModelFactory factory,
+    TimeProvider clock, IHostApplicationLifetime lifetime, ILoggerFactory loggers, IMeterFactory meters) : BackgroundService, IWorkerSet
+{
+    private readonly List<object> _started = [];
+    private NatsConnection? _connection;
+    private LocalWorker? _worker;
+
+    public IReadOnlyList<IWorker> Workers => _worker is { } worker && !Faulted ? [worker] : [];
+
+    /// <summary>Whether the engine failed (the worker is leaving).</summary>
+    public bool Faulted { get; private set; }
+
+    public event Action<string, Abstractions.KvCache.KvCacheEvent>? KvEventPublished { add { } remove { } }
+
+    public event Action<string>? WorkerRemoved { add { } remove { } }
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var model = dynamo.Value.Models.Single(m => m.Name == identity.Model);
+        var tokenizer = factory.CreateTokenizer(model);
+        IEngine engine;
+        try
+        {
+            engine = factory.CreateEngine(model, identity.WorkerId, tokenizer, _started);
+        }
+        catch
+        {
+            await ModelFactory.DisposeAllAsync(_started);
+            throw;
+        }
+        engine.Faulted += _ => Faulted = true;
+        _worker = new LocalWorker(identity.WorkerId, engine);
+        WorkerMetrics.Register(meters, () => Workers.Select(w => (identity.Model, w)));
+        _connection = await NatsConnector.ConnectAsync(nats.Value, identity.WorkerId);
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var worker = new NatsWorker(identity.Model, identity.WorkerId, _worker!.Engine, _connection!, nats.Value, clock, loggers.CreateLogger("Dynamo.Worker"));
+        if (!await worker.RunAsync(stoppingToken))
+        {
+            Environment.ExitCode = 1;
+            lifetime.StopApplication();
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (_connection is not null)
+            await _connection.DisposeAsync();
+        await ModelFactory.DisposeAllAsync(_started);
+    }
+
+    // The host disposes the service; engines are disposed at stop.
+    ValueTask IAsyncDisposable.DisposeAsync() => ValueTask.CompletedTask;
+}

@@ -1,0 +1,152 @@
+using System.Collections.Concurrent;
+using Dynamo.Abstractions.Engines;
+using Dynamo.Runtime.Workers;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NATS.Client.Core;
+using NATS.Client.KeyValueStore;
+
+namespace Dynamo.Distributed;
+
+/// <summary>
+/// The frontend's view of the workers: it watches the registry bucket (a put adds or renews a
+/// worker, a delete removes it), drops a worker whose lease has not been renewed for
+/// <see cref="NatsOptions.LeaseTtl"/>, and hands each worker's KV events and load to its model.
+/// It runs while the host runs: connected at start (a NATS it cannot reach stops the start), closed at stop.
+/// </summary>
+internal sealed class WorkerDiscovery(IOptions<NatsOptions> natsOptions, TimeProvider clock, ILogger<WorkerDiscovery> logger) : IWorkerSetSource, IHostedService, IAsyncDisposable
+{
+    private readonly NatsOptions options = natsOptions.Value;
+    private readonly ConcurrentDictionary<string, NatsWorkerSet> _models = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RemoteWorker> _workers = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stop = new();
+    private NatsConnection? _nats;
+    private Task _loops = Task.CompletedTask;
+
+    public string Description => $"workers registered on NATS {options.Url}";
+
+    /// <summary>The workers of <paramref name="model"/>; empty until one registers.</summary>
+    public IWorkerSet For(string model) => Set(model);
+
+    private NatsWorkerSet Set(string model) => _models.GetOrAdd(model, _ => new NatsWorkerSet());
+
+    /// <exception cref="Runtime.Configuration.DynamoConfigurationException">NATS cannot be reached or has no JetStream.</exception>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _nats = await NatsConnector.ConnectAsync(options, $"dynamo-frontend-{Environment.ProcessId}");
+        var registry = await NatsConnector.RegistryAsync(_nats, options, _stop.Token);
+        var kvEvents = await _nats.SubscribeCoreAsync<byte[]>(NatsSubjects.AllKvEvents, cancellationToken: _stop.Token);
+        var loads = await _nats.SubscribeCoreAsync<byte[]>(NatsSubjects.AllLoad, cancellationToken: _stop.Token);
+        _loops = Task.WhenAll(
+            Loop(() => WatchAsync(registry, _nats, _stop.Token)),
+            Loop(() => ExpireAsync(_stop.Token)),
+            Loop(() => ReadAsync(kvEvents, OnKvEvents, _stop.Token)),
+            Loop(() => ReadAsync(loads, (worker, data) => worker.Load = WireJson.Read<EngineLoad>(data), _stop.Token)));
+    }
+
+    private async Task Loop(Func<Task> body)
+    {
+        try
+        {
+            await body();
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Worker discovery stopped");
+        }
+    }
+
+    private async Task WatchAsync(INatsKVStore registry, NatsConnection nats, CancellationToken stop)
+    {
+        await foreach (var entry in registry.WatchAsync<byte[]>(cancellationToken: stop))
+        {
+            if (entry.Operation != NatsKVOperation.Put)
+            {
+                Remove(entry.Key, "it deregistered");
+                continue;
+            }
+            if (_workers.TryGetValue(entry.Key, out var known))
+            {
+                known.LastRenewed = clock.GetTimestamp();
+                continue;
+            }
+            WorkerRegistration registration;
+            try
+            {
+                registration = WireJson.Read<WorkerRegistration>(entry.Value ?? []);
+            }
+            catch (FormatException ex)
+            {
+                logger.LogWarning("Ignoring registry entry {Key}: {Error}", entry.Key, ex.Message);
+                continue;
+            }
+            var worker = new RemoteWorker(registration, nats, options, clock);
+            _workers[entry.Key] = worker;
+            Set(registration.Model).Add(worker);
+            logger.LogInformation("Worker {WorkerId} joined model {Model}", worker.WorkerId, worker.Model);
+        }
+    }
+
+    private async Task ExpireAsync(CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(options.LeaseTtl / 4, clock);
+        while (await timer.WaitForNextTickAsync(stop))
+            foreach (var worker in _workers.Values.Where(w => clock.GetElapsedTime(w.LastRenewed) > options.LeaseTtl))
+                Remove(worker.WorkerId, "its lease expired");
+    }
+
+    private void Remove(string workerId, string reason)
+    {
+        if (!_workers.TryRemove(workerId, out var worker))
+            return;
+        worker.MarkLost();
+        Set(worker.Model).Remove(worker);
+        logger.LogWarning("Worker {WorkerId} left model {Model}: {Reason}", workerId, worker.Model, reason);
+    }
+
+    private void OnKvEvents(RemoteWorker worker, byte[] data)
+    {
+        var set = Set(worker.Model);
+        foreach (var message in WireJson.Read<KvEventMessage[]>(data))
+            set.Publish(worker.WorkerId, message.ToEvent());
+    }
+
+    private async Task ReadAsync(INatsSub<byte[]> subscription, Action<RemoteWorker, byte[]> apply, CancellationToken stop)
+    {
+        await using var _ = subscription;
+        await foreach (var message in subscription.Msgs.ReadAllAsync(stop))
+        {
+            // Messages of a worker not (or no longer) registered are dropped: nothing routes to it.
+            if (!_workers.TryGetValue(NatsSubjects.WorkerIdOf(message.Subject), out var worker))
+                continue;
+            try
+            {
+                apply(worker, message.Data ?? []);
+            }
+            catch (FormatException ex)
+            {
+                logger.LogWarning("Ignoring a message from worker {WorkerId} on {Subject}: {Error}", worker.WorkerId, message.Subject, ex.Message);
+            }
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_stop.IsCancellationRequested)
+            return;
+        await _stop.CancelAsync();
+        await _loops;
+        if (_nats is not null)
+            await _nats.DisposeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None);
+        _stop.Dispose();
+    }
+}

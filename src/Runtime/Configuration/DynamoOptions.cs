@@ -1,0 +1,25 @@
+namespace Dynamo.Runtime.Configuration;
+
+/// <summary>The <c>Dynamo</c> section of appsettings.json (read by <see cref="DynamoOptionsSetup"/>, checked at start by <see cref="DynamoOptionsValidator"/>).</summary>
+public sealed class DynamoOptions
+{
+    public const string Section = "Dynamo";
+
+    public const long DefaultMaxRequestBodyBytes = 4L * 1024 * 1024;
+
+    /// <summary>The plugins folder; a relative path is relative to the program's own folder (plugins ship beside it).</summary>
+    public string PluginsPath { get; set; } = Path.Combine(AppContext.BaseDirectory, "plugins");
+
+    public long MaxRequestBodyBytes { get; set; } = DefaultMaxRequestBodyBytes;
+
+    /// <summary>A frontend whose workers register over a transport (NATS), not engines in this process.</summary>
+    public bool Distributed { get; set; }
+
+    /// <summary>Relative model paths resolve against this folder: the host's content root (the folder of the configuration file in use).</summary>
+    public string ContentRoot { get; set; } = AppContext.BaseDirectory;
+
+    public List<ModelOptions> Models { get; set; } = [];
+
+    /// <summary>A model's <c>Path</c> as a full path (relative ones against <see cref="ContentRoot"/>), or null when it has none.</summary>
+    public string? ResolvePath(string? path) => path is null ? null : Path.GetFullPath(path, ContentRoot);
+}

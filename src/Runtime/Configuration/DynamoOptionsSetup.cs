@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Dynamo.Runtime.Configuration;
+
+/// <summary>
+/// Reads <see cref="DynamoOptions"/> from configuration. A component key is a name or an object with
+/// a <c>Name</c> and the component's own options, which the plain binder cannot express, hence this.
+/// </summary>
+/// <exception cref="DynamoConfigurationException">A model entry cannot be read (no name, no engine).</exception>
+internal sealed class DynamoOptionsSetup(IConfiguration configuration, IHostEnvironment? environment = null) : IConfigureOptions<DynamoOptions>
+{
+    public void Configure(DynamoOptions options)
+    {
+        try
+        {
+            Read(options);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The binder's "failed to convert" names the key and the value; no stack trace for a typo.
+            throw new DynamoConfigurationException(ex.InnerException is { } inner ? $"{ex.Message} {inner.Message}" : ex.Message);
+        }
+    }
+
+    private void Read(DynamoOptions options)
+    {
+        var section = configuration.GetSection(DynamoOptions.Section);
+        if (section["PluginsPath"] is { Length: > 0 } plugins)
+            options.PluginsPath = Path.GetFullPath(plugins, AppContext.BaseDirectory);
+        options.MaxRequestBodyBytes = section.GetValue("MaxRequestBodyBytes", DynamoOptions.DefaultMaxRequestBodyBytes);
+        options.Distributed = section.GetValue("Distributed", false);
+        if (environment is not null)
+            options.ContentRoot = environment.ContentRootPath;
+        options.Models = [.. section.GetSection("Models").GetChildren().Select(ModelOptions.From)];
+    }
+}

@@ -1,0 +1,108 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Dynamo.Abstractions.Engines;
+using Dynamo.Runtime.Chat;
+using Dynamo.Runtime.Metrics;
+using Dynamo.Runtime.Models;
+using Dynamo.Runtime.Pipeline;
+using Microsoft.Extensions.AI;
+
+namespace Dynamo.Runtime;
+
+/// <summary>
+/// The serving runtime as front doors use it: prepare a request (validate, template, tokenize),
+/// then run it (route, engine, detokenize, stop strings, reasoning and tool-call parsing) as one
+/// result or a stream of deltas. Protocol-neutral: an HTTP front door, an in-process
+/// <see cref="IChatClient"/> and a test all drive the same pipeline.
+/// </summary>
+public sealed class DynamoRuntime
+{
+    private readonly ModelRegistry _models;
+    private readonly Preprocessor _preprocessor;
+    private readonly FrontendMetrics _metrics;
+    private readonly SpeculativePrefill _prefill;
+
+    internal DynamoRuntime(ModelRegistry models, Preprocessor preprocessor, FrontendMetrics metrics, SpeculativePrefill prefill) =>
+        (_models, _preprocessor, _metrics, _prefill) = (models, preprocessor, metrics, prefill);
+
+    /// <summary>The models served now, with their live workers.</summary>
+    public IReadOnlyList<ModelStatus> Models =>
+        [.. _models.Models.Select(m => new ModelStatus(m.Name, m.Created, [.. m.Workers.Select(w => w.WorkerId)]))];
+
+    /// <exception cref="Errors.DynamoRequestException">The request is invalid or names no served model.</exception>
+    public PreparedRequest PrepareChat(ChatRequest request) => _preprocessor.Chat(request);
+
+    /// <exception cref="Errors.DynamoRequestException">The request is invalid or names no served model.</exception>
+    public PreparedRequest PrepareCompletion(CompletionRequest request) => _preprocessor.Completion(request);
+
+    /// <summary>Runs a prepared chat and streams its postprocessed deltas; the last carries the finish reason and usage.</summary>
+    public async IAsyncEnumerable<ChatDelta> StreamChatAsync(PreparedRequest request, RequestInfo info, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var metrics = _metrics.Start(request, info);
+        var post = new ChatStreamPostprocessor(request);
+        // The whole text is kept only for a speculative prefill, which renders the reply as the next turn will.
+        var whole = request.Engine.Metadata.AgentHints?.SpeculativePrefill == true ? new StringBuilder() : null;
+        await foreach (var delta in TextGeneration.RunAsync(request, metrics, cancellationToken))
+        {
+            whole?.Append(delta.Text);
+            var pushed = post.Push(delta.Text);
+            if (delta.Finish is not { } finish)
+            {
+                if (pushed is not null)
+                    yield return pushed;
+                continue;
+            }
+            if (pushed is not null)
+                yield return pushed;
+            var tail = post.Finish() ?? new ChatDelta(null, null, null);
+            yield return tail with { Finish = post.SawToolCalls ? FinishReason.ToolCalls : finish, Usage = delta.Usage };
+        }
+        if (whole is not null)
+        {
+            var (content, reasoning, toolCalls) = ChatOutputParser.Parse(request, whole.ToString());
+            _prefill.StartAfter(request, metrics.Route.WorkerId, content, reasoning, toolCalls);
+        }
+    }
+
+    /// <summary>Runs a prepared chat to the end.</summary>
+    public async Task<ChatResult> CompleteChatAsync(PreparedRequest request, RequestInfo info, CancellationToken cancellationToken)
+    {
+        using var metrics = _metrics.Start(request, info);
+        var (text, last) = await CollectAsync(request, metrics, cancellationToken);
+        var (content, reasoning, toolCalls) = ChatOutputParser.Parse(request, text);
+        _prefill.StartAfter(request, metrics.Route.WorkerId, content, reasoning, toolCalls);
+        return new ChatResult(request.RequestId, request.ModelName, content, reasoning, toolCalls,
+            toolCalls.Count > 0 ? FinishReason.ToolCalls : last.Finish!.Value, last.Usage!);
+    }
+
+    /// <summary>Runs a prepared completion and streams its text; the last delta carries the finish reason and usage.</summary>
+    public async IAsyncEnumerable<TextDelta> StreamTextAsync(PreparedRequest request, RequestInfo info, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var metrics = _metrics.Start(request, info);
+        await foreach (var delta in TextGeneration.RunAsync(request, metrics, cancellationToken))
+            yield return delta;
+    }
+
+    /// <summary>Runs a prepared completion to the end.</summary>
+    public async Task<TextResult> CompleteTextAsync(PreparedRequest request, RequestInfo info, CancellationToken cancellationToken)
+    {
+        using var metrics = _metrics.Start(request, info);
+        var (text, last) = await CollectAsync(request, metrics, cancellationToken);
+        return new TextResult(request.RequestId, request.ModelName, text, last.Finish!.Value, last.Usage!);
+    }
+
+    /// <summary>A Microsoft.Extensions.AI chat client for <paramref name="model"/> over this runtime, in process (no HTTP).</summary>
+    public IChatClient GetChatClient(string model) => new DynamoChatClient(this, model);
+
+    private static async Task<(string Text, TextDelta Last)> CollectAsync(PreparedRequest request, RequestMetrics metrics, CancellationToken cancellationToken)
+    {
+        var text = new StringBuilder();
+        TextDelta? last = null;
+        await foreach (var delta in TextGeneration.RunAsync(request, metrics, cancellationToken))
+        {
+            text.Append(delta.Text);
+            last = delta;
+        }
+        return (text.ToString(), last!);
+    }
+}

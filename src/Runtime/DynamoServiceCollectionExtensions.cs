@@ -1,0 +1,75 @@
+using System.Reflection;
+using Dynamo.Runtime.Configuration;
+using Dynamo.Runtime.Metrics;
+using Dynamo.Runtime.Models;
+using Dynamo.Runtime.Pipeline;
+using Dynamo.Runtime.Plugins;
+using Dynamo.Runtime.Tracing;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Dynamo.Runtime;
+
+public static class DynamoServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the serving runtime: plugins from <c>Dynamo:PluginsPath</c>, the models of
+    /// <c>Dynamo:Models</c> (started and stopped with the host), the pipeline (<see cref="DynamoRuntime"/>),
+    /// an <see cref="IChatClient"/> per model (keyed by the model's name), metrics on the meters
+    /// <c>Dynamo.*</c> and, when enabled, the agent trace. Options are checked when the host starts.
+    /// </summary>
+    /// <param name="componentAssemblies">
+    /// Assemblies scanned for components as plugins are, for an application that brings its own components in-process.
+    /// </param>
+    public static DynamoBuilder AddDynamo(this IServiceCollection services, IConfiguration configuration, params Assembly[] componentAssemblies)
+    {
+        var builder = services.AddDynamoCore(configuration, componentAssemblies);
+        services.AddSingleton<ModelRegistry>();
+        services.AddHostedService(sp => sp.GetRequiredService<ModelRegistry>());
+
+        if (AgentTraceOptions.IsEnabled(configuration))
+        {
+            services.AddOptions<AgentTraceOptions>()
+                .Bind(configuration.GetSection(AgentTraceOptions.Section))
+                .PostConfigure(o => o.Enabled = true)
+                .Validate(o => AgentTraceOptions.Sinks.Contains(o.Sink), $"'{AgentTraceOptions.Section}:Sink' must be one of {string.Join(", ", AgentTraceOptions.Sinks)}.")
+                .Validate(o => o.MaxFileBytes > 0 && o.QueueCapacity > 0, $"'{AgentTraceOptions.Section}:MaxFileBytes' and 'QueueCapacity' must be positive.")
+                .ValidateOnStart();
+            services.AddSingleton<AgentTracer>();
+            services.AddHostedService(sp => sp.GetRequiredService<AgentTracer>());
+        }
+
+        services.AddSingleton<FrontendMetrics>();
+        services.AddSingleton<Preprocessor>();
+        services.AddSingleton<SpeculativePrefill>();
+        services.AddSingleton(sp => new DynamoRuntime(sp.GetRequiredService<ModelRegistry>(), sp.GetRequiredService<Preprocessor>(),
+            sp.GetRequiredService<FrontendMetrics>(), sp.GetRequiredService<SpeculativePrefill>()));
+        foreach (var model in configuration.GetSection($"{DynamoOptions.Section}:Models").GetChildren().Select(m => m["Name"]?.Trim()).OfType<string>().Distinct())
+            services.AddKeyedSingleton(model, (sp, key) => sp.GetRequiredService<DynamoRuntime>().GetChatClient((string)key!));
+        return builder;
+    }
+
+    /// <summary>
+    /// The parts every Dynamo process needs, without serving models: options, plugins and the
+    /// components they provide (a <c>dynamo worker</c> builds its one engine from these).
+    /// </summary>
+    public static DynamoBuilder AddDynamoCore(this IServiceCollection services, IConfiguration configuration, params Assembly[] componentAssemblies)
+    {
+        services.AddOptions<DynamoOptions>().ValidateOnStart();
+        services.AddSingleton<IConfigureOptions<DynamoOptions>, DynamoOptionsSetup>();
+        services.AddSingleton<IValidateOptions<DynamoOptions>, DynamoOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+
+        // Plugins register their factories into the container, so they are found now, not at start.
+        var pluginsPath = Path.GetFullPath(configuration[$"{DynamoOptions.Section}:PluginsPath"] is { Length: > 0 } path ? path : "plugins", AppContext.BaseDirectory);
+        services.AddSingleton(PluginCatalog.LoadInto(services, configuration, pluginsPath, componentAssemblies));
+        services.AddSingleton<ComponentRegistry>();
+        services.AddSingleton<ModelFactory>();
+        return new DynamoBuilder(services, configuration);
+    }
+}

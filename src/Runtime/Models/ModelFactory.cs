@@ -1,0 +1,101 @@
+using Dynamo.Abstractions.Engines;
+using Dynamo.Abstractions.KvCache;
+using Dynamo.Abstractions.Parsing;
+using Dynamo.Abstractions.Plugins;
+using Dynamo.Abstractions.Preprocessing;
+using Dynamo.Runtime.Configuration;
+using Dynamo.Runtime.Plugins;
+using Dynamo.Runtime.Workers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using IRouter = Dynamo.Abstractions.Routing.IRouter;
+
+namespace Dynamo.Runtime.Models;
+
+/// <summary>
+/// Builds a model from its named components: tokenizer, template, parsers, router and workers (its
+/// engines here, or the ones a <see cref="IWorkerSetSource"/> finds elsewhere). What a model started
+/// before failing part-way (engines, tiers) is disposed before the failure is reported.
+/// </summary>
+internal sealed class ModelFactory(IOptions<DynamoOptions> options, ComponentRegistry components, IServiceProvider services, TimeProvider clock,
+    ILoggerFactory loggers, IWorkerSetSource? remote = null)
+{
+    public async Task<ServedModel> CreateAsync(ModelOptions model)
+    {
+        var started = new List<object>();
+        try
+        {
+            var tokenizer = Track(started, CreateTokenizer(model));
+            // Templates see the tokenizer: a model's own chat template comes with it.
+            var template = Track(started, components.Create<IChatTemplate>(ComponentKind.ChatTemplate, Context(model, model.ChatTemplate) with { Tokenizer = tokenizer }));
+            var toolParser = model.ToolCallParser is { } tp ? Track(started, components.Create<IToolCallParser>(ComponentKind.ToolCallParser, Context(model, tp))) : null;
+            var reasoningParser = model.ReasoningParser is { } rp ? Track(started, components.Create<IReasoningParser>(ComponentKind.ReasoningParser, Context(model, rp))) : null;
+            var router = Track(started, components.Create<IRouter>(ComponentKind.Router, Context(model, model.Router)));
+            IWorkerSet workers;
+            if (remote is not null)
+            {
+                workers = remote.For(model.Name);
+            }
+            else
+            {
+                var local = new List<LocalWorker>();
+                for (var i = 0; i < model.Replicas; i++)
+                {
+                    var workerId = $"{model.Name}/{i}";
+                    local.Add(new LocalWorker(workerId, CreateEngine(model, workerId, tokenizer, started)));
+                }
+                workers = new LocalWorkerSet(local, loggers.CreateLogger("Dynamo.Workers"));
+            }
+            var description = remote is null
+                ? $"engine {model.Engine.Name} x{model.Replicas}, router {model.Router.Name}, tokenizer {model.Tokenizer.Name}, chat template {model.ChatTemplate.Name}"
+                : $"{remote.Description}, router {model.Router.Name}, tokenizer {model.Tokenizer.Name}, chat template {model.ChatTemplate.Name}";
+            return new ServedModel(model.Name, tokenizer, template, router, toolParser, reasoningParser, workers, model.MigrationLimit,
+                loggers.CreateLogger<ServedModel>(), clock, model.BusyThreshold)
+            {
+                Description = $"{description}, tool-call parser {model.ToolCallParser?.Name ?? "none"}, reasoning parser {model.ReasoningParser?.Name ?? "none"}",
+            };
+        }
+        catch
+        {
+            await DisposeAllAsync(started);
+            throw;
+        }
+    }
+
+    public ITokenizer CreateTokenizer(ModelOptions model) => components.Create<ITokenizer>(ComponentKind.Tokenizer, Context(model, model.Tokenizer));
+
+    /// <summary>An engine instance with its own chain of offload tiers (none when the model configures none).</summary>
+    /// <param name="started">Every component created is added here, so a caller can dispose them when a later step fails.</param>
+    public IEngine CreateEngine(ModelOptions model, string workerId, ITokenizer tokenizer, List<object> started)
+    {
+        var tiers = new List<IKvOffloadTier>();
+        foreach (var tier in model.KvTiers ?? [])
+            tiers.Add(Track(started, components.Create<IKvOffloadTier>(ComponentKind.KvOffloadTier, Context(model, tier) with { WorkerId = workerId })));
+        var engine = components.Create<IEngine>(ComponentKind.Engine, Context(model, model.Engine) with { Tokenizer = tokenizer, WorkerId = workerId, KvTiers = tiers });
+        // The engine owns its tiers from here on.
+        started.RemoveAll(c => c is IKvOffloadTier t && tiers.Contains(t));
+        return Track(started, engine);
+    }
+
+    private ComponentContext Context(ModelOptions model, ComponentSelection selection) =>
+        new(model.Name, selection.Name, selection.Options, services) { ModelPath = options.Value.ResolvePath(model.Path), ContentRoot = options.Value.ContentRoot };
+
+    private static T Track<T>(List<object> started, T component) where T : class
+    {
+        started.Add(component);
+        return component;
+    }
+
+    /// <summary>Disposes what was started, newest first.</summary>
+    public static async Task DisposeAllAsync(List<object> started)
+    {
+        for (var i = started.Count - 1; i >= 0; i--)
+        {
+            if (started[i] is IAsyncDisposable asyncDisposable)
+                await asyncDisposable.DisposeAsync();
+            else if (started[i] is IDisposable disposable)
+                disposable.Dispose();
+        }
+        started.Clear();
+    }
+}

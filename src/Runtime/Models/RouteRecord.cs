@@ -1,0 +1,16 @@
+namespace Dynamo.Runtime.Models;
+
+/// <summary>What happened to a request between the frontend and its workers, for tracing and speculative prefill.</summary>
+internal sealed class RouteRecord
+{
+    /// <summary>Requests waiting in the admission queue when this one arrived.</summary>
+    public int QueueDepth { get; set; }
+
+    /// <summary>Time spent in the admission queue and the router, before the worker had it.</summary>
+    public TimeSpan RouteWait { get; set; }
+
+    /// <summary>The worker that produced the last tokens (after any migration).</summary>
+    public string? WorkerId { get; set; }
+
+    public int Migrations { get; set; }
+}

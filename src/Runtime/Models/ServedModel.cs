@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Dynamo.Abstractions.Engines;
+using Dynamo.Abstractions.Parsing;
+using Dynamo.Abstractions.Preprocessing;
+using Dynamo.Abstractions.Routing;
+using Dynamo.Runtime.Errors;
+using Dynamo.Runtime.Workers;
+using Microsoft.Extensions.Logging;
+using IRouter = Dynamo.Abstractions.Routing.IRouter;
+
+namespace Dynamo.Runtime.Models;
+
+/// <summary>A model as served: its preprocessing and postprocessing components, router and workers.</summary>
+internal sealed class ServedModel : IAsyncDisposable
+{
+    private readonly IRouter _router;
+    private readonly IWorkerSet _workers;
+    private readonly int _migrationLimit;
+    private readonly ILogger _logger;
+    private readonly AdmissionQueue? _queue;
+    private readonly SessionAffinity _sessions;
+
+    /// <param name="busyThreshold">Requests in flight per worker beyond which new ones queue by priority; null: no queue.</param>
+    public ServedModel(string name, ITokenizer tokenizer, IChatTemplate chatTemplate, IRouter router,
+        IToolCallParser? toolCallParser, IReasoningParser? reasoningParser, IWorkerSet workers, int migrationLimit, ILogger logger, TimeProvider clock, int? busyThreshold = null)
+    {
+        (Name, Tokenizer, ChatTemplate, ToolCallParser, ReasoningParser) = (name, tokenizer, chatTemplate, toolCallParser, reasoningParser);
+        (_router, _workers, _migrationLimit, _logger) = (router, workers, migrationLimit, logger);
+        _sessions = new SessionAffinity(clock);
+        Created = clock.GetUtcNow();
+        _queue = busyThreshold is { } threshold ? new AdmissionQueue(threshold, () => workers.Workers.Count) : null;
+        workers.KvEventPublished += router.OnKvEvent;
+        workers.WorkerRemoved += router.OnWorkerRemoved;
+    }
+
+    public string Name { get; }
+
+    public ITokenizer Tokenizer { get; }
+
+    public IChatTemplate ChatTemplate { get; }
+
+    public IToolCallParser? ToolCallParser { get; }
+
+    public IReasoningParser? ReasoningParser { get; }
+
+    public IReadOnlyList<IWorker> Workers => _workers.Workers;
+
+    /// <summary>Workers taken out of routing because their engine failed.</summary>
+    public int FailedWorkers => _workers.FailedWorkers;
+
+    /// <summary>What the model is built from, for the log.</summary>
+    public string Description { get; init; } = "";
+
+    /// <summary>Requests waiting for a busy worker now.</summary>
+    public int QueueDepth => _queue?.Depth ?? 0;
+
+    /// <summary>Sessions with sticky routing now.</summary>
+    public int BoundSessions => _sessions.Count;
+
+    /// <summary>The longest prompt + output every current worker accepts.</summary>
+    public int MaxContextLength => Live().Min(w => w.Descriptor.MaxContextLength);
+
+    public DateTimeOffset Created { get; }
+
+    /// <summary>
+    /// Routes the request to a worker and streams its output. When the worker is lost mid-stream,
+    /// the request moves to another worker with its prompt and the tokens generated so far
+    /// (Dynamo's request migration), at most <c>MigrationLimit</c> times; the caller sees one stream.
+    /// </summary>
+    /// <param name="record">Filled in as the request is queued, routed and migrated.</param>
+    public async IAsyncEnumerable<EngineOutput> GenerateAsync(EngineRequest request, [EnumeratorCancellation] CancellationToken cancellationToken, RouteRecord? record = null)
+    {
+        record ??= new RouteRecord();
+        var arrived = Stopwatch.GetTimestamp();
+        record.QueueDepth = _queue?.Depth ?? 0;
+        using var slot = _queue is null ? null : await _queue.EnterAsync(request.Priority, cancellationToken);
+        var generated = new List<int>();
+        var lost = new HashSet<string>(StringComparer.Ordinal);
+        for (var attempt = 0; ; attempt++)
+        {
+            var attemptRequest = attempt == 0 ? request : request with
+            {
+                TokenIds = [.. request.TokenIds, .. generated],
+                Stop = request.Stop with { MaxTokens = request.Stop.MaxTokens - generated.Count },
+            };
+            var worker = await RouteAsync(attemptRequest, lost, cancellationToken);
+            record.WorkerId = worker.WorkerId;
+            if (attempt == 0)
+                record.RouteWait = Stopwatch.GetElapsedTime(arrived);
+            var blockSize = worker.Descriptor.KvBlockSize;
+            string reason;
+            try
+            {
+                await using var outputs = worker.GenerateAsync(attemptRequest, cancellationToken).GetAsyncEnumerator(cancellationToken);
+                while (true)
+                {
+                    var (more, lostReason) = await NextAsync(outputs, canMigrate: attempt < _migrationLimit);
+                    if (lostReason is not null)
+                    {
+                        reason = lostReason;
+                        break;
+                    }
+                    if (!more)
+                        yield break;
+                    var before = generated.Count;
+                    generated.AddRange(outputs.Current.TokenIds);
+                    if (generated.Count / blockSize > before / blockSize)
+                        _router.OnRequestProgress(worker.WorkerId, request.RequestId, generated.Count);
+                    yield return attempt == 0 ? outputs.Current : AsOneStream(outputs.Current, request, generated.Count);
+                }
+            }
+            finally
+            {
+                _router.OnRequestFinished(worker.WorkerId, request.RequestId);
+            }
+            lost.Add(worker.WorkerId);
+            record.Migrations++;
+            _logger.LogWarning("Request {RequestId} of {Model}: {Reason}; migrating with {Tokens} tokens generated (migration {Attempt} of {Limit})",
+                request.RequestId, Name, reason, generated.Count, attempt + 1, _migrationLimit);
+            if (generated.Count >= request.Stop.MaxTokens)
+            {
+                // Lost between its last token and its finish: nothing is left to generate.
+                yield return new EngineOutput([], FinishReason.Length, new EngineUsage(request.TokenIds.Count, generated.Count, 0));
+                yield break;
+            }
+        }
+    }
+
+    /// <summary>Runs <paramref name="request"/> on the worker <paramref name="workerId"/> (no routing, no migration) and discards its output.</summary>
+    public async Task PrefillOnAsync(string workerId, EngineRequest request)
+    {
+        if (_workers.Workers.FirstOrDefault(w => w.WorkerId == workerId) is not { } worker)
+            return;
+        await foreach (var _ in worker.GenerateAsync(request, CancellationToken.None))
+        {
+        }
+    }
+
+    private IReadOnlyList<IWorker> Live()
+    {
+        var workers = _workers.Workers;
+        return workers.Count > 0 ? workers : throw NoWorker();
+    }
+
+    private DynamoRequestException NoWorker() => DynamoRequestException.NoWorkers(Name);
+
+    private async ValueTask<IWorker> RouteAsync(EngineRequest request, HashSet<string> exclude, CancellationToken cancellationToken)
+    {
+        var candidates = Live().Where(w => !exclude.Contains(w.WorkerId)).ToList();
+        if (candidates.Count == 0)
+            throw exclude.Count == 0 ? NoWorker() : new EngineException($"Every worker that took this request was lost ({string.Join(", ", exclude)}) and no other is left.");
+        var workerId = _sessions.WorkerFor(request.Metadata, id => candidates.Any(w => w.WorkerId == id))
+            ?? (await _router.RouteAsync(new RoutingRequest(request.RequestId, request.TokenIds, request.Metadata),
+                candidates.Select(w => w.Snapshot()).ToList(), cancellationToken)).WorkerId;
+        var worker = candidates.FirstOrDefault(w => w.WorkerId == workerId)
+            ?? throw new InvalidOperationException($"Router chose unknown worker '{workerId}'.");
+        _sessions.Routed(request.Metadata, worker.WorkerId);
+        return worker;
+    }
+
+    /// <summary>A continuation's output as the original request would report it: its prompt, every token generated.</summary>
+    private static EngineOutput AsOneStream(EngineOutput output, EngineRequest original, int generated) =>
+        output.Usage is { } usage
+            ? output with { Usage = new EngineUsage(original.TokenIds.Count, generated, Math.Min(usage.CachedTokens, original.TokenIds.Count)) }
+            : output;
+
+    /// <summary>
+    /// Any failure inside an engine reaches the client as an engine failure with its message, never
+    /// a stack trace; a lost worker is reported back (as a reason) while the request may still migrate.
+    /// </summary>
+    private static async ValueTask<(bool More, string? LostReason)> NextAsync(IAsyncEnumerator<EngineOutput> outputs, bool canMigrate)
+    {
+        try
+        {
+            return (await outputs.MoveNextAsync(), null);
+        }
+        catch (WorkerLostException ex) when (canMigrate)
+        {
+            return (false, ex.Message);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not EngineException)
+        {
+            throw new EngineException(ex.Message, inner: ex);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _workers.DisposeAsync();
+        foreach (var component in new object?[] { _router, ToolCallParser, ReasoningParser, ChatTemplate, Tokenizer })
+            if (component is IAsyncDisposable asyncDisposable)
+                await asyncDisposable.DisposeAsync();
+            else if (component is IDisposable disposable)
+                disposable.Dispose();
+    }
+}

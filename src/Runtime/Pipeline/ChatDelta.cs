@@ -1,0 +1,13 @@
+using Dynamo.Abstractions.Engines;
+using Dynamo.Abstractions.Parsing;
+
+namespace Dynamo.Runtime.Pipeline;
+
+/// <summary>
+/// One step of a streamed chat, postprocessed: content, reasoning and tool-call pieces. The last
+/// one carries why it ended (<see cref="FinishReason.ToolCalls"/> when it called tools) and the usage.
+/// </summary>
+public sealed record ChatDelta(string? Content, string? Reasoning, IReadOnlyList<ToolCallChunk>? ToolCalls, FinishReason? Finish = null, EngineUsage? Usage = null)
+{
+    public bool IsEmpty => string.IsNullOrEmpty(Content) && string.IsNullOrEmpty(Reasoning) && ToolCalls is null or { Count: 0 };
+}

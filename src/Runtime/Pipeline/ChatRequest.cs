@@ -1,0 +1,33 @@
+using System.Text.Json;
+using Dynamo.Abstractions.Requests;
+
+namespace Dynamo.Runtime.Pipeline;
+
+/// <summary>
+/// A chat request as every front door hands it to the runtime, whatever its wire protocol. The
+/// front door checks its own wire shape; the runtime checks the rest (model, tools, stop, lengths).
+/// </summary>
+public sealed record ChatRequest(string? Model, IReadOnlyList<ChatMessage> Messages)
+{
+    public IReadOnlyList<ToolDefinition> Tools { get; init; } = [];
+
+    /// <summary>Null when the request does not say (then calls are parsed whenever tools are given).</summary>
+    public ToolChoice? ToolChoice { get; init; }
+
+    public SamplingParams Sampling { get; init; } = new();
+
+    /// <summary>Most tokens to generate; null: whatever the context leaves.</summary>
+    public int? MaxTokens { get; init; }
+
+    /// <summary>How the request named <see cref="MaxTokens"/>, for errors (<c>max_tokens</c>, <c>max_completion_tokens</c>).</summary>
+    public string MaxTokensField { get; init; } = "max_tokens";
+
+    public IReadOnlyList<string> Stop { get; init; } = [];
+
+    public bool IgnoreEos { get; init; }
+
+    public RequestMetadata Metadata { get; init; } = RequestMetadata.Empty;
+
+    /// <summary>Extra chat template variables (<c>chat_template_kwargs</c>).</summary>
+    public IReadOnlyDictionary<string, JsonElement>? ChatTemplateKwargs { get; init; }
+}

@@ -1,0 +1,7 @@
+using Dynamo.Abstractions.Engines;
+using Dynamo.Abstractions.Requests;
+
+namespace Dynamo.Runtime.Pipeline;
+
+/// <summary>A whole chat completion, postprocessed.</summary>
+public sealed record ChatResult(string RequestId, string Model, string? Content, string? Reasoning, IReadOnlyList<ToolCall> ToolCalls, FinishReason Finish, EngineUsage Usage);

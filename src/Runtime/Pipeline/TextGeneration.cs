@@ -1,0 +1,51 @@
+using System.Runtime.CompilerServices;
+using Dynamo.Abstractions.Engines;
+using Dynamo.Runtime.Metrics;
+
+namespace Dynamo.Runtime.Pipeline;
+
+/// <summary>
+/// The route, engine and detokenize stages: sends the request to a worker and turns its token
+/// stream into text, ending it early (and cancelling the engine) when a stop string appears.
+/// </summary>
+internal static class TextGeneration
+{
+    public static async IAsyncEnumerable<TextDelta> RunAsync(
+        PreparedRequest request, RequestMetrics metrics, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var detokenizer = new IncrementalDetokenizer(request.Model.Tokenizer);
+        var stops = new StopStringMatcher(request.StopStrings);
+        var promptTokens = request.Engine.TokenIds.Count;
+        var completionTokens = 0;
+        EngineUsage? usage = null;
+        // Leaving the loop early disposes the engine's enumerator, which ends its work on the request.
+        await foreach (var output in request.Model.GenerateAsync(request.Engine, cancellationToken, metrics.Route))
+        {
+            metrics.Tokens(output.TokenIds.Count);
+            completionTokens += output.TokenIds.Count;
+            usage = output.Usage ?? usage;
+            var (text, stopped) = stops.Push(detokenizer.Add(output.TokenIds));
+            if (stopped)
+            {
+                yield return Last(text, FinishReason.Stop);
+                yield break;
+            }
+            if (output.FinishReason is { } finish)
+            {
+                var (rest, stoppedAtEnd) = stops.Push(detokenizer.Flush());
+                yield return Last(text + rest + (stoppedAtEnd ? "" : stops.Flush()), stoppedAtEnd ? FinishReason.Stop : finish);
+                yield break;
+            }
+            if (text.Length > 0)
+                yield return new TextDelta(text, null, null);
+        }
+        throw new EngineException("The engine ended the stream without a finish reason.");
+
+        TextDelta Last(string text, FinishReason finish)
+        {
+            var total = new EngineUsage(promptTokens, usage?.CompletionTokens ?? completionTokens, usage?.CachedTokens ?? 0);
+            metrics.Succeeded(total);
+            return new TextDelta(text, finish, total);
+        }
+    }
+}

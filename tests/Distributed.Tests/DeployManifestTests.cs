@@ -1,0 +1,38 @@
+using System.Text.RegularExpressions;
+using Dynamo.Runtime.Configuration;
+using Dynamo.Distributed;
+using Dynamo.Testing;
+using Microsoft.Extensions.Configuration;
+
+namespace Dynamo.Distributed.Tests;
+
+/// <summary>deploy/ says what a local cluster does: the configuration the pods share is valid, and the pods run what it configures.</summary>
+public sealed class DeployManifestTests
+{
+    private static string Deploy(string file) => File.ReadAllText(Path.Combine(DynamoServer.RepoRoot, "deploy", file));
+
+    [Fact]
+    public void The_shared_configuration_is_valid_and_points_at_the_nats_service()
+    {
+        var configuration = new ConfigurationBuilder().AddJsonFile(Path.Combine(DynamoServer.RepoRoot, "deploy", "appsettings.json")).Build();
+        var options = ConfiguredOptions.Dynamo(configuration);
+        Assert.NotEmpty(options.Models);
+        Assert.Equal("nats://nats:4222", ConfiguredOptions.Nats(configuration).Url);
+        Assert.Contains("name: nats", Deploy("nats.yaml"));
+        Assert.Contains("\"-js\"", Deploy("nats.yaml"));
+    }
+
+    [Fact]
+    public void Frontend_and_workers_run_the_dynamo_commands_on_that_configuration()
+    {
+        var models = ConfiguredOptions.Dynamo(new ConfigurationBuilder().AddJsonFile(Path.Combine(DynamoServer.RepoRoot, "deploy", "appsettings.json")).Build())
+            .Models.Select(m => m.Name).ToList();
+        Assert.Contains("args: [\"frontend\", \"--config\", \"/config/appsettings.json\"", Deploy("frontend.yaml"));
+        var worker = Regex.Match(Deploy("worker.yaml"), "args: \\[\"worker\", \"--config\", \"/config/appsettings.json\", \"--model\", \"([^\"]+)\"\\]");
+        Assert.True(worker.Success, "worker.yaml runs `dynamo worker --config /config/appsettings.json --model NAME`");
+        Assert.Contains(worker.Groups[1].Value, models);
+        var kustomization = Deploy("kustomization.yaml");
+        foreach (var file in new[] { "nats.yaml", "frontend.yaml", "worker.yaml", "appsettings.json" })
+            Assert.Contains(file, kustomization);
+    }
+}

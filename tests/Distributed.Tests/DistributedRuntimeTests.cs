@@ -1,0 +1,126 @@
+using System.Net;
+using System.Text.Json;
+using Dynamo.Testing;
+
+namespace Dynamo.Distributed.Tests;
+
+/// <summary>
+/// The distributed runtime end to end: a real nats-server, a frontend process and mocker worker
+/// processes, driven over HTTP as a client would.
+/// </summary>
+public sealed class DistributedRuntimeTests(DistributedCluster cluster) : IClassFixture<DistributedCluster>
+{
+    // "user: " + 314 letters: the plain template's first 320 bytes, 20 whole blocks of 16.
+    private static string Prefix(char letter) => new(letter, 314);
+
+    [Fact]
+    public async Task Kv_router_sends_a_prompt_back_to_the_worker_holding_its_prefix_where_round_robin_does_not()
+    {
+        await cluster.StartWorkersAsync("kv", 3);
+        await cluster.StartWorkersAsync("rr", 3);
+        foreach (var model in new[] { "kv", "rr" })
+        {
+            // Two prefixes land somewhere; the workers' KV events tell the frontend where.
+            Assert.Equal(0, CachedTokens(await cluster.ChatAsync(model, Prefix('a'), 4)));
+            Assert.Equal(0, CachedTokens(await cluster.ChatAsync(model, Prefix('b'), 4)));
+        }
+        await Task.Delay(300);
+
+        // Each follow-up shares its 20-block prefix with one worker: kv finds it there every time.
+        foreach (var (letter, i) in "abab".Select((l, i) => (l, i)))
+            Assert.Equal(320, CachedTokens(await cluster.ChatAsync("kv", Prefix(letter) + $" then {i}", 4)));
+        // Round-robin's third request goes to the one worker that saw neither prefix.
+        Assert.Equal(0, CachedTokens(await cluster.ChatAsync("rr", Prefix('a') + " then a", 4)));
+    }
+
+    [Fact]
+    public async Task Killing_the_worker_mid_stream_migrates_the_request_and_the_client_sees_one_whole_stream()
+    {
+        var workers = await cluster.StartWorkersAsync("migrate", 3);
+        await using var loads = await LoadWatcher.StartAsync(cluster.NatsUrl);
+        const int maxTokens = 120;
+        using var response = await cluster.ChatAsync("migrate", "Tell me a long story.", maxTokens, stream: true, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var events = new List<JsonElement>();
+        var killed = false;
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            if (!line.StartsWith("data: ", StringComparison.Ordinal) || line == "data: [DONE]")
+                continue;
+            events.Add(JsonDocument.Parse(line[6..]).RootElement.Clone());
+            if (!killed && events.Count == 10)
+            {
+                var busy = await loads.WaitAsync(l => l.Values.Sum() == 1, TimeSpan.FromSeconds(10));
+                workers[busy.Single(kv => kv.Value == 1).Key].Kill();
+                killed = true;
+            }
+        }
+
+        Assert.True(killed);
+        Assert.DoesNotContain(events, e => e.TryGetProperty("error", out _));
+        var content = string.Concat(events.Where(e => e.GetProperty("choices").GetArrayLength() > 0)
+            .Select(e => e.GetProperty("choices")[0].GetProperty("delta"))
+            .Select(d => d.TryGetProperty("content", out var c) ? c.GetString() : ""));
+        Assert.Equal(maxTokens, content.Length); // one byte per token, none lost, none repeated
+        Assert.Equal("length", events.Last(e => e.GetProperty("choices").GetArrayLength() > 0).GetProperty("choices")[0].GetProperty("finish_reason").GetString());
+        var usage = events.Last().GetProperty("usage");
+        Assert.Equal(maxTokens, usage.GetProperty("completion_tokens").GetInt32());
+        Assert.Equal("user: Tell me a long story.\nassistant:".Length, usage.GetProperty("prompt_tokens").GetInt32());
+        Assert.Contains("migrating with", cluster.FrontendOutput);
+    }
+
+    [Fact]
+    public async Task A_worker_that_stops_renewing_its_lease_leaves_routing_and_returns_when_it_renews()
+    {
+        var workers = await cluster.StartWorkersAsync("lease", 3);
+        workers["lease-1"].Signal("STOP");
+        await cluster.WaitForWorkersAsync("lease", ids => ids.Count == 2 && !ids.Contains("lease-1"));
+
+        // Round-robin over the two left: none of these waits on the hung worker.
+        for (var i = 0; i < 6; i++)
+            Assert.Equal(HttpStatusCode.OK, (await cluster.ChatAsync("lease", $"request {i}", 4)).StatusCode);
+        Assert.DoesNotContain("migrating with", cluster.FrontendOutput.Split('\n').Where(l => l.Contains("lease-")).Aggregate("", string.Concat));
+
+        workers["lease-1"].Signal("CONT");
+        await cluster.WaitForWorkersAsync("lease", ids => ids.Count == 3);
+    }
+
+    [Fact]
+    public async Task A_client_that_disconnects_cancels_the_work_on_the_worker()
+    {
+        await cluster.StartWorkersAsync("cancel", 1);
+        await using var loads = await LoadWatcher.StartAsync(cluster.NatsUrl);
+        var response = await cluster.ChatAsync("cancel", "Go on for a long time.", 4000, stream: true, HttpCompletionOption.ResponseHeadersRead);
+        var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        for (var lines = 0; lines < 10; lines++)
+            await reader.ReadLineAsync();
+        await loads.WaitAsync(l => l.GetValueOrDefault("cancel-0") == 1, TimeSpan.FromSeconds(10));
+
+        response.Dispose();
+        // 4000 tokens at 20 ms would take 80 s; the worker drops the request as soon as the frontend tells it.
+        await loads.WaitAsync(l => l.GetValueOrDefault("cancel-0") == 0, TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
+    public async Task A_model_with_no_worker_answers_503_in_OpenAI_error_format()
+    {
+        using var response = await cluster.ChatAsync("nobody", "Anyone there?", 4);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var error = body.RootElement.GetProperty("error");
+        Assert.Contains("No worker is serving the model 'nobody'", error.GetProperty("message").GetString());
+        Assert.Equal("service_unavailable", error.GetProperty("type").GetString());
+        Assert.Equal("no_workers", error.GetProperty("code").GetString());
+    }
+
+    private static int CachedTokens(HttpResponseMessage response)
+    {
+        using (response)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            using var body = JsonDocument.Parse(response.Content.ReadAsStream());
+            return body.RootElement.GetProperty("usage").GetProperty("prompt_tokens_details").GetProperty("cached_tokens").GetInt32();
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using System.Text.Json;
+
+namespace Dynamo.Testing;
+
+/// <summary>Reads an SSE response the way an OpenAI client does.</summary>
+public static class Sse
+{
+    /// <summary>Every <c>data:</c> payload, in order, up to and including <c>[DONE]</c>.</summary>
+    public static async Task<List<string>> ReadAllAsync(HttpResponseMessage response)
+    {
+        var events = new List<string>();
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            if (line.StartsWith("data: ", StringComparison.Ordinal))
+                events.Add(line["data: ".Length..]);
+            else
+                Assert.Equal("", line); // events are separated by one blank line
+        }
+        return events;
+    }
+
+    public static List<JsonElement> Json(IEnumerable<string> events) =>
+        events.TakeWhile(e => e != "[DONE]").Select(e => JsonDocument.Parse(e).RootElement.Clone()).ToList();
+}

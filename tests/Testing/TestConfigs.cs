@@ -1,0 +1,30 @@
+namespace Dynamo.Testing;
+
+/// <summary>Configurations the tests serve: a fast mocker and an echo model.</summary>
+public static class TestConfigs
+{
+    public static object Model(string name, object engine, object? extra = null) =>
+        new Dictionary<string, object?>
+        {
+            ["Name"] = name,
+            ["Engine"] = engine,
+            ["Tokenizer"] = "bytes",
+            ["ChatTemplate"] = name.Contains("echo") ? "last-user" : "plain",
+        }.Concat(extra is null ? [] : ToDictionary(extra)).ToDictionary(kv => kv.Key, kv => kv.Value);
+
+    public static object Default(long maxBodyBytes = 1 << 20, params object[] extraModels) => new
+    {
+        Dynamo = new
+        {
+            MaxRequestBodyBytes = maxBodyBytes,
+            Models = new[]
+            {
+                Model("mock", new { Name = "mocker", DecodeItlMs = 0.5, PrefillTokensPerSecond = 1_000_000, OutputTokens = 24, MaxContextLength = 4096 }),
+                Model("echo", new { Name = "echo" }),
+            }.Concat(extraModels).ToArray(),
+        },
+    };
+
+    private static IEnumerable<KeyValuePair<string, object?>> ToDictionary(object o) =>
+        o.GetType().GetProperties().Select(p => new KeyValuePair<string, object?>(p.Name, p.GetValue(o)));
+}

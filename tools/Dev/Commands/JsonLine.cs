@@ -1,0 +1,45 @@
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace Dynamo.Dev.Commands;
+
+/// <summary>One JSON object written the way the authoring commands print results: text as is, no \u escapes.</summary>
+internal static class JsonLine
+{
+    private static readonly JsonWriterOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <param name="id">An input line's id, written first when given (null stays null).</param>
+    public static string Object(Action<Utf8JsonWriter> body, JsonElement? id = null, bool withId = false)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, Relaxed))
+        {
+            writer.WriteStartObject();
+            if (withId)
+            {
+                writer.WritePropertyName("id");
+                if (id is { } value)
+                    value.WriteTo(writer);
+                else
+                    writer.WriteNullValue();
+            }
+            body(writer);
+            writer.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    public static bool IsJson(string text)
+    {
+        try
+        {
+            using var _ = JsonDocument.Parse(text);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,141 @@
+using System.Text;
+using System.Text.Json;
+using Dynamo.Abstractions.Parsing;
+using Dynamo.Abstractions.Plugins;
+using Dynamo.Abstractions.Requests;
+using Dynamo.Host.Configuration;
+using Dynamo.Runtime.Configuration;
+using Dynamo.Host.OpenAi;
+using Dynamo.Runtime.Pipeline;
+using Dynamo.Runtime.Plugins;
+
+namespace Dynamo.Dev.Commands;
+
+/// <summary>
+/// <c>dynamo parse tool-calls|reasoning --parser NAME</c>: runs a parser plugin over model output
+/// from stdin, one-shot or (with <c>--chunks N</c> / <c>--random-chunks SEED</c>) streamed in
+/// pieces and added up, so parser authors can check both paths on whole files of cases.
+/// </summary>
+internal static class ParseCommand
+{
+    private const string Usage = "usage: dynamo parse (tool-calls [--tools FILE] | reasoning) --parser NAME [--jsonl] [--chunks N | --random-chunks SEED] < output.txt";
+
+    public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output)
+    {
+        var kind = args.FirstOrDefault();
+        if (kind is not ("tool-calls" or "reasoning"))
+            throw new DynamoConfigurationException(Usage);
+        var rest = args[1..];
+        (var parserName, rest) = DynamoConfiguration.TakeOption(rest, "--parser");
+        (var toolsFile, rest) = DynamoConfiguration.TakeOption(rest, "--tools");
+        (var chunksText, rest) = DynamoConfiguration.TakeOption(rest, "--chunks");
+        (var seedText, rest) = DynamoConfiguration.TakeOption(rest, "--random-chunks");
+        var jsonl = rest.Contains("--jsonl");
+        rest = rest.Where(a => a != "--jsonl").ToArray();
+        if (parserName is null)
+            throw new DynamoConfigurationException(Usage);
+        Func<string, IReadOnlyList<string>> cut = chunksText is not null ? text => Fixed(text, Arguments.Int(chunksText, "--chunks"))
+            : seedText is not null ? text => Random(text, Arguments.Int(seedText, "--random-chunks"))
+            : text => [text];
+
+        using var app = ToolHost.Build(rest);
+        var registry = app.Services.GetRequiredService<ComponentRegistry>();
+        var context = new ComponentContext("parse", parserName, new ConfigurationBuilder().Build(), app.Services);
+        var tools = toolsFile is null ? [] : ChatMessageConverter.Tools(JsonSerializer.Deserialize(File.ReadAllText(toolsFile), DevJson.Default.ListToolBody));
+        // One parser for the whole run; each input gets its own stream parser.
+        Func<string, IReadOnlyList<ToolDefinition>, Action<Utf8JsonWriter>> parse;
+        if (kind == "tool-calls")
+        {
+            var parser = registry.Create<IToolCallParser>(ComponentKind.ToolCallParser, context);
+            parse = (text, t) => ToolCalls(parser, cut(text), t);
+        }
+        else
+        {
+            var parser = registry.Create<IReasoningParser>(ComponentKind.ReasoningParser, context);
+            parse = (text, _) => Reasoning(parser, cut(text));
+        }
+
+        if (!jsonl)
+        {
+            await output.WriteLineAsync(JsonLine.Object(parse(await input.ReadToEndAsync(), tools)));
+            return 0;
+        }
+        while (await input.ReadLineAsync() is { } line)
+        {
+            if (string.IsNullOrWhiteSpace(line))
+                continue;
+            var request = JsonSerializer.Deserialize(line, DevJson.Default.ParseRequest)
+                ?? throw new DynamoConfigurationException("each --jsonl line must be {\"id\":…, \"text\":…, \"tools\":[…]}.");
+            var result = parse(request.Text ?? "", request.Tools is null ? tools : ChatMessageConverter.Tools(request.Tools));
+            await output.WriteLineAsync(JsonLine.Object(result, request.Id, withId: true));
+        }
+        return 0;
+    }
+
+    private static Action<Utf8JsonWriter> ToolCalls(IToolCallParser parser, IReadOnlyList<string> chunks, IReadOnlyList<ToolDefinition> tools)
+    {
+        var stream = parser.CreateStreamParser(tools);
+        var content = new StringBuilder();
+        var calls = new SortedDictionary<int, (string Id, string Name, StringBuilder Arguments)>();
+        foreach (var delta in chunks.Select(stream.Push).Append(stream.Finish()))
+        {
+            content.Append(delta.Content);
+            foreach (var chunk in delta.Calls)
+            {
+                if (chunk.Id is not null)
+                    calls[chunk.Index] = (chunk.Id, chunk.Name ?? "", new StringBuilder());
+                calls[chunk.Index].Arguments.Append(chunk.ArgumentsDelta);
+            }
+        }
+        return w =>
+        {
+            w.WriteString("normal_text", content.Length > 0 ? content.ToString() : null);
+            w.WriteStartArray("calls");
+            foreach (var (id, name, arguments) in calls.Values)
+            {
+                w.WriteStartObject();
+                w.WriteString("id", id);
+                w.WriteString("name", name);
+                w.WritePropertyName("arguments");
+                if (JsonLine.IsJson(arguments.ToString()))
+                    w.WriteRawValue(arguments.ToString());
+                else
+                    w.WriteStringValue(arguments.ToString()); // not JSON (cut short): shown as the text it is
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        };
+    }
+
+    private static Action<Utf8JsonWriter> Reasoning(IReasoningParser parser, IReadOnlyList<string> chunks)
+    {
+        var stream = parser.CreateStreamParser();
+        var (reasoning, content) = (new StringBuilder(), new StringBuilder());
+        foreach (var delta in chunks.Select(stream.Push).Append(stream.Finish()))
+        {
+            reasoning.Append(delta.Reasoning);
+            content.Append(delta.Content);
+        }
+        return w =>
+        {
+            w.WriteString("reasoning", reasoning.Length > 0 ? reasoning.ToString() : null);
+            w.WriteString("content", content.Length > 0 ? content.ToString() : null);
+        };
+    }
+
+    private static List<string> Fixed(string text, int size) =>
+        Enumerable.Range(0, (text.Length + size - 1) / Math.Max(1, size)).Select(i => text.Substring(i * size, Math.Min(size, text.Length - i * size))).ToList();
+
+    private static List<string> Random(string text, int seed)
+    {
+        var random = new Random(seed);
+        var chunks = new List<string>();
+        for (var i = 0; i < text.Length;)
+        {
+            var length = Math.Min(text.Length - i, random.Next(1, 9));
+            chunks.Add(text.Substring(i, length));
+            i += length;
+        }
+        return chunks;
+    }
+}

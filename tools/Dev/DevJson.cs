@@ -1,0 +1,12 @@
+using System.Text.Json.Serialization;
+using Dynamo.Dev.Commands;
+using Dynamo.Host.OpenAi;
+
+namespace Dynamo.Dev;
+
+/// <summary>The tools' JSON inputs, read as the OpenAI endpoints read theirs (snake_case, strict).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(TemplateRenderRequest))]
+[JsonSerializable(typeof(ParseRequest))]
+[JsonSerializable(typeof(List<ToolBody>))]
+internal sealed partial class DevJson : JsonSerializerContext;

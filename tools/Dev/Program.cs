@@ -1,0 +1,58 @@
+using Dynamo.Dev.Commands;
+using Dynamo.Runtime.Configuration;
+using Microsoft.Extensions.Options;
+
+try
+{
+    return (args.FirstOrDefault(), args.ElementAtOrDefault(1)) switch
+    {
+        ("bench", "agentic") => await AgenticBenchCommand.RunAsync(args[2..], Console.Out),
+        ("bench", "priority") => await PriorityBenchCommand.RunAsync(args[2..], Console.Out),
+        ("bench", "speculative") => await SpeculativeBenchCommand.RunAsync(args[2..], Console.Out),
+        ("bench", "offload") => await OffloadBenchCommand.RunAsync(args[2..], Console.Out),
+        ("bench", _) => await BenchCommand.RunAsync(args[1..], Console.Out),
+        ("template", _) => await TemplateCommand.RunAsync(args[1..], Console.In, Console.Out, Console.Error),
+        ("parse", _) => await ParseCommand.RunAsync(args[1..], Console.In, Console.Out),
+        ("trace", _) => await TraceCommand.RunAsync(args[1..], Console.Out),
+        _ => Help(),
+    };
+}
+catch (Exception ex) when (ex is DynamoConfigurationException or OptionsValidationException)
+{
+    Console.Error.WriteLine($"dynamo-dev: {(ex is OptionsValidationException o ? string.Join(" ", o.Failures) : ex.Message)}");
+    return 2;
+}
+
+static int Help()
+{
+    Console.WriteLine("""
+        dynamo-dev — benchmarks and authoring tools for Dynamo for .NET (not part of the server).
+
+        Usage (dotnet run --project tools/Dev -c Release -- COMMAND …):
+          bench engine --model FILE [--engine llama] [--prompt-tokens 512] [--decode-tokens 64] [--batches 1,4,16] [--device auto|cpu|cuda]
+              Time to first token, prefill and decode tokens/s of an engine plugin on a model file.
+          bench agentic [--routers round-robin,least-loaded,kv] [--workers 4] [--sessions 16] [--prefixes 8]
+                        [--turns 4] [--prefix-tokens 4000] [--kv-blocks 1024] [--seed 1] [--speedup 4] [--distributed]
+              Multi-turn agent sessions sharing system prompts against mocker workers behind each router:
+              TTFT p50/p90/p99 (turn 1 and later turns), inter-token latency, tokens/s, cache hits, errors.
+              --distributed: the workers are processes behind a frontend, over a nats-server it starts.
+          bench priority [--requests 96] [--high-share 0.25] [--busy-threshold 4] [--seed 1]
+              A burst far above one mocker worker's batch, some requests with agent_hints.priority 10: TTFT of
+              high- and low-priority requests with the hints and without them (arrival order).
+          bench speculative [--config FILE --model NAME] [--sessions 8] [--turns 4] [--tool-ms 200] [--max-tokens N]
+              Multi-turn sessions with tool time between turns, without and with agent_hints.speculative_prefill.
+          bench offload [--model FILE.gguf] [--sessions 8] [--turns 3] [--prefix-chars 1200] [--device-tokens 2048] [--shared ../shared]
+              Sessions whose prefixes exceed the device KV cache return after the others pushed them out: TTFT and
+              prompt tokens prefilled on returning turns, with no offload tiers, host memory, and host + disk.
+          template render (--template FILE | --model PATH) [--jsonl] < request.json
+              Render a request body ({"messages", "tools", "add_generation_prompt", "chat_template_kwargs",
+              "bos_token", "eos_token"}) through a chat template exactly; --jsonl: one request per line in,
+              one {"id", "prompt"} or {"id", "error"} line out.
+          trace summarize FILE [FILE ...]
+              Per-trajectory totals of agent trace files (.jsonl / .jsonl.gz).
+          parse tool-calls --parser NAME [--tools FILE] [--jsonl] [--chunks N | --random-chunks SEED] < output.txt
+          parse reasoning --parser NAME [--jsonl] [--chunks N | --random-chunks SEED] < output.txt
+              Run a parser plugin over model output, one-shot or streamed in pieces.
+        """);
+    return 0;
+}
