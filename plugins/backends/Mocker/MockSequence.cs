@@ -1,25 +1,19 @@
 using System.Runtime.InteropServices;
-using System.Threading.Channels;
 using Dynamo.Abstractions.Engines;
+using Dynamo.Abstractions.Engines.Scheduling;
 using Dynamo.Abstractions.KvCache;
 
 namespace Dynamo.Backends.Mocker;
 
-/// <summary>One request inside the mocker: its tokens, its KV blocks and the channel its output goes to.</summary>
-internal sealed class MockSequence(EngineRequest request, long arrival, int targetTokens, IEnumerator<int> text, int blockSize)
+/// <summary>One request inside the mocker: its tokens and its KV blocks.</summary>
+internal sealed class MockSequence(EngineRequest request, int targetTokens, IEnumerator<int> text, int blockSize) : ScheduledSequence(request)
 {
     private readonly int _blockSize = blockSize;
-
-    public EngineRequest Request { get; } = request;
-
-    public long Arrival { get; } = arrival;
 
     /// <summary>Tokens to generate before finishing (decided up front, so KV space is reserved once).</summary>
     public int TargetTokens { get; } = targetTokens;
 
     public IEnumerator<int> Text { get; } = text;
-
-    public Channel<EngineOutput> Output { get; } = Channel.CreateUnbounded<EngineOutput>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
 
     public List<int> Tokens { get; } = [.. request.TokenIds];
 
@@ -34,14 +28,6 @@ internal sealed class MockSequence(EngineRequest request, long arrival, int targ
     public int CachedTokens { get; set; }
 
     public int Generated { get; set; }
-
-    public bool Prefilled { get; set; }
-
-    private int _cancelled;
-
-    public bool Cancelled => Volatile.Read(ref _cancelled) == 1;
-
-    public void Cancel() => Volatile.Write(ref _cancelled, 1);
 
     public ulong? LastBlockHash => Blocks.Count > 0 ? Blocks[^1] : null;
 

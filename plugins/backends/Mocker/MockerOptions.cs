@@ -29,10 +29,20 @@ internal sealed record MockerOptions
     public int OutputTokens { get; init; } = 48;
 
     /// <summary>
-    /// A fixed answer instead of random words (say, a family's tool-call markup, to drive the
-    /// parsers end to end); generation stops after it.
+    /// Fixed answers instead of random words, chosen by how many tool results the conversation
+    /// holds: entry 0 on the first turn, entry 1 after the first tool result, and so on (the last
+    /// repeats). So a test can play a whole agent loop; generation stops after the answer.
     /// </summary>
+    public List<string>? Script { get; init; }
+
+    /// <summary>A single fixed answer for every turn: a one-entry <see cref="Script"/>.</summary>
     public string? OutputText { get; init; }
+
+    /// <summary>
+    /// How a tool result shows in the prompt, for <see cref="Script"/>: each occurrence counts one.
+    /// The default is the built-in <c>plain</c> template's tool line.
+    /// </summary>
+    public string ToolResultMarker { get; init; } = "\ntool: ";
 
     /// <summary>Seed of the word choice when the request gives none.</summary>
     public long Seed { get; init; }
@@ -47,6 +57,9 @@ internal sealed record MockerOptions
         Require(options.Speedup > 0, "Speedup must be positive");
         Require(options.OutputTokens >= 1, "OutputTokens must be at least 1");
         Require(options.MaxContextLength >= 2, "MaxContextLength must be at least 2");
+        Require(options.Script is null || options.OutputText is null, "Script and OutputText are two ways of saying the same thing: give one");
+        Require(options.Script is null or { Count: > 0 }, "Script needs at least one answer");
+        Require(options.ToolResultMarker.Length > 0, "ToolResultMarker must not be empty");
         Require((long)options.KvCapacityBlocks * options.KvBlockSize >= options.MaxContextLength,
             "KvCapacityBlocks × KvBlockSize must hold at least one MaxContextLength sequence");
         return options;
@@ -57,4 +70,7 @@ internal sealed record MockerOptions
         if (!condition)
             throw new ArgumentException(message + ".");
     }
+
+    /// <summary>The fixed answers, if any (<see cref="OutputText"/> as a one-entry script).</summary>
+    public IReadOnlyList<string>? Answers => Script ?? (OutputText is null ? null : [OutputText]);
 }

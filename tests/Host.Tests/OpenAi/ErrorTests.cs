@@ -52,6 +52,20 @@ public sealed class ErrorTests : IAsyncLifetime
         { """{"model":"mock","messages":[{"role":"user","content":"x"}],"nvext":{"agent_hints":{"speculative_prefill":1}}}""", HttpStatusCode.BadRequest, "nvext.agent_hints.speculative_prefill", "expected a boolean" },
         { """{"model":"mock","messages":[{"role":"user","content":"x"}],"nvext":{"agent_context":{"session_id":7}}}""", HttpStatusCode.BadRequest, "nvext.agent_context.session_id", "expected a string" },
         { """{"model":"mock","messages":[{"role":"user","content":"x"}],"nvext":{"agent_hints":[]}}""", HttpStatusCode.BadRequest, "nvext.agent_hints", "expected an object" },
+        // A lone UTF-16 surrogate can never become text: a 400 naming the field, wherever it is.
+        { """{"model":"mock","messages":[{"role":"user","content":"a\ud800b"}]}""", HttpStatusCode.BadRequest, "messages[0].content", "unpaired UTF-16 surrogate" },
+        { """{"model":"mock","messages":[{"role":"user","content":[{"type":"text","text":"\udc00"}]}]}""", HttpStatusCode.BadRequest, "messages[0].content[0].text", "unpaired UTF-16 surrogate" },
+        { """{"model":"mo\ud800ck","messages":[{"role":"user","content":"x"}]}""", HttpStatusCode.BadRequest, "model", "unpaired UTF-16 surrogate" },
+        { """{"model":"mock","messages":[{"role":"user","content":"x"}],"stop":["ok","\ud83d"]}""", HttpStatusCode.BadRequest, "stop[1]", "unpaired UTF-16 surrogate" },
+        { """{"model":"mock","messages":[{"role":"user","content":"x"}],"chat_template_kwargs":{"k":"\ud800"}}""", HttpStatusCode.BadRequest, "chat_template_kwargs.k", "unpaired UTF-16 surrogate" },
+        // OpenAI fields whose meaning is not built yet are refused by name, never silently ignored.
+        { """{"model":"mock","messages":[{"role":"user","content":"x"}],"logprobs":true}""", HttpStatusCode.BadRequest, "logprobs", "not supported yet" },
+        { """{"model":"mock","messages":[{"role":"user","content":"x"}],"top_logprobs":3}""", HttpStatusCode.BadRequest, "top_logprobs", "not supported yet" },
+        { """{"model":"mock","messages":[{"role":"user","content":"x"}],"response_format":{"type":"json_object"}}""", HttpStatusCode.BadRequest, "response_format", "not supported yet" },
+        { """{"model":"mock","messages":[{"role":"user","content":"x"}],"response_format":{"type":"json_schema","json_schema":{"name":"a","schema":{}}}}""", HttpStatusCode.BadRequest, "response_format", "not supported yet" },
+        { """{"model":"mock","messages":[{"role":"user","content":"x"}],"logit_bias":{"50256":-100}}""", HttpStatusCode.BadRequest, "logit_bias", "not supported yet" },
+        { """{"model":"mock","messages":[{"role":"user","content":"x"}],"tools":[{"type":"function","function":{"name":"f"}}],"parallel_tool_calls":false}""", HttpStatusCode.BadRequest, "parallel_tool_calls", "not supported yet" },
+        { """{"model":"mock","messages":[{"role":"user","content":"x"}],"tools":[{"type":"function","function":{"name":"f"}}],"tool_choice":"required"}""", HttpStatusCode.BadRequest, "tool_choice", "not supported yet" },
     };
 
     [Theory]
@@ -114,6 +128,27 @@ public sealed class ErrorTests : IAsyncLifetime
             await AssertErrorAsync(response, HttpStatusCode.BadRequest, "prompt", "must be a string");
         using (var response = await _server.PostJsonAsync("/v1/completions", """{"model":"mock","prompt":[1, 99999]}"""))
             await AssertErrorAsync(response, HttpStatusCode.BadRequest, "prompt", "token ids");
+    }
+
+    [Fact]
+    public async Task FieldsOpenAiDefinesAtTheirNeutralValuesAndFieldsNobodyDefinesAreAccepted()
+    {
+        // SDKs send extras (store, metadata, service_tier); the not-yet-built fields at values that ask for nothing are fine.
+        using var response = await _server.PostJsonAsync("/v1/chat/completions", """
+            {"model":"echo","messages":[{"role":"user","content":"fine"}],"store":false,"metadata":{"a":"b"},"service_tier":"auto",
+             "logprobs":false,"response_format":{"type":"text"},"logit_bias":{},"tools":[{"type":"function","function":{"name":"f"}}],"parallel_tool_calls":true}
+            """);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("fine", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task CompletionsRefuseLogprobsAndTraceEventsRefuseALoneSurrogate()
+    {
+        using (var response = await _server.PostJsonAsync("/v1/completions", """{"model":"mock","prompt":"x","logprobs":2}"""))
+            await AssertErrorAsync(response, HttpStatusCode.BadRequest, "logprobs", "not supported yet");
+        using (var response = await _server.PostJsonAsync("/v1/completions", """{"model":"mock","prompt":"\udfff"}"""))
+            await AssertErrorAsync(response, HttpStatusCode.BadRequest, "prompt", "unpaired UTF-16 surrogate");
     }
 
     internal static async Task<string> AssertErrorAsync(HttpResponseMessage response, HttpStatusCode status, string? param, string message)

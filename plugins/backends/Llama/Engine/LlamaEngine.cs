@@ -1,7 +1,6 @@
-using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Dynamo.Abstractions.Engines;
+using Dynamo.Abstractions.Engines.Scheduling;
 using Dynamo.Abstractions.KvCache;
 using Dynamo.Backends.Llama.Kernels;
 using Dynamo.Backends.Llama.Model;
@@ -14,18 +13,11 @@ namespace Dynamo.Backends.Llama.Engine;
 /// new requests join without waiting for the batch to drain. Each sequence reserves its KV
 /// positions when admitted and frees them the moment it ends or is cancelled.
 /// </summary>
-internal sealed class LlamaEngine : IEngine
+internal sealed class LlamaEngine : EngineScheduler<LlamaSequence>
 {
     private readonly LlamaModel _model;
     private readonly LlamaEngineOptions _options;
     private readonly bool _ownsModel;
-    private readonly ConcurrentQueue<LlamaSequence> _incoming = new();
-    private readonly SemaphoreSlim _wake = new(0);
-    private readonly List<LlamaSequence> _waiting = [];
-    private readonly List<LlamaSequence> _running = [];
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Lock _loadLock = new();
-    private readonly Task _loop;
     private readonly ForwardScratch _scratch;
     private readonly BatchItem[] _items;
     private readonly List<LlamaSequence> _sampling = [];
@@ -33,8 +25,6 @@ internal sealed class LlamaEngine : IEngine
     private readonly KvOffloadChain? _offload;
     private long _onboarded;
     private readonly KvSessionHolds<List<int>> _sessions = new(TimeProvider.System);
-    private long _arrivals;
-    private EngineLoad _load;
 
     /// <param name="ownsModel">Whether disposing the engine disposes the model (and its device memory).</param>
     /// <param name="tiers">Offload tiers behind the device cache, in order; the engine owns them.</param>
@@ -44,29 +34,24 @@ internal sealed class LlamaEngine : IEngine
         var context = Math.Min(model.Config.ContextLength, options.MaxContextLength ?? int.MaxValue);
         var blocks = options.KvCapacityTokens / options.KvBlockSize;
         Descriptor = new EngineDescriptor(options.KvBlockSize, blocks, Math.Min(context, blocks * options.KvBlockSize), options.MaxBatchSize);
-        _pool = model.NewPool(options.KvBlockSize, blocks, e => KvEventPublished?.Invoke(e));
+        _pool = model.NewPool(options.KvBlockSize, blocks, PublishKvEvent);
         if (tiers is { Count: > 0 })
         {
             _offload = new KvOffloadChain(tiers);
             _pool.Evicted = _offload.Offload;
             foreach (var tier in tiers)
-                tier.KvEventPublished += e => KvEventPublished?.Invoke(e);
+                tier.KvEventPublished += PublishKvEvent;
         }
         _scratch = model.NewScratch(options.PrefillChunkTokens + options.MaxBatchSize, options.MaxBatchSize);
         _items = new BatchItem[options.PrefillChunkTokens + options.MaxBatchSize];
-        _loop = Task.Factory.StartNew(RunAsync, TaskCreationOptions.LongRunning).Unwrap();
+        StartLoop(longRunning: true);
     }
 
-    public EngineDescriptor Descriptor { get; }
+    public override EngineDescriptor Descriptor { get; }
 
-    public EngineLoad Load
-    {
-        get { lock (_loadLock) return _load; }
-    }
+    protected override string EngineName => "The llama engine";
 
-    public event Action<KvCacheEvent>? KvEventPublished;
-
-    public async IAsyncEnumerable<EngineOutput> GenerateAsync(EngineRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    protected override async ValueTask<LlamaSequence> CreateSequenceAsync(EngineRequest request, CancellationToken cancellationToken)
     {
         var prompt = request.TokenIds.Count;
         if (prompt == 0 || prompt >= Descriptor.MaxContextLength)
@@ -74,24 +59,10 @@ internal sealed class LlamaEngine : IEngine
         if (request.TokenIds.Any(t => (uint)t >= (uint)_model.Config.VocabSize))
             throw new EngineException($"Token ids must be below the vocabulary size {_model.Config.VocabSize}.", isClientError: true);
         var reserved = Math.Min(prompt + request.Stop.MaxTokens, Descriptor.MaxContextLength);
-        var sequence = new LlamaSequence(request, Interlocked.Increment(ref _arrivals), reserved, _options.KvBlockSize);
+        var sequence = new LlamaSequence(request, reserved, _options.KvBlockSize);
         if (_offload is not null)
             sequence.Offloaded = await FetchOffloadedAsync(sequence.PromptHashes, (prompt - 1) / _options.KvBlockSize, cancellationToken);
-        _incoming.Enqueue(sequence);
-        _wake.Release();
-        try
-        {
-            await foreach (var output in sequence.Output.Reader.ReadAllAsync(cancellationToken))
-                yield return output;
-        }
-        finally
-        {
-            if (!sequence.Output.Reader.Completion.IsCompleted)
-            {
-                sequence.Cancel();
-                _wake.Release();
-            }
-        }
+        return sequence;
     }
 
     /// <summary>Offloaded blocks engine admission can use, fetched off the scheduler thread: from the first the tiers hold to the first gap after it.</summary>
@@ -115,89 +86,59 @@ internal sealed class LlamaEngine : IEngine
 
     internal KvOffloadChain? Offload => _offload;
 
-    private async Task RunAsync()
+    protected override void BeforeAdmit()
     {
-        try
-        {
-            while (!_stop.IsCancellationRequested)
-            {
-                while (_incoming.TryDequeue(out var sequence))
-                    _waiting.Add(sequence);
-                _waiting.RemoveAll(s => s.Cancelled && s.Output.Writer.TryComplete());
-                foreach (var sequence in _running.Where(s => s.Cancelled).ToList())
-                    Finish(sequence, null);
-                foreach (var lapsed in _sessions.Expire())
-                    _pool.Release(lapsed);
-                Admit();
-                PublishLoad();
-                if (_running.Count == 0)
-                {
-                    try { await _wake.WaitAsync(_stop.Token); } catch (OperationCanceledException) { break; }
-                    continue;
-                }
-                Step();
-            }
-        }
-        catch (Exception ex)
-        {
-            foreach (var sequence in _waiting.Concat(_running).Concat(_incoming))
-                sequence.Output.Writer.TryComplete(new EngineException($"The llama engine failed: {ex.Message}", inner: ex));
-            throw;
-        }
-        foreach (var sequence in _waiting.Concat(_running).Concat(_incoming))
-            sequence.Output.Writer.TryComplete(new OperationCanceledException("The engine stopped."));
+        foreach (var lapsed in _sessions.Expire())
+            _pool.Release(lapsed);
     }
 
     /// <summary>
-    /// Admits waiting sequences by priority, then arrival, while batch slots and KV blocks last. A
-    /// sequence's table starts with the cached blocks of its prompt's longest cached prefix (the last
-    /// prompt token is always computed, for its logits) and reserves fresh blocks for the rest.
+    /// Admits a sequence while KV blocks last. Its table starts with the cached blocks of its prompt's
+    /// longest cached prefix (the last prompt token is always computed, for its logits) and reserves
+    /// fresh blocks for the rest.
     /// </summary>
-    private void Admit()
+    protected override bool TryAdmit(LlamaSequence sequence)
     {
-        _waiting.Sort((a, b) => b.Request.Priority != a.Request.Priority ? b.Request.Priority.CompareTo(a.Request.Priority) : a.Arrival.CompareTo(b.Arrival));
-        var admitted = 0;
         var blockSize = _options.KvBlockSize;
-        foreach (var sequence in _waiting)
-        {
-            if (_running.Count >= _options.MaxBatchSize)
-                break;
-            var state = new SequenceState(_pool, sequence.ReservedTokens, _model.Config.VocabSize);
-            var usable = (sequence.Request.TokenIds.Count - 1) / blockSize;
-            var cached = Math.Min(_pool.Match(sequence.PromptHashes), usable);
-            // The offload tiers continue the device's prefix: those blocks are copied in, not prefilled.
-            var onboard = 0;
-            while (sequence.Offloaded is { } offloaded && cached + onboard < usable && offloaded[cached + onboard] is not null)
-                onboard++;
-            var needed = (sequence.ReservedTokens + blockSize - 1) / blockSize;
-            if (!_pool.TryAllocate(sequence.PromptHashes, cached, needed - cached, state.Blocks))
-                break;
-            for (var b = cached; b < cached + onboard; b++)
-                _pool.Onboard(state.Blocks[b], sequence.Offloaded![b]!);
-            Interlocked.Add(ref _onboarded, onboard);
-            if (onboard > 0)
-                KvOffloadChain.RecordMatched(onboard * blockSize);
-            sequence.Offloaded = null;
-            sequence.State = state;
-            sequence.StoredBlocks.AddRange(sequence.PromptHashes.Take(cached + onboard).Select(h => h.SequenceHash));
-            sequence.CachedTokens = sequence.Prefilled = state.Length = (cached + onboard) * blockSize;
-            sequence.Sampler = new Sampler(sequence.Request.Sampling, _model.Config.VocabSize, sequence.Request.TokenIds);
-            _running.Add(sequence);
-            admitted++;
-        }
-        _waiting.RemoveRange(0, admitted);
+        var state = new SequenceState(_pool, sequence.ReservedTokens, _model.Config.VocabSize);
+        var usable = (sequence.Request.TokenIds.Count - 1) / blockSize;
+        var cached = Math.Min(_pool.Match(sequence.PromptHashes), usable);
+        // The offload tiers continue the device's prefix: those blocks are copied in, not prefilled.
+        var onboard = 0;
+        while (sequence.Offloaded is { } offloaded && cached + onboard < usable && offloaded[cached + onboard] is not null)
+            onboard++;
+        var needed = (sequence.ReservedTokens + blockSize - 1) / blockSize;
+        if (!_pool.TryAllocate(sequence.PromptHashes, cached, needed - cached, state.Blocks))
+            return false;
+        for (var b = cached; b < cached + onboard; b++)
+            _pool.Onboard(state.Blocks[b], sequence.Offloaded![b]!);
+        Interlocked.Add(ref _onboarded, onboard);
+        if (onboard > 0)
+            KvOffloadChain.RecordMatched(onboard * blockSize);
+        sequence.Offloaded = null;
+        sequence.State = state;
+        sequence.StoredBlocks.AddRange(sequence.PromptHashes.Take(cached + onboard).Select(h => h.SequenceHash));
+        sequence.CachedTokens = sequence.Prefilled = state.Length = (cached + onboard) * blockSize;
+        sequence.Sampler = new Sampler(sequence.Request.Sampling, _model.Config.VocabSize, sequence.Request.TokenIds);
+        return true;
     }
 
     /// <summary>
     /// One iteration, one forward batch: a budget of prompt tokens for sequences still prefilling
     /// (chunked prefill) and one token for each decoding sequence.
     /// </summary>
+    protected override ValueTask StepAsync(CancellationToken stopping)
+    {
+        Step();
+        return ValueTask.CompletedTask;
+    }
+
     private void Step()
     {
         var count = 0;
         _sampling.Clear();
         var prefillBudget = _options.PrefillChunkTokens;
-        foreach (var sequence in _running)
+        foreach (var sequence in Running)
         {
             var state = sequence.State!;
             var prompt = sequence.Request.TokenIds;
@@ -222,7 +163,7 @@ internal sealed class LlamaEngine : IEngine
         if (count == 0)
             return;
         _model.Forward(_items.AsSpan(0, count), _scratch);
-        foreach (var sequence in _running)
+        foreach (var sequence in Running)
             CacheFullBlocks(sequence);
         foreach (var sequence in _sampling)
             Emit(sequence, sequence.Sampler!.Next(sequence.State!.Logits));
@@ -252,41 +193,24 @@ internal sealed class LlamaEngine : IEngine
         FinishReason? finish = isStopToken ? FinishReason.Stop
             : sequence.Generated >= stop.MaxTokens || sequence.State!.Length >= sequence.State.MaxPositions ? FinishReason.Length
             : null;
-        var usage = new EngineUsage(sequence.Request.TokenIds.Count, sequence.Generated, sequence.CachedTokens);
-        sequence.Output.Writer.TryWrite(new EngineOutput(isStopToken ? [] : [token], finish, usage));
-        if (finish is not null)
-            Finish(sequence, finish);
+        Emit(sequence, new EngineOutput(isStopToken ? [] : [token], finish, new EngineUsage(sequence.Request.TokenIds.Count, sequence.Generated, sequence.CachedTokens)));
     }
 
-    private void Finish(LlamaSequence sequence, FinishReason? reason)
+    /// <summary>The table may stay held for an open session; what the session held before is let go.</summary>
+    protected override void Release(LlamaSequence sequence)
     {
-        if (_running.Remove(sequence))
-        {
-            // The table may stay held for an open session; what the session held before is let go.
-            List<int> table = [.. sequence.State!.Blocks];
-            sequence.State.Blocks.Clear();
-            foreach (var blocks in _sessions.Finished(sequence.Request.Metadata, table, sequence.State.Length))
-                _pool.Release(blocks, sequence.Request.Priority);
-        }
+        List<int> table = [.. sequence.State!.Blocks];
+        sequence.State.Blocks.Clear();
+        foreach (var blocks in _sessions.Finished(sequence.Request.Metadata, table, sequence.State.Length))
+            _pool.Release(blocks, sequence.Request.Priority);
         sequence.State = null;
-        if (reason is null)
-            sequence.Output.Writer.TryComplete(new OperationCanceledException());
-        else
-            sequence.Output.Writer.TryComplete();
     }
 
-    private void PublishLoad()
-    {
-        long queued = _waiting.Sum(s => (long)s.Request.TokenIds.Count) + _running.Sum(s => (long)(s.Request.TokenIds.Count - s.Prefilled));
-        lock (_loadLock)
-            _load = new EngineLoad(_running.Count, _waiting.Count + _incoming.Count, _pool.ActiveBlocks, queued, _sessions.HeldTokens);
-    }
+    protected override EngineLoad MeasureLoad(int running, int waiting) => new(running, waiting, _pool.ActiveBlocks,
+        Waiting.Sum(s => (long)s.Request.TokenIds.Count) + Running.Sum(s => (long)(s.Request.TokenIds.Count - s.Prefilled)), _sessions.HeldTokens);
 
-    public async ValueTask DisposeAsync()
+    protected override async ValueTask DisposeCoreAsync()
     {
-        await _stop.CancelAsync();
-        try { await _loop; } catch (Exception) { /* already reported to the requests */ }
-        _stop.Dispose();
         if (_offload is not null)
             await _offload.DisposeAsync();
         if (_ownsModel)

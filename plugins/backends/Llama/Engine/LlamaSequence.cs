@@ -1,15 +1,13 @@
-using System.Threading.Channels;
 using Dynamo.Abstractions.Engines;
+using Dynamo.Abstractions.Engines.Scheduling;
 using Dynamo.Abstractions.KvCache;
 using Dynamo.Backends.Llama.Model;
 
 namespace Dynamo.Backends.Llama.Engine;
 
 /// <summary>One request inside the llama engine: its KV state, sampler, progress and output channel.</summary>
-internal sealed class LlamaSequence(EngineRequest request, long arrival, int reservedTokens, int blockSize)
+internal sealed class LlamaSequence(EngineRequest request, int reservedTokens, int blockSize) : ScheduledSequence(request)
 {
-    private int _cancelled;
-
     /// <summary>The prompt's full blocks, hashed when the request arrives (off the scheduler thread).</summary>
     public KvBlockHash[] PromptHashes { get; } = KvBlockHasher.HashBlocks([.. request.TokenIds], blockSize);
 
@@ -25,14 +23,8 @@ internal sealed class LlamaSequence(EngineRequest request, long arrival, int res
     /// <summary>Prompt tokens copied from the prefix cache instead of prefilled.</summary>
     public int CachedTokens { get; set; }
 
-    public EngineRequest Request { get; } = request;
-
-    public long Arrival { get; } = arrival;
-
     /// <summary>KV positions reserved for it: prompt plus the most it may generate.</summary>
     public int ReservedTokens { get; } = reservedTokens;
-
-    public Channel<EngineOutput> Output { get; } = Channel.CreateUnbounded<EngineOutput>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
 
     public SequenceState? State { get; set; }
 
@@ -44,8 +36,4 @@ internal sealed class LlamaSequence(EngineRequest request, long arrival, int res
     public int Generated { get; set; }
 
     public int LastToken { get; set; }
-
-    public bool Cancelled => Volatile.Read(ref _cancelled) == 1;
-
-    public void Cancel() => Volatile.Write(ref _cancelled, 1);
 }

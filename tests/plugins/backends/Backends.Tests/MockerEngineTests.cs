@@ -2,6 +2,7 @@ using Dynamo.Abstractions.Engines;
 using Dynamo.Abstractions.KvCache;
 using Dynamo.Abstractions.Requests;
 using Dynamo.Backends.Mocker;
+using Microsoft.Extensions.Configuration;
 
 namespace Dynamo.Backends.Tests;
 
@@ -201,5 +202,32 @@ public sealed class MockerEngineTests
         var error = await Assert.ThrowsAsync<EngineException>(() => RunAsync(engine, Request(Prompt(16))));
 
         Assert.True(error.IsClientError);
+    }
+
+    [Fact]
+    public async Task A_script_answers_by_how_many_tool_results_the_prompt_holds()
+    {
+        string[] script = ["call the tool", "call it again", "done"];
+        await using var engine = new MockerEngine(MockerOptions.From(new ConfigurationBuilder().Build()) with { DecodeItlMs = 0 },
+            new MockTextSource(Tokenizer, script, "\ntool: "), TimeProvider.System);
+        async Task<string> Answer(string prompt) =>
+            Tokenizer.Decode([.. (await RunAsync(engine, Request(Tokenizer.Encode(prompt, false)))).SelectMany(o => o.TokenIds)]);
+
+        Assert.Equal("call the tool", await Answer("user: weather?\nassistant:"));
+        Assert.Equal("call it again", await Answer("user: weather?\nassistant: [call]\ntool: 21C\nassistant:"));
+        Assert.Equal("done", await Answer("user: weather?\nassistant:\ntool: 21C\nassistant:\ntool: sunny\nassistant:"));
+        // Past its end the script repeats its last answer.
+        Assert.Equal("done", await Answer("user: w\ntool: a\ntool: b\ntool: c\ntool: d\nassistant:"));
+    }
+
+    [Fact]
+    public void A_script_and_an_output_text_together_are_refused()
+    {
+        var options = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["OutputText"] = "x",
+            ["Script:0"] = "y",
+        }).Build();
+        Assert.Contains("give one", Assert.Throws<ArgumentException>(() => MockerOptions.From(options)).Message);
     }
 }
