@@ -55,8 +55,19 @@ internal sealed class NatsWorkerService(WorkerIdentity identity, IOptions<Dynamo
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var worker = new NatsWorker(identity.Model, identity.WorkerId, _worker!.Engine, _connection!, nats.Value, clock, loggers.CreateLogger("Dynamo.Worker"));
-        if (!await worker.RunAsync(stoppingToken))
+        var logger = loggers.CreateLogger("Dynamo.Worker");
+        var worker = new NatsWorker(identity.Model, identity.WorkerId, _worker!.Engine, _connection!, nats.Value, clock, logger);
+        bool healthy;
+        try
+        {
+            healthy = await worker.RunAsync(stoppingToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            logger.LogCritical(ex, "Worker {WorkerId} stops: it could not serve on NATS", identity.WorkerId);
+            healthy = false;
+        }
+        if (!healthy)
         {
             Environment.ExitCode = 1;
             lifetime.StopApplication();

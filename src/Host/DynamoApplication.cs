@@ -26,6 +26,7 @@ public static class DynamoApplication
         var (configFile, rest) = DynamoConfiguration.Arguments(args);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = rest, ContentRootPath = DynamoConfiguration.ContentRoot(configFile) });
         DynamoConfiguration.UseConfigFile(builder.Configuration, configFile, rest);
+        QuietFailedStart(builder.Logging);
         var maxBody = Read(() => builder.Configuration.GetValue($"{DynamoOptions.Section}:MaxRequestBodyBytes", DynamoOptions.DefaultMaxRequestBodyBytes));
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = maxBody > 0 ? maxBody : null);
         var dynamo = builder.Services.AddDynamo(builder.Configuration, componentAssemblies);
@@ -36,6 +37,9 @@ public static class DynamoApplication
         app.MapDynamo();
         return app;
     }
+
+    /// <summary>A start that fails throws to the caller, who says why in one line: the host's own log of it (a stack trace) is left out.</summary>
+    internal static void QuietFailedStart(ILoggingBuilder logging) => logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
 
     /// <summary>A configuration value the host needs before its options exist; a value that does not convert is a configuration error.</summary>
     internal static T Read<T>(Func<T> read)

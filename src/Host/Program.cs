@@ -20,6 +20,12 @@ catch (Exception ex) when (Usage.Message(ex) is { } message)
     Console.Error.WriteLine("Run 'dynamo --help' for usage.");
     return 2;
 }
+catch (Exception ex)
+{
+    // Anything else that stops the start (a port in use, say): one line, not a stack trace.
+    Console.Error.WriteLine($"dynamo: {ex.GetBaseException().Message}");
+    return 1;
+}
 
 static int Help()
 {

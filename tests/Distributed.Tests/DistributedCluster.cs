@@ -41,6 +41,7 @@ public sealed class DistributedCluster : IAsyncLifetime
                     TestConfigs.Model("lease", Mocker(2), new { Router = "round-robin" }),
                     TestConfigs.Model("cancel", Mocker(20), new { Router = "round-robin" }),
                     TestConfigs.Model("nobody", Mocker(2)),
+                    TestConfigs.Model("system", Mocker(2), new { Router = "round-robin" }),
                 },
             },
         });
@@ -51,10 +52,11 @@ public sealed class DistributedCluster : IAsyncLifetime
     }
 
     /// <summary>Starts <paramref name="count"/> workers of <paramref name="model"/>, once the frontend lists them all.</summary>
-    internal async Task<Dictionary<string, ChildProcess>> StartWorkersAsync(string model, int count)
+    /// <param name="arguments">More arguments for every worker (e.g. <c>--system-port</c>).</param>
+    internal async Task<Dictionary<string, ChildProcess>> StartWorkersAsync(string model, int count, params string[] arguments)
     {
         var workers = Enumerable.Range(0, count).ToDictionary(i => $"{model}-{i}",
-            i => ChildProcess.Dynamo(DynamoServer.HostAssembly, "worker", "--config", _configFile!, "--nats", NatsUrl, "--model", model, "--worker-id", $"{model}-{i}"));
+            i => ChildProcess.Dynamo(DynamoServer.HostAssembly, ["worker", "--config", _configFile!, "--nats", NatsUrl, "--model", model, "--worker-id", $"{model}-{i}", .. arguments]));
         lock (_processes)
             _processes.AddRange(workers.Values);
         await WaitForWorkersAsync(model, ids => workers.Keys.All(ids.Contains), () => string.Join("\n", workers.Values.Select(w => w.Output)));

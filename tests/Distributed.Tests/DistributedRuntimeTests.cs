@@ -123,4 +123,26 @@ public sealed class DistributedRuntimeTests(DistributedCluster cluster) : IClass
             return body.RootElement.GetProperty("usage").GetProperty("prompt_tokens_details").GetProperty("cached_tokens").GetInt32();
         }
     }
+
+    [Fact]
+    public async Task A_worker_serves_its_metrics_and_health_on_its_system_port()
+    {
+        var port = Dev.Cluster.FreePort.Next();
+        var workers = await cluster.StartWorkersAsync("system", 1, "--system-port", port.ToString());
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        await Dev.Cluster.FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(30), () => workers["system-0"].Output);
+
+        using var health = await http.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        var body = JsonDocument.Parse(await health.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("ready", body.GetProperty("status").GetString());
+        Assert.Equal("system-0", body.GetProperty("models").GetProperty("system").GetProperty("instances")[0].GetString());
+
+        using (var chat = await cluster.ChatAsync("system", "count me", 5))
+            Assert.Equal(HttpStatusCode.OK, chat.StatusCode);
+        var metrics = await http.GetStringAsync("/metrics");
+        Assert.Equal(0, PrometheusText.Value(metrics, "dynamo_worker_active_requests", "model=system", "worker=system-0"));
+        Assert.True(PrometheusText.Value(metrics, "dynamo_worker_active_kv_blocks", "model=system", "worker=system-0") >= 0);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/live")).StatusCode);
+    }
 }

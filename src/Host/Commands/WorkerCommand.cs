@@ -35,6 +35,7 @@ internal static class WorkerCommand
             builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = settings, ContentRootPath = contentRoot });
             DynamoConfiguration.UseConfigFile(builder.Configuration, configFile, settings);
         }
+        DynamoApplication.QuietFailedStart(builder.Logging);
         builder.Services.AddDynamoCore(builder.Configuration).AddNatsWorker(model, workerId);
         if (port is null)
         {

@@ -54,7 +54,7 @@ internal static class DynamoConfiguration
         var index = Array.IndexOf(args, name);
         if (index < 0)
             return (null, args);
-        if (index == args.Length - 1)
+        if (index == args.Length - 1 || args[index + 1].StartsWith("--", StringComparison.Ordinal))
             throw new DynamoConfigurationException($"{name} needs a value.");
         return (args[index + 1], [.. args[..index], .. args[(index + 2)..]]);
     }

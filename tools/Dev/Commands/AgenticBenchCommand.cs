@@ -7,7 +7,7 @@ using Dynamo.Runtime.Models;
 namespace Dynamo.Dev.Commands;
 
 /// <summary>
-/// <c>dynamo bench agentic</c>: an agentic multi-turn workload over real HTTP against a host of
+/// <c>dynamo-dev bench agentic</c>: an agentic multi-turn workload over real HTTP against a host of
 /// mocker workers, once per router with the same seed. S sessions run at once; each shares one of
 /// K long system-prompt prefixes and runs T turns, each turn appending the previous answer and a
 /// tool result. Mocker workers simulate prefill and decode time and keep a bounded prefix cache,
@@ -27,7 +27,7 @@ internal static class AgenticBenchCommand
             throw new DynamoConfigurationException("--workers, --sessions, --prefixes and --turns must be positive.");
 
         await using var nats = args.Contains("--distributed") ? await NatsServerProcess.StartAsync() : null;
-        output.WriteLine($"dynamo bench agentic: {sessions} sessions × {turns} turns, {prefixes} shared prefixes of {prefixTokens} tokens, " +
+        output.WriteLine($"dynamo-dev bench agentic: {sessions} sessions × {turns} turns, {prefixes} shared prefixes of {prefixTokens} tokens, " +
             $"{workers} mocker workers × {kvBlocks} KV blocks of 16 tokens, seed {seed}, speedup {speedup}, " +
             (nats is null ? "workers in the frontend's process" : $"worker processes behind a frontend over NATS {nats.Url}"));
         output.WriteLine("router        | TTFT turn 1 p50/p90/p99 ms | TTFT turns 2+ p50/p90/p99 ms | ITL p50 ms | output tok/s | cached prompt tokens | errors");

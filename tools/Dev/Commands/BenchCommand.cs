@@ -9,7 +9,7 @@ using Dynamo.Runtime.Plugins;
 namespace Dynamo.Dev.Commands;
 
 /// <summary>
-/// <c>dynamo bench engine --model FILE</c>: drives any engine plugin through its contract and prints
+/// <c>dynamo-dev bench engine --model FILE</c>: drives any engine plugin through its contract and prints
 /// time to first token and prefill speed for a long prompt, and decode speed at several batch sizes.
 /// </summary>
 internal static class BenchCommand
@@ -17,7 +17,7 @@ internal static class BenchCommand
     public static async Task<int> RunAsync(string[] args, TextWriter output)
     {
         if (args.FirstOrDefault() != "engine")
-            throw new DynamoConfigurationException("usage: dynamo bench engine --model FILE [--engine llama] [--prompt-tokens 512] [--decode-tokens 64] [--batches 1,4,16] [--device auto|cpu|cuda]");
+            throw new DynamoConfigurationException("usage: dynamo-dev bench engine --model FILE [--engine llama] [--prompt-tokens 512] [--decode-tokens 64] [--batches 1,4,16] [--device auto|cpu|cuda]");
         var rest = args[1..];
         (var model, rest) = DynamoConfiguration.TakeOption(rest, "--model");
         (var engineName, rest) = DynamoConfiguration.TakeOption(rest, "--engine");
@@ -26,7 +26,7 @@ internal static class BenchCommand
         (var batchText, rest) = DynamoConfiguration.TakeOption(rest, "--batches");
         (var device, rest) = DynamoConfiguration.TakeOption(rest, "--device");
         if (model is null)
-            throw new DynamoConfigurationException("dynamo bench engine needs --model FILE.");
+            throw new DynamoConfigurationException("dynamo-dev bench engine needs --model FILE.");
         var promptTokens = promptText is null ? 512 : Arguments.Int(promptText, "--prompt-tokens");
         var decodeTokens = decodeText is null ? 64 : Arguments.Int(decodeText, "--decode-tokens");
         var batches = (batchText ?? "1,4,16").Split(',').Select(b => Arguments.Int(b, "--batches")).ToArray();
@@ -42,7 +42,7 @@ internal static class BenchCommand
         await using var engine = registry.Create<IEngine>(ComponentKind.Engine,
             new ComponentContext("bench", engineName ?? "llama", options, app.Services) { ModelPath = model, WorkerId = "bench/0" });
 
-        output.WriteLine($"dynamo bench engine: {Path.GetFileName(model)}, engine {engineName ?? "llama"}, device {device ?? "cpu"}, {Environment.ProcessorCount} cores");
+        output.WriteLine($"dynamo-dev bench engine: {Path.GetFileName(model)}, engine {engineName ?? "llama"}, device {device ?? "cpu"}, {Environment.ProcessorCount} cores");
         if (promptTokens > engine.Descriptor.MaxContextLength - 2)
         {
             promptTokens = engine.Descriptor.MaxContextLength - 2;

@@ -3,7 +3,7 @@ using Dynamo.Runtime.Configuration;
 namespace Dynamo.Dev.Commands;
 
 /// <summary>
-/// <c>dynamo bench offload</c>: sessions whose shared prefixes together exceed the device KV cache
+/// <c>dynamo-dev bench offload</c>: sessions whose shared prefixes together exceed the device KV cache
 /// come back for more turns after the others have pushed them out. Runs with no offload tiers, with
 /// host memory, and with a small host tier spilling to disk; prints TTFT of the returning turns and
 /// the prompt tokens that had to be prefilled (not served from device or tiers).
@@ -27,7 +27,7 @@ internal static class OffloadBenchCommand
             throw new DynamoConfigurationException("--sessions must be positive and --turns at least 2.");
         var disk = Directory.CreateTempSubdirectory("dynamo-bench-kv-").FullName;
         var settings = args.Where(a => a.StartsWith("--Dynamo:", StringComparison.Ordinal)).ToArray();
-        output.WriteLine($"dynamo bench offload: {(modelFile.Length > 0 ? Path.GetFileName(path) : "tiny-random (Llama 2 vocabulary, random weights)")} on the CPU, {sessions} sessions × {turns} turns, " +
+        output.WriteLine($"dynamo-dev bench offload: {(modelFile.Length > 0 ? Path.GetFileName(path) : "tiny-random (Llama 2 vocabulary, random weights)")} on the CPU, {sessions} sessions × {turns} turns, " +
             $"one after another, prefixes of {prefixChars} characters, device KV cache {deviceTokens} tokens");
         output.WriteLine("tiers            | TTFT returning turns p50/p90/p99 ms | prompt tokens prefilled (returning turns) | cached | errors");
         (string Name, object[] Tiers)[] modes =

@@ -12,13 +12,13 @@ using Dynamo.Runtime.Plugins;
 namespace Dynamo.Dev.Commands;
 
 /// <summary>
-/// <c>dynamo parse tool-calls|reasoning --parser NAME</c>: runs a parser plugin over model output
+/// <c>dynamo-dev parse tool-calls|reasoning --parser NAME</c>: runs a parser plugin over model output
 /// from stdin, one-shot or (with <c>--chunks N</c> / <c>--random-chunks SEED</c>) streamed in
 /// pieces and added up, so parser authors can check both paths on whole files of cases.
 /// </summary>
 internal static class ParseCommand
 {
-    private const string Usage = "usage: dynamo parse (tool-calls [--tools FILE] | reasoning) --parser NAME [--jsonl] [--chunks N | --random-chunks SEED] < output.txt";
+    private const string Usage = "usage: dynamo-dev parse (tool-calls [--tools FILE] | reasoning) --parser NAME [--jsonl] [--chunks N | --random-chunks SEED] < output.txt";
 
     public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output)
     {
@@ -34,8 +34,10 @@ internal static class ParseCommand
         rest = rest.Where(a => a != "--jsonl").ToArray();
         if (parserName is null)
             throw new DynamoConfigurationException(Usage);
-        Func<string, IReadOnlyList<string>> cut = chunksText is not null ? text => Fixed(text, Arguments.Int(chunksText, "--chunks"))
-            : seedText is not null ? text => Random(text, Arguments.Int(seedText, "--random-chunks"))
+        int? chunks = chunksText is null ? null : Arguments.Int(chunksText, "--chunks");
+        int? seed = seedText is null ? null : Arguments.Int(seedText, "--random-chunks");
+        Func<string, IReadOnlyList<string>> cut = chunks is { } size ? text => Fixed(text, size)
+            : seed is { } s ? text => Random(text, s)
             : text => [text];
 
         using var app = ToolHost.Build(rest);

@@ -5,7 +5,7 @@ using Dynamo.Runtime.Configuration;
 namespace Dynamo.Dev.Commands;
 
 /// <summary>
-/// <c>dynamo bench priority</c>: a saturated worker (a burst far above what it runs at once)
+/// <c>dynamo-dev bench priority</c>: a saturated worker (a burst far above what it runs at once)
 /// where some requests carry <c>agent_hints.priority</c>. The same burst, same seed, runs twice: with
 /// the hints (the frontend queue and the engine admit by priority) and without (arrival order).
 /// Prints TTFT p50/p90/p99 of the high- and low-priority requests in each run.
@@ -23,7 +23,7 @@ internal static class PriorityBenchCommand
         var random = new Random(seed);
         var high = Enumerable.Range(0, requests).Select(_ => random.NextDouble() < highShare).ToArray();
         var prompts = Enumerable.Range(0, requests).Select(_ => BenchClient.Words(random, 2000)).ToArray();
-        output.WriteLine($"dynamo bench priority: {requests} requests at once ({high.Count(h => h)} with priority 10), one mocker worker " +
+        output.WriteLine($"dynamo-dev bench priority: {requests} requests at once ({high.Count(h => h)} with priority 10), one mocker worker " +
             $"(batch 4, BusyThreshold {busy}), 2,000-token prompts, 32 output tokens, seed {seed}");
         output.WriteLine("run                 | high-priority TTFT p50/p90/p99 ms | low-priority TTFT p50/p90/p99 ms | errors");
         foreach (var withHints in new[] { false, true })

@@ -4,7 +4,7 @@ using Dynamo.Runtime.Configuration;
 namespace Dynamo.Dev.Commands;
 
 /// <summary>
-/// <c>dynamo bench speculative [--config FILE --model NAME]</c>: multi-turn sessions where the
+/// <c>dynamo-dev bench speculative [--config FILE --model NAME]</c>: multi-turn sessions where the
 /// harness spends <c>--tool-ms</c> on a tool between turns, run without and then with
 /// <c>agent_hints.speculative_prefill</c>, same seed. Prints TTFT of turns 2+ and the cached share
 /// of their prompts. By default the model is a mocker that reasons (<c>&lt;think&gt;…</c>) behind a
@@ -27,7 +27,7 @@ internal static class SpeculativeBenchCommand
         if (sessions < 1 || turns < 2 || toolMs < 0 || maxTokens is < 1)
             throw new DynamoConfigurationException("--sessions must be positive, --turns at least 2, --tool-ms 0 or more, --max-tokens positive.");
         var settings = args.Where(a => a.StartsWith("--Dynamo:", StringComparison.Ordinal)).ToArray();
-        output.WriteLine($"dynamo bench speculative: model {model} ({(configFile.Length > 0 ? configFile : "a reasoning mocker")}), {sessions} sessions × {turns} turns, " +
+        output.WriteLine($"dynamo-dev bench speculative: model {model} ({(configFile.Length > 0 ? configFile : "a reasoning mocker")}), {sessions} sessions × {turns} turns, " +
             $"{toolMs} ms of tool time between turns, {(maxTokens is { } n ? $"{n} output tokens" : "the model's own output length")}, seed {seed}");
         output.WriteLine("speculative prefill | TTFT turns 2+ p50/p90/p99 ms | cached share of turn 2+ prompts | errors");
         var file = configFile.Length > 0 ? configFile : await BenchClient.WriteConfigAsync(ReasoningMocker());

@@ -12,12 +12,12 @@ using Dynamo.Runtime.Errors;
 namespace Dynamo.Dev.Commands;
 
 /// <summary>
-/// <c>dynamo template render (--template FILE | --model PATH) [--jsonl]</c>: renders request
+/// <c>dynamo-dev template render (--template FILE | --model PATH) [--jsonl]</c>: renders request
 /// bodies from stdin through a chat template exactly as the server would, for template authors.
 /// </summary>
 internal static class TemplateCommand
 {
-    private const string Usage = "usage: dynamo template render (--template FILE | --model PATH) [--jsonl] < request.json";
+    private const string Usage = "usage: dynamo-dev template render (--template FILE | --model PATH) [--jsonl] < request.json";
 
     public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter errors)
     {

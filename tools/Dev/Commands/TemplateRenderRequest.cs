@@ -3,7 +3,7 @@ using Dynamo.Host.OpenAi;
 
 namespace Dynamo.Dev.Commands;
 
-/// <summary>One input of <c>dynamo template render</c>: what a chat request gives a template, plus the special tokens to render with.</summary>
+/// <summary>One input of <c>dynamo-dev template render</c>: what a chat request gives a template, plus the special tokens to render with.</summary>
 internal sealed class TemplateRenderRequest
 {
     public JsonElement? Id { get; init; }

@@ -5,7 +5,7 @@ using Dynamo.Runtime.Configuration;
 namespace Dynamo.Dev.Commands;
 
 /// <summary>
-/// <c>dynamo trace summarize FILE...</c>: per-trajectory totals from agent trace files (.jsonl or
+/// <c>dynamo-dev trace summarize FILE...</c>: per-trajectory totals from agent trace files (.jsonl or
 /// .jsonl.gz): requests, tokens, cache hit rate, time in the model and time in tools.
 /// </summary>
 internal static class TraceCommand
