@@ -20,9 +20,12 @@ internal sealed class ChildProcess : IAsyncDisposable
         get { lock (_output) return _output.ToString(); }
     }
 
-    public static ChildProcess Start(string fileName, IEnumerable<string> arguments)
+    /// <param name="workingDirectory">Where it runs; null for this process's own.</param>
+    public static ChildProcess Start(string fileName, IEnumerable<string> arguments, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (workingDirectory is not null)
+            info.WorkingDirectory = workingDirectory;
         foreach (var argument in arguments)
             info.ArgumentList.Add(argument);
         var process = new Process { StartInfo = info };

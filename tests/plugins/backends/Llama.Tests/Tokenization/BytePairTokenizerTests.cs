@@ -8,7 +8,7 @@ namespace Dynamo.Backends.Llama.Tests.Tokenization;
 /// <summary>Byte-level BPE beyond the vectors: the merge queue against a plain rescan, long words, decoding, clear errors.</summary>
 public sealed class BytePairTokenizerTests
 {
-    [Theory]
+    [SkippableTheory]
     [InlineData("gpt-2")]
     [InlineData("falcon")]
     public void MergesMatchAPlainLowestRankRescan(string vocab)
@@ -28,7 +28,7 @@ public sealed class BytePairTokenizerTests
         Assert.Equal(reference.Encode(word), tokenizer.Encode(word, addSpecialTokens: false));
     }
 
-    [Fact]
+    [SkippableFact]
     public void AVeryLongWordIsNotQuadratic()
     {
         using var file = GgufFile.Open(SharedFiles.Vocab("ggml-vocab-gpt-2.gguf"));
@@ -44,7 +44,7 @@ public sealed class BytePairTokenizerTests
         Assert.Equal(word, tokenizer.Decode(ids));
     }
 
-    [Fact]
+    [SkippableFact]
     public void AnUnfinishedCharacterDecodesToTheReplacementCharacter()
     {
         using var file = GgufFile.Open(SharedFiles.Vocab("ggml-vocab-gpt-2.gguf"));
@@ -56,7 +56,7 @@ public sealed class BytePairTokenizerTests
         Assert.Equal("🚀", tokenizer.Decode(ids));
     }
 
-    [Fact]
+    [SkippableFact]
     public void EndOfTextIsParsedOnlyWhenAskedAndSkippedWhenDecoding()
     {
         using var file = GgufFile.Open(SharedFiles.Vocab("ggml-vocab-gpt-2.gguf"));
@@ -71,7 +71,7 @@ public sealed class BytePairTokenizerTests
         Assert.Equal([50256], tokenizer.EosTokenIds);
     }
 
-    [Fact]
+    [SkippableFact]
     public void OtherTokenizerModelsAndPreTokenizersAreClearErrors()
     {
         var path = Path.Combine(Path.GetTempPath(), $"vocab-{Guid.NewGuid():N}.gguf");
