@@ -27,10 +27,10 @@ public static class DynamoApplication
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = rest, ContentRootPath = DynamoConfiguration.ContentRoot(configFile) });
         DynamoConfiguration.UseConfigFile(builder.Configuration, configFile, rest);
         QuietFailedStart(builder.Logging);
-        var maxBody = Read(() => builder.Configuration.GetValue($"{DynamoOptions.Section}:MaxRequestBodyBytes", DynamoOptions.DefaultMaxRequestBodyBytes));
+        var maxBody = DynamoConfigurationException.Reading(() => builder.Configuration.GetValue($"{DynamoOptions.Section}:MaxRequestBodyBytes", DynamoOptions.DefaultMaxRequestBodyBytes));
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = maxBody > 0 ? maxBody : null);
         var dynamo = builder.Services.AddDynamo(builder.Configuration, componentAssemblies);
-        if (Read(() => builder.Configuration.GetValue($"{DynamoOptions.Section}:Distributed", false)))
+        if (DynamoConfigurationException.Reading(() => builder.Configuration.GetValue($"{DynamoOptions.Section}:Distributed", false)))
             dynamo.AddNatsWorkerDiscovery();
         dynamo.AddDynamoHttp();
         var app = builder.Build();
@@ -40,17 +40,4 @@ public static class DynamoApplication
 
     /// <summary>A start that fails throws to the caller, who says why in one line: the host's own log of it (a stack trace) is left out.</summary>
     internal static void QuietFailedStart(ILoggingBuilder logging) => logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.None);
-
-    /// <summary>A configuration value the host needs before its options exist; a value that does not convert is a configuration error.</summary>
-    internal static T Read<T>(Func<T> read)
-    {
-        try
-        {
-            return read();
-        }
-        catch (InvalidOperationException ex)
-        {
-            throw new DynamoConfigurationException(ex.InnerException is { } inner ? $"{ex.Message} {inner.Message}" : ex.Message);
-        }
-    }
 }

@@ -11,18 +11,7 @@ namespace Dynamo.Runtime.Configuration;
 /// <exception cref="DynamoConfigurationException">A model entry cannot be read (no name, no engine).</exception>
 internal sealed class DynamoOptionsSetup(IConfiguration configuration, IHostEnvironment? environment = null) : IConfigureOptions<DynamoOptions>
 {
-    public void Configure(DynamoOptions options)
-    {
-        try
-        {
-            Read(options);
-        }
-        catch (InvalidOperationException ex)
-        {
-            // The binder's "failed to convert" names the key and the value; no stack trace for a typo.
-            throw new DynamoConfigurationException(ex.InnerException is { } inner ? $"{ex.Message} {inner.Message}" : ex.Message);
-        }
-    }
+    public void Configure(DynamoOptions options) => DynamoConfigurationException.Reading(() => Read(options));
 
     private void Read(DynamoOptions options)
     {

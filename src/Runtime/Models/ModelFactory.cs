@@ -89,13 +89,7 @@ internal sealed class ModelFactory(IOptions<DynamoOptions> options, ComponentReg
     /// <summary>Disposes what was started, newest first.</summary>
     public static async Task DisposeAllAsync(List<object> started)
     {
-        for (var i = started.Count - 1; i >= 0; i--)
-        {
-            if (started[i] is IAsyncDisposable asyncDisposable)
-                await asyncDisposable.DisposeAsync();
-            else if (started[i] is IDisposable disposable)
-                disposable.Dispose();
-        }
+        await Components.DisposeAsync(Enumerable.Reverse(started).ToList());
         started.Clear();
     }
 }

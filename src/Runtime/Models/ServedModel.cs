@@ -188,10 +188,6 @@ internal sealed class ServedModel : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _workers.DisposeAsync();
-        foreach (var component in new object?[] { _router, ToolCallParser, ReasoningParser, ChatTemplate, Tokenizer })
-            if (component is IAsyncDisposable asyncDisposable)
-                await asyncDisposable.DisposeAsync();
-            else if (component is IDisposable disposable)
-                disposable.Dispose();
+        await Components.DisposeAsync([_router, ToolCallParser, ReasoningParser, ChatTemplate, Tokenizer]);
     }
 }
