@@ -1,6 +1,5 @@
 using Dynamo.Dev.Commands;
-using Dynamo.Runtime.Configuration;
-using Microsoft.Extensions.Options;
+using Dynamo.Host.Commands;
 
 try
 {
@@ -17,9 +16,9 @@ try
         _ => Help(),
     };
 }
-catch (Exception ex) when (ex is DynamoConfigurationException or OptionsValidationException)
+catch (Exception ex) when (UsageError.Message(ex) is { } message)
 {
-    Console.Error.WriteLine($"dynamo-dev: {(ex is OptionsValidationException o ? string.Join(" ", o.Failures) : ex.Message)}");
+    Console.Error.WriteLine($"dynamo-dev: {message}");
     return 2;
 }
 
