@@ -28,7 +28,6 @@ public static class DistributedDynamoBuilderExtensions
         AddNatsOptions(builder);
         builder.Services.AddSingleton(sp => WorkerIdentity.Choose(sp.GetRequiredService<IOptions<DynamoOptions>>().Value, model, workerId));
         builder.Services.AddSingleton<NatsWorkerService>();
-        builder.Services.AddSingleton<IWorkerSet>(sp => sp.GetRequiredService<NatsWorkerService>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NatsWorkerService>());
         return builder;
     }

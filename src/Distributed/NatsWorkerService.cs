@@ -17,20 +17,17 @@ namespace Dynamo.Distributed;
 /// whose loops or engine fail stops the host with exit code 1, so it is replaced, not routed to blind.
 /// </summary>
 internal sealed class NatsWorkerService(WorkerIdentity identity, IOptions<DynamoOptions> dynamo, IOptions<NatsOptions> nats, ModelFactory factory,
-    TimeProvider clock, IHostApplicationLifetime lifetime, ILoggerFactory loggers, IMeterFactory meters) : BackgroundService, IWorkerSet
+    TimeProvider clock, IHostApplicationLifetime lifetime, ILoggerFactory loggers, IMeterFactory meters) : BackgroundService
 {
     private readonly List<object> _started = [];
     private NatsConnection? _connection;
     private LocalWorker? _worker;
 
+    /// <summary>This process's worker while its engine serves; none before the start or once the engine failed.</summary>
     public IReadOnlyList<IWorker> Workers => _worker is { } worker && !Faulted ? [worker] : [];
 
     /// <summary>Whether the engine failed (the worker is leaving).</summary>
     public bool Faulted { get; private set; }
-
-    public event Action<string, Abstractions.KvCache.KvCacheEvent>? KvEventPublished { add { } remove { } }
-
-    public event Action<string>? WorkerRemoved { add { } remove { } }
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -81,7 +78,4 @@ internal sealed class NatsWorkerService(WorkerIdentity identity, IOptions<Dynamo
             await _connection.DisposeAsync();
         await ModelFactory.DisposeAllAsync(_started);
     }
-
-    // The host disposes the service; engines are disposed at stop.
-    ValueTask IAsyncDisposable.DisposeAsync() => ValueTask.CompletedTask;
 }

@@ -45,17 +45,10 @@ public sealed class DynamoRuntime
         await foreach (var delta in TextGeneration.RunAsync(request, metrics, cancellationToken))
         {
             whole?.Append(delta.Text);
-            var pushed = post.Push(delta.Text);
-            if (delta.Finish is not { } finish)
-            {
-                if (pushed is not null)
-                    yield return pushed;
-                continue;
-            }
-            if (pushed is not null)
+            if (post.Push(delta.Text) is { } pushed)
                 yield return pushed;
-            var tail = post.Finish() ?? new ChatDelta(null, null, null);
-            yield return tail with { Finish = post.SawToolCalls ? FinishReason.ToolCalls : finish, Usage = delta.Usage };
+            if (delta.Finish is { } finish)
+                yield return (post.Finish() ?? new ChatDelta(null, null, null)) with { Finish = post.SawToolCalls ? FinishReason.ToolCalls : finish, Usage = delta.Usage };
         }
         if (whole is not null)
         {

@@ -3,7 +3,6 @@ using Dynamo.Host.Configuration;
 using Dynamo.Host.Http;
 using Dynamo.Runtime;
 using Dynamo.Runtime.Configuration;
-using Dynamo.Runtime.Workers;
 
 namespace Dynamo.Host.Commands;
 
@@ -25,34 +24,43 @@ internal static class WorkerCommand
         if (systemPort is not null)
             settings = [.. settings, $"--Dynamo:SystemPort={systemPort}"];
 
-        // Without a system port the worker opens no HTTP listener at all.
+        // The port may come from the configuration file, so read it through the host's own configuration.
         var web = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = settings, ContentRootPath = contentRoot });
         DynamoConfiguration.UseConfigFile(web.Configuration, configFile, settings);
         var port = Port(web.Configuration["Dynamo:SystemPort"] ?? Environment.GetEnvironmentVariable("DYN_SYSTEM_PORT"));
-        IHostApplicationBuilder builder = web;
-        if (port is null)
-        {
-            builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = settings, ContentRootPath = contentRoot });
-            DynamoConfiguration.UseConfigFile(builder.Configuration, configFile, settings);
-        }
+        using var host = port is { } systemPortNumber
+            ? WithSystemPort(web, systemPortNumber, model, workerId)
+            : WithoutHttp(Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = settings, ContentRootPath = contentRoot }), configFile, settings, model, workerId);
+        await host.RunAsync();
+        return Environment.ExitCode;
+    }
+
+    private static void AddWorker(IHostApplicationBuilder builder, string? model, string? workerId)
+    {
         DynamoApplication.QuietFailedStart(builder.Logging);
         builder.Services.AddDynamoCore(builder.Configuration).AddNatsWorker(model, workerId);
-        if (port is null)
-        {
-            using var host = ((HostApplicationBuilder)builder).Build();
-            await host.RunAsync();
-            return Environment.ExitCode;
-        }
-        web.WebHost.UseUrls($"http://0.0.0.0:{port}");
-        web.Services.AddDynamoTelemetry(web.Configuration, "dynamo-worker");
-        await using var app = web.Build();
+    }
+
+    /// <summary>No system port: no HTTP listener at all.</summary>
+    private static IHost WithoutHttp(HostApplicationBuilder builder, string? configFile, string[] settings, string? model, string? workerId)
+    {
+        DynamoConfiguration.UseConfigFile(builder.Configuration, configFile, settings);
+        AddWorker(builder, model, workerId);
+        return builder.Build();
+    }
+
+    private static WebApplication WithSystemPort(WebApplicationBuilder builder, int port, string? model, string? workerId)
+    {
+        builder.WebHost.UseUrls($"http://0.0.0.0:{port}");
+        AddWorker(builder, model, workerId);
+        builder.Services.AddDynamoTelemetry(builder.Configuration, "dynamo-worker");
+        var app = builder.Build();
         var identity = app.Services.GetRequiredService<WorkerIdentity>();
-        var workers = app.Services.GetRequiredService<IWorkerSet>();
-        app.MapGet("/health", () => HealthEndpoint.Get([new ModelStatus(identity.Model, DateTimeOffset.UtcNow, [.. workers.Workers.Select(w => w.WorkerId)])]));
+        var worker = app.Services.GetRequiredService<NatsWorkerService>();
+        app.MapGet("/health", () => HealthEndpoint.Get([new ModelStatus(identity.Model, DateTimeOffset.UtcNow, [.. worker.Workers.Select(w => w.WorkerId)])]));
         app.MapGet("/live", HealthEndpoint.Live);
         app.MapPrometheusScrapingEndpoint("/metrics");
-        await app.RunAsync();
-        return Environment.ExitCode;
+        return app;
     }
 
     private static int? Port(string? text) => text is null ? null
