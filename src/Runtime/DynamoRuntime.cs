@@ -26,14 +26,44 @@ public sealed class DynamoRuntime
         (_models, _preprocessor, _metrics, _prefill) = (models, preprocessor, metrics, prefill);
 
     /// <summary>The models served now, with their live workers.</summary>
-    public IReadOnlyList<ModelStatus> Models =>
-        [.. _models.Models.Select(m => new ModelStatus(m.Name, m.Created, [.. m.Workers.Select(w => w.WorkerId)]))];
+    public IReadOnlyList<ModelStatus> Models => [.. _models.Models.Select(Status)];
+
+    private static ModelStatus Status(ServedModel model) => new(model.Name, model.Created, [.. model.Workers.Select(w => w.WorkerId)]);
 
     /// <exception cref="Errors.DynamoRequestException">The request is invalid or names no served model.</exception>
     public PreparedRequest PrepareChat(ChatRequest request) => _preprocessor.Chat(request);
 
     /// <exception cref="Errors.DynamoRequestException">The request is invalid or names no served model.</exception>
     public PreparedRequest PrepareCompletion(CompletionRequest request) => _preprocessor.Completion(request);
+
+    /// <summary>The served model a name stands for (its own, or an alias); null when none.</summary>
+    public ModelStatus? FindModel(string name) => _models.Find(name) is { } m ? Status(m) : null;
+
+    /// <summary>A chat's prompt as the model's tokens, exactly as it would be served (template and tokenizer).</summary>
+    /// <exception cref="Errors.DynamoRequestException">The request is invalid or names no served model.</exception>
+    public TokenizeResult TokenizeChat(ChatRequest request)
+    {
+        var (model, tokens) = _preprocessor.Tokenize(request);
+        return new TokenizeResult(model.Name, tokens, model.MaxContextLength);
+    }
+
+    /// <summary>Text as the model's tokens.</summary>
+    /// <exception cref="Errors.DynamoRequestException">No such model.</exception>
+    public TokenizeResult Tokenize(string? model, string text, bool addSpecialTokens)
+    {
+        var served = _preprocessor.FindModel(model);
+        return new TokenizeResult(served.Name, served.Tokenizer.Encode(text, addSpecialTokens), served.MaxContextLength);
+    }
+
+    /// <summary>The model's tokens as text.</summary>
+    /// <exception cref="Errors.DynamoRequestException">No such model, or a token id outside its vocabulary.</exception>
+    public string Detokenize(string? model, IReadOnlyList<int> tokens)
+    {
+        var served = _preprocessor.FindModel(model);
+        if (tokens.Where(t => t < 0 || t >= served.Tokenizer.VocabSize).Select(t => (int?)t).FirstOrDefault() is { } bad)
+            throw Errors.DynamoRequestException.BadRequest($"'tokens' must be ids between 0 and {served.Tokenizer.VocabSize - 1}, got {bad}.", "tokens");
+        return served.Tokenizer.Decode([.. tokens], skipSpecialTokens: false);
+    }
 
     /// <summary>Runs a prepared chat and streams its postprocessed deltas; the last carries the finish reason and usage.</summary>
     public async IAsyncEnumerable<ChatDelta> StreamChatAsync(PreparedRequest request, RequestInfo info, [EnumeratorCancellation] CancellationToken cancellationToken)

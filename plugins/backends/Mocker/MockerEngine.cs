@@ -82,15 +82,23 @@ internal sealed class MockerEngine : EngineScheduler<MockSequence>
                 Finish(sequence, null);
                 continue;
             }
-            sequence.Text.MoveNext();
-            sequence.Tokens.Add(sequence.Text.Current);
+            // A spent reasoning budget writes the end marker instead of the next word.
+            var token = sequence.Reasoning?.Forced() ?? NextWord(sequence);
+            sequence.Reasoning?.Observe(token);
+            sequence.Tokens.Add(token);
             sequence.Generated++;
             RegisterFullBlocks(sequence);
             var done = sequence.Generated >= sequence.TargetTokens;
             var finish = !done ? (FinishReason?)null
                 : sequence.Generated >= sequence.Request.Stop.MaxTokens || sequence.Tokens.Count >= _options.MaxContextLength ? FinishReason.Length : FinishReason.Stop;
-            Emit(sequence, new EngineOutput([sequence.Text.Current], finish, new EngineUsage(sequence.Request.TokenIds.Count, sequence.Generated, sequence.CachedTokens)));
+            Emit(sequence, new EngineOutput([token], finish, new EngineUsage(sequence.Request.TokenIds.Count, sequence.Generated, sequence.CachedTokens)));
         }
+    }
+
+    private static int NextWord(MockSequence sequence)
+    {
+        sequence.Text.MoveNext();
+        return sequence.Text.Current;
     }
 
     private TimeSpan StepTime(long prefillTokens)

@@ -12,4 +12,7 @@ public sealed record EngineRequest(
 {
     /// <summary>Scheduling priority: higher runs first (from <c>agent_hints.priority</c>).</summary>
     public int Priority => Metadata.Priority;
+
+    /// <summary>A cap on the request's reasoning tokens, if it asked for one.</summary>
+    public ReasoningBudget? Reasoning { get; init; }
 }

@@ -6,7 +6,15 @@ public interface IReasoningParser
     ReasoningParseResult Parse(string text);
 
     IReasoningStreamParser CreateStreamParser();
+
+    /// <summary>The text that opens and closes reasoning, for an engine to end it when a reasoning budget is spent; null when the format has no such markers.</summary>
+    ReasoningMarkers? Markers => null;
 }
+
+/// <param name="Start">Opens reasoning; null when the output always begins in it.</param>
+/// <param name="End">Closes reasoning.</param>
+/// <param name="StartsInReasoning">The output begins in reasoning (the template opened it).</param>
+public sealed record ReasoningMarkers(string? Start, string End, bool StartsInReasoning);
 
 /// <summary>Per-request streaming state of a reasoning parser.</summary>
 public interface IReasoningStreamParser

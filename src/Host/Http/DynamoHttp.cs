@@ -16,8 +16,10 @@ public static class DynamoHttp
     {
         var services = builder.Services;
         services.AddSingleton(sp => new RequestBodyReader(sp.GetRequiredService<IOptions<DynamoOptions>>().Value.MaxRequestBodyBytes));
+        services.AddSingleton<ApiKeys>();
         services.AddSingleton<ChatCompletionsEndpoint>();
         services.AddSingleton<CompletionsEndpoint>();
+        services.AddSingleton<TokenizeEndpoints>();
         services.AddSingleton<ToolEventsEndpoint>();
         services.AddDynamoTelemetry(builder.Configuration, "dynamo-frontend");
         return builder;
@@ -29,17 +31,28 @@ public static class DynamoHttp
     /// </summary>
     public static IEndpointRouteBuilder MapDynamo(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/v1/chat/completions", OpenAiErrors.Handle(c => c.RequestServices.GetRequiredService<ChatCompletionsEndpoint>().HandleAsync(c)));
-        endpoints.MapPost("/v1/completions", OpenAiErrors.Handle(c => c.RequestServices.GetRequiredService<CompletionsEndpoint>().HandleAsync(c)));
-        endpoints.MapPost("/v1/agent/tool_events", OpenAiErrors.Handle(c => c.RequestServices.GetRequiredService<ToolEventsEndpoint>().HandleAsync(c)));
-        endpoints.MapGet("/v1/models", (DynamoRuntime runtime) => Results.Json(ModelsEndpoint.List(runtime), OpenAiJson.Context.ModelList));
+        // OpenAI: chat and text completions, models, tokenize; the agent trace's tool events speak its error shape too.
+        endpoints.MapPost("/v1/chat/completions", OpenAi(c => Get<ChatCompletionsEndpoint>(c).HandleAsync(c)));
+        endpoints.MapPost("/v1/completions", OpenAi(c => Get<CompletionsEndpoint>(c).HandleAsync(c)));
+        endpoints.MapGet("/v1/models", OpenAi(c => c.Response.WriteAsJsonAsync(ModelsEndpoint.List(Get<DynamoRuntime>(c)), OpenAiJson.Context.ModelList)));
+        endpoints.MapGet("/v1/models/{id}", OpenAi(c => c.Response.WriteAsJsonAsync(
+            ModelsEndpoint.Get(Get<DynamoRuntime>(c), (string)c.GetRouteValue("id")!), OpenAiJson.Context.ModelCard)));
+        endpoints.MapPost("/v1/tokenize", OpenAi(c => Get<TokenizeEndpoints>(c).TokenizeAsync(c)));
+        endpoints.MapPost("/v1/detokenize", OpenAi(c => Get<TokenizeEndpoints>(c).DetokenizeAsync(c)));
+        endpoints.MapPost("/v1/agent/tool_events", OpenAi(c => Get<ToolEventsEndpoint>(c).HandleAsync(c)));
+
+        // Open to all, keys or not: probes and scrapes.
         endpoints.MapGet("/health", (DynamoRuntime runtime) => HealthEndpoint.Get(runtime.Models));
         endpoints.MapGet("/live", HealthEndpoint.Live);
         endpoints.MapPrometheusScrapingEndpoint("/metrics");
-        endpoints.MapFallback(OpenAiErrors.Handle(c => throw new DynamoRequestException(RequestErrorKind.NotFound,
+        endpoints.MapFallback(OpenAi(c => throw new DynamoRequestException(RequestErrorKind.NotFound,
             $"No route for {c.Request.Method} {c.Request.Path}.", null, "not_found")));
         // The runtime's instruments exist from the start, before the first request.
         endpoints.ServiceProvider.GetRequiredService<DynamoRuntime>();
         return endpoints;
     }
+
+    private static RequestDelegate OpenAi(Func<HttpContext, Task> endpoint) => FrontDoor.Handle(OpenAiErrors.Shape, endpoint);
+
+    private static T Get<T>(HttpContext context) where T : notnull => context.RequestServices.GetRequiredService<T>();
 }

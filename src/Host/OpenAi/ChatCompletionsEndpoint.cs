@@ -1,3 +1,4 @@
+using Dynamo.Host.Http;
 using Dynamo.Runtime;
 using Dynamo.Runtime.Pipeline;
 
@@ -10,9 +11,11 @@ internal sealed class ChatCompletionsEndpoint(RequestBodyReader reader, DynamoRu
     {
         var cancellationToken = context.RequestAborted;
         var body = await reader.ReadAsync(context.Request, OpenAiJson.Context.ChatCompletionRequest, cancellationToken);
-        var request = runtime.PrepareChat(OpenAiRequests.ToChat(body));
+        var chat = OpenAiRequests.ToChat(body);
+        var (metadata, identity) = SessionHeaders.Apply(context.Request, chat.Metadata);
+        var request = runtime.PrepareChat(chat with { Metadata = metadata });
         var stream = body.Stream ?? false;
-        var info = new RequestInfo("chat_completions", stream, context.Request.Headers["x-request-id"].FirstOrDefault());
+        var info = new RequestInfo("chat_completions", stream, context.Request.Headers["x-request-id"].FirstOrDefault(), identity);
         var created = clock.GetUtcNow().ToUnixTimeSeconds();
         if (!stream)
         {

@@ -1,3 +1,4 @@
+using Dynamo.Host.Http;
 using Dynamo.Runtime;
 using Dynamo.Runtime.Pipeline;
 
@@ -10,9 +11,11 @@ internal sealed class CompletionsEndpoint(RequestBodyReader reader, DynamoRuntim
     {
         var cancellationToken = context.RequestAborted;
         var body = await reader.ReadAsync(context.Request, OpenAiJson.Context.CompletionRequest, cancellationToken);
-        var request = runtime.PrepareCompletion(OpenAiRequests.ToCompletion(body));
+        var completion = OpenAiRequests.ToCompletion(body);
+        var (metadata, identity) = SessionHeaders.Apply(context.Request, completion.Metadata);
+        var request = runtime.PrepareCompletion(completion with { Metadata = metadata });
         var stream = body.Stream ?? false;
-        var info = new RequestInfo("completions", stream, context.Request.Headers["x-request-id"].FirstOrDefault());
+        var info = new RequestInfo("completions", stream, context.Request.Headers["x-request-id"].FirstOrDefault(), identity);
         var created = clock.GetUtcNow().ToUnixTimeSeconds();
         var (id, model) = (request.RequestId, request.ModelName);
         if (!stream)

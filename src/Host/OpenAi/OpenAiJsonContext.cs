@@ -17,4 +17,9 @@ namespace Dynamo.Host.OpenAi;
 [JsonSerializable(typeof(ErrorBody))]
 [JsonSerializable(typeof(List<ToolBody>))]
 [JsonSerializable(typeof(System.Text.Json.JsonElement))]
+[JsonSerializable(typeof(ModelCard))]
+[JsonSerializable(typeof(TokenizeRequest))]
+[JsonSerializable(typeof(TokenizeResponse))]
+[JsonSerializable(typeof(DetokenizeRequest))]
+[JsonSerializable(typeof(DetokenizeResponse))]
 internal sealed partial class OpenAiJsonContext : JsonSerializerContext;

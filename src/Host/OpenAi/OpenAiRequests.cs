@@ -31,6 +31,7 @@ internal static class OpenAiRequests
             IgnoreEos = body.IgnoreEos ?? false,
             Metadata = Nvext.Metadata(body.Nvext),
             ChatTemplateKwargs = body.ChatTemplateKwargs,
+            MaxThinkingTokens = body.Nvext?.MaxThinkingTokens,
         };
     }
 

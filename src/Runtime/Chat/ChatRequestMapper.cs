@@ -32,6 +32,7 @@ internal static class ChatRequestMapper
             throw DynamoRequestException.BadRequest("'response_format' other than text is not supported yet (it needs constrained decoding).", "response_format");
         if (options?.AllowMultipleToolCalls == false)
             throw DynamoRequestException.BadRequest("'parallel_tool_calls': false is not supported yet (it needs constrained decoding).", "parallel_tool_calls");
+        var nvext = Extra<Nvext>(extra, "nvext");
         return new ChatRequest(model, converted)
         {
             Tools = [.. (options?.Tools ?? []).Select(ToTool)],
@@ -48,7 +49,8 @@ internal static class ChatRequestMapper
             MaxTokens = options?.MaxOutputTokens,
             Stop = [.. options?.StopSequences ?? []],
             IgnoreEos = Extra<bool?>(extra, "ignore_eos") ?? false,
-            Metadata = Nvext.Metadata(Extra<Nvext>(extra, "nvext")),
+            Metadata = Nvext.Metadata(nvext),
+            MaxThinkingTokens = nvext?.MaxThinkingTokens,
             ChatTemplateKwargs = Extra<Dictionary<string, JsonElement>>(extra, "chat_template_kwargs"),
         };
     }

@@ -20,6 +20,16 @@ public sealed class DynamoOptions
 
     public List<ModelOptions> Models { get; set; } = [];
 
+    /// <summary>
+    /// Other names clients may use for a served model (<c>Dynamo:ModelAliases</c>, e.g. <c>{"claude-*": "stories260K"}</c>):
+    /// glob patterns (<c>*</c>, <c>?</c>) tried after the served names, the most specific first (the
+    /// most characters that are not wildcards), so a harness that asks for its vendor's model names reaches one of ours.
+    /// </summary>
+    public List<KeyValuePair<string, string>> ModelAliases { get; set; } = [];
+
+    /// <summary>When any are set, every <c>/v1</c> route needs one (<c>Authorization: Bearer</c> or <c>x-api-key</c>).</summary>
+    public List<string> ApiKeys { get; set; } = [];
+
     /// <summary>A model's <c>Path</c> as a full path (relative ones against <see cref="ContentRoot"/>), or null when it has none.</summary>
     public string? ResolvePath(string? path) => path is null ? null : Path.GetFullPath(path, ContentRoot);
 }

@@ -23,5 +23,7 @@ internal sealed class DynamoOptionsSetup(IConfiguration configuration, IHostEnvi
         if (environment is not null)
             options.ContentRoot = environment.ContentRootPath;
         options.Models = [.. section.GetSection("Models").GetChildren().Select(ModelOptions.From)];
+        options.ModelAliases = [.. section.GetSection("ModelAliases").GetChildren().Select(a => KeyValuePair.Create(a.Key, a.Value ?? ""))];
+        options.ApiKeys = [.. section.GetSection("ApiKeys").GetChildren().Select(k => k.Value).OfType<string>().Where(k => k.Length > 0)];
     }
 }

@@ -14,6 +14,9 @@ internal sealed class DynamoOptionsValidator : IValidateOptions<DynamoOptions>
             failures.Add("No models are configured: add at least one entry to 'Dynamo:Models'.");
         foreach (var duplicate in options.Models.GroupBy(m => m.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
             failures.Add($"Model name '{duplicate.Key}' is configured more than once.");
+        foreach (var (pattern, target) in options.ModelAliases)
+            if (options.Models.All(m => m.Name != target))
+                failures.Add($"'Dynamo:ModelAliases:{pattern}' names '{target}', which is not a configured model ({string.Join(", ", options.Models.Select(m => $"'{m.Name}'"))}).");
         foreach (var model in options.Models)
         {
             if (model.Replicas < 1)

@@ -5,6 +5,8 @@ public enum RequestErrorKind
 {
     /// <summary>The request is wrong (HTTP 400).</summary>
     InvalidRequest,
+    /// <summary>No valid API key (HTTP 401).</summary>
+    Unauthorized,
     /// <summary>No such model or route (HTTP 404).</summary>
     NotFound,
     /// <summary>The body is over the size limit (HTTP 413).</summary>

@@ -108,6 +108,6 @@ internal sealed class RequestMetrics : IDisposable
         var wait = Route.RouteWait.TotalMilliseconds;
         return new RequestTrace(_request.RequestId, _info.XRequestId, Model, _status, input, _usage?.CompletionTokens ?? _tokens, cached,
             _receivedUnixMs, wait, ttft - wait, ttft, total.TotalMilliseconds, itl, input == 0 ? 0 : (double)cached / input, Route.QueueDepth,
-            Route.WorkerId is { } worker ? new WorkerTrace(worker, Route.Migrations) : null);
+            Route.WorkerId is { } worker ? new WorkerTrace(worker, Route.Migrations) : null, _info.Endpoint, _info.IdentitySource);
     }
 }

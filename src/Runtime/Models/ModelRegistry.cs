@@ -13,10 +13,16 @@ namespace Dynamo.Runtime.Models;
 internal sealed class ModelRegistry(IOptions<DynamoOptions> options, ModelFactory factory, ILogger<ModelRegistry> logger) : IHostedService, IAsyncDisposable
 {
     private Dictionary<string, ServedModel> _models = new(StringComparer.Ordinal);
+    private ModelAliases Aliases => field ??= new(options.Value.ModelAliases);
 
     public IReadOnlyCollection<ServedModel> Models => Volatile.Read(ref _models).Values;
 
-    public ServedModel? Find(string name) => Volatile.Read(ref _models).GetValueOrDefault(name);
+    /// <summary>The served model of that name, or of the first alias pattern it matches.</summary>
+    public ServedModel? Find(string name)
+    {
+        var models = Volatile.Read(ref _models);
+        return models.GetValueOrDefault(name) ?? (Aliases.Resolve(name) is { } target ? models.GetValueOrDefault(target) : null);
+    }
 
     /// <exception cref="DynamoConfigurationException">A required model could not be started.</exception>
     public async Task StartAsync(CancellationToken cancellationToken)

@@ -22,6 +22,9 @@ public sealed record ChatRequest(string? Model, IReadOnlyList<ChatMessage> Messa
     /// <summary>How the request named <see cref="MaxTokens"/>, for errors (<c>max_tokens</c>, <c>max_completion_tokens</c>).</summary>
     public string MaxTokensField { get; init; } = "max_tokens";
 
+    /// <summary>A <see cref="MaxTokens"/> larger than the context leaves is cut to fit, not refused (Anthropic's contract: harnesses ask for 32000).</summary>
+    public bool FitMaxTokens { get; init; }
+
     public IReadOnlyList<string> Stop { get; init; } = [];
 
     public bool IgnoreEos { get; init; }
@@ -30,4 +33,16 @@ public sealed record ChatRequest(string? Model, IReadOnlyList<ChatMessage> Messa
 
     /// <summary>Extra chat template variables (<c>chat_template_kwargs</c>).</summary>
     public IReadOnlyDictionary<string, JsonElement>? ChatTemplateKwargs { get; init; }
+
+    /// <summary>
+    /// Thinking on or off (Anthropic's <c>thinking</c>, the Responses API's <c>reasoning.effort</c>):
+    /// the templates' switches <c>enable_thinking</c> and <c>thinking</c>, unless the kwargs set them. Null: the template's default.
+    /// </summary>
+    public bool? Thinking { get; init; }
+
+    /// <summary>Most reasoning tokens before the engine ends the reasoning itself (Dynamo's <c>max_thinking_tokens</c>, Anthropic's <c>budget_tokens</c>).</summary>
+    public int? MaxThinkingTokens { get; init; }
+
+    /// <summary>How the request named <see cref="MaxThinkingTokens"/>, for errors.</summary>
+    public string MaxThinkingTokensField { get; init; } = "nvext.max_thinking_tokens";
 }

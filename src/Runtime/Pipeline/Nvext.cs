@@ -7,7 +7,8 @@ namespace Dynamo.Runtime.Pipeline;
 /// Dynamo's request extension (<c>nvext</c>), as any front door receives it: agent context and
 /// hints, typed with the shared records, and session control.
 /// </summary>
-public sealed record Nvext(AgentContext? AgentContext = null, AgentHints? AgentHints = null, NvextSessionControl? SessionControl = null)
+/// <param name="MaxThinkingTokens">Most reasoning tokens before the engine ends the reasoning itself.</param>
+public sealed record Nvext(AgentContext? AgentContext = null, AgentHints? AgentHints = null, NvextSessionControl? SessionControl = null, int? MaxThinkingTokens = null)
 {
     /// <summary>The checked metadata routers and engines see.</summary>
     /// <exception cref="DynamoRequestException">A field is out of range; the error names it.</exception>

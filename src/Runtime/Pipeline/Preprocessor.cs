@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Dynamo.Abstractions.Engines;
 using Dynamo.Abstractions.Preprocessing;
 using Dynamo.Abstractions.Requests;
@@ -12,22 +13,63 @@ internal sealed class Preprocessor(ModelRegistry models, ILogger<Preprocessor> l
 {
     public PreparedRequest Chat(ChatRequest request)
     {
-        var model = FindModel(request.Model);
-        if (request.Messages.Count == 0)
-            throw DynamoRequestException.BadRequest("'messages' must be a non-empty array.", "messages");
+        var (model, input, tokens) = Render(request);
         var parseTools = WantsToolCalls(request.ToolChoice, request.Tools) && model.ToolCallParser is not null;
-        var input = new ChatTemplateInput(
-            request.Messages, request.Tools.Count > 0 ? request.Tools : null, AddGenerationPrompt: true,
-            model.Tokenizer.BosToken, model.Tokenizer.EosToken, request.ChatTemplateKwargs);
-        var prompt = Render(model, input);
-        // Templates write BOS themselves, as Hugging Face's apply_chat_template assumes.
-        var tokens = model.Tokenizer.Encode(prompt, addSpecialTokens: false);
-        var maxTokens = RequestLimits.MaxTokens(request.MaxTokens, request.MaxTokensField, tokens.Length, model.MaxContextLength);
-        return Build(model, "chatcmpl", tokens, request.Sampling, maxTokens, request.Metadata, request.Stop, request.IgnoreEos, request.Tools, parseTools) with
+        var requested = request.FitMaxTokens && request.MaxTokens is { } asked ? Math.Min(asked, Math.Max(model.MaxContextLength - tokens.Length, 1)) : request.MaxTokens;
+        var maxTokens = RequestLimits.MaxTokens(requested, request.MaxTokensField, tokens.Length, model.MaxContextLength);
+        var prepared = Build(model, "chatcmpl", tokens, request.Sampling, maxTokens, request.Metadata, request.Stop, request.IgnoreEos, request.Tools, parseTools);
+        return prepared with
         {
+            Engine = prepared.Engine with { Reasoning = Budget(model, request) },
             ForcedFunction = request.ToolChoice is { Mode: ToolChoiceMode.Function } choice ? choice.Function : null,
             Chat = input,
         };
+    }
+
+    /// <summary>The prompt's tokens, as <see cref="Chat"/> would make them (tokenize and count_tokens endpoints).</summary>
+    public (ServedModel Model, int[] Tokens) Tokenize(ChatRequest request)
+    {
+        var (model, _, tokens) = Render(request);
+        return (model, tokens);
+    }
+
+    /// <summary>Finds the model, renders its chat template and tokenizes the result.</summary>
+    private (ServedModel Model, ChatTemplateInput Input, int[] Tokens) Render(ChatRequest request)
+    {
+        var model = FindModel(request.Model);
+        if (request.Messages.Count == 0)
+            throw DynamoRequestException.BadRequest("'messages' must be a non-empty array.", "messages");
+        var input = new ChatTemplateInput(
+            request.Messages, request.Tools.Count > 0 ? request.Tools : null, AddGenerationPrompt: true,
+            model.Tokenizer.BosToken, model.Tokenizer.EosToken, Kwargs(request));
+        // Templates write BOS themselves, as Hugging Face's apply_chat_template assumes.
+        return (model, input, model.Tokenizer.Encode(Render(model, input), addSpecialTokens: false));
+    }
+
+    /// <summary>The template's variables: the request's kwargs, plus the thinking switches unless it set them.</summary>
+    private static IReadOnlyDictionary<string, JsonElement>? Kwargs(ChatRequest request)
+    {
+        if (request.Thinking is not { } thinking)
+            return request.ChatTemplateKwargs;
+        var kwargs = new Dictionary<string, JsonElement>(request.ChatTemplateKwargs ?? new Dictionary<string, JsonElement>());
+        var value = JsonSerializer.SerializeToElement(thinking);
+        kwargs.TryAdd("enable_thinking", value);
+        kwargs.TryAdd("thinking", value);
+        return kwargs;
+    }
+
+    /// <summary>The reasoning budget in the model's own tokens; none when the model has no reasoning to cap.</summary>
+    private static ReasoningBudget? Budget(ServedModel model, ChatRequest request)
+    {
+        if (request.MaxThinkingTokens is not { } max)
+            return null;
+        if (max < 1)
+            throw DynamoRequestException.BadRequest($"'{request.MaxThinkingTokensField}' must be at least 1, got {max}.", request.MaxThinkingTokensField);
+        if (request.Thinking == false || model.ReasoningParser?.Markers is not { } markers)
+            return null;
+        var tokenizer = model.Tokenizer;
+        return new ReasoningBudget(max, markers.Start is { } start ? tokenizer.Encode(start, addSpecialTokens: false) : null,
+            tokenizer.Encode(markers.End, addSpecialTokens: false), markers.StartsInReasoning);
     }
 
     public PreparedRequest Completion(CompletionRequest request)
@@ -40,7 +82,7 @@ internal sealed class Preprocessor(ModelRegistry models, ILogger<Preprocessor> l
         return Build(model, "cmpl", tokens, request.Sampling, maxTokens, request.Metadata, request.Stop, request.IgnoreEos, [], false);
     }
 
-    private ServedModel FindModel(string? name)
+    public ServedModel FindModel(string? name)
     {
         if (string.IsNullOrEmpty(name))
             throw DynamoRequestException.BadRequest("'model' is required.", "model");

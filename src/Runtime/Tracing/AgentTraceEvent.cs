@@ -24,6 +24,8 @@ internal sealed record AgentTraceEvent(
 /// <summary>What a request cost, as the frontend saw it.</summary>
 /// <param name="PrefillWaitTimeMs">From arrival until a worker had it: the admission queue and the router.</param>
 /// <param name="PrefillTimeMs">From then to the first token: the worker's own queue and prefill.</param>
+/// <param name="Endpoint">The front door: <c>chat_completions</c>, <c>completions</c>, <c>messages</c>, <c>responses</c>, <c>in_process</c>.</param>
+/// <param name="IdentitySource">Where the agent identity came from: <c>nvext</c>, or the header that carried it.</param>
 internal sealed record RequestTrace(
     string RequestId,
     string? XRequestId,
@@ -40,7 +42,9 @@ internal sealed record RequestTrace(
     double? AvgItlMs,
     double KvHitRate,
     int QueueDepth,
-    WorkerTrace? Worker);
+    WorkerTrace? Worker,
+    string? Endpoint = null,
+    string? IdentitySource = null);
 
 internal sealed record WorkerTrace(string WorkerId, int Migrations);
 

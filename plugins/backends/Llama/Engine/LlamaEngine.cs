@@ -166,7 +166,12 @@ internal sealed class LlamaEngine : EngineScheduler<LlamaSequence>
         foreach (var sequence in Running)
             CacheFullBlocks(sequence);
         foreach (var sequence in _sampling)
-            Emit(sequence, sequence.Sampler!.Next(sequence.State!.Logits));
+        {
+            // A spent reasoning budget writes the end marker instead of what the model would say.
+            var token = sequence.Reasoning?.Forced() ?? sequence.Sampler!.Next(sequence.State!.Logits);
+            sequence.Reasoning?.Observe(token);
+            Emit(sequence, token);
+        }
     }
 
     /// <summary>Registers the blocks the last step filled, so later requests can share them.</summary>

@@ -13,4 +13,7 @@ internal sealed class HarmonyReasoningParser : IReasoningParser
     public ReasoningParseResult Parse(string text) => ReasoningAccumulator.ParseAll(CreateStreamParser(), text);
 
     public IReasoningStreamParser CreateStreamParser() => new HarmonyReasoningStream();
+
+    // A spent budget closes the analysis message and opens the final one.
+    public ReasoningMarkers Markers { get; } = new("<|channel|>analysis<|message|>", "<|end|><|start|>assistant<|channel|>final<|message|>", StartsInReasoning: false);
 }

@@ -13,4 +13,6 @@ internal sealed class TagReasoningParser(string start, string end, bool forced) 
     public ReasoningParseResult Parse(string text) => ReasoningAccumulator.ParseAll(CreateStreamParser(), text);
 
     public IReasoningStreamParser CreateStreamParser() => new TagReasoningStream(start, end, forced);
+
+    public ReasoningMarkers Markers { get; } = new(start, end, forced);
 }

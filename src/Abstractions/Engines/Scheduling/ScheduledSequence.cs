@@ -12,6 +12,9 @@ public abstract class ScheduledSequence(EngineRequest request)
     /// <summary>Arrival order, for admission among equal priorities.</summary>
     public long Arrival { get; internal set; }
 
+    /// <summary>Its reasoning budget's progress, when it has one: ask it for a forced token before each emit.</summary>
+    public ReasoningBudget.Tracker? Reasoning { get; } = request.Reasoning?.Track();
+
     public Channel<EngineOutput> Output { get; } = Channel.CreateUnbounded<EngineOutput>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
 
     /// <summary>The consumer left (cancelled or stopped reading): the loop lets it go at its next step.</summary>

@@ -1,0 +1,28 @@
+using Dynamo.Runtime.Errors;
+
+namespace Dynamo.Host.Http;
+
+/// <summary>What every API endpoint does around its own work: the API key check, and any failure answered in the API's shape, never as a stack trace.</summary>
+internal static class FrontDoor
+{
+    public static RequestDelegate Handle(ErrorShape shape, Func<HttpContext, Task> endpoint) => async context =>
+    {
+        try
+        {
+            context.RequestServices.GetRequiredService<ApiKeys>().Check(context.Request);
+            await endpoint(context);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; the engine request was cancelled with it.
+        }
+        catch (Exception ex)
+        {
+            var error = DynamoRequestException.From(ex);
+            if (error.Kind == RequestErrorKind.Internal)
+                context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Dynamo.Http").LogError(ex, "Request {Path} failed", context.Request.Path);
+            if (!context.RequestAborted.IsCancellationRequested)
+                await shape.WriteAsync(context, error);
+        }
+    };
+}
