@@ -22,8 +22,11 @@ public sealed class DynamoRuntime
     private readonly FrontendMetrics _metrics;
     private readonly SpeculativePrefill _prefill;
 
-    internal DynamoRuntime(ModelRegistry models, Preprocessor preprocessor, FrontendMetrics metrics, SpeculativePrefill prefill) =>
-        (_models, _preprocessor, _metrics, _prefill) = (models, preprocessor, metrics, prefill);
+    internal DynamoRuntime(ModelRegistry models, Preprocessor preprocessor, FrontendMetrics metrics, SpeculativePrefill prefill, ReasoningEfforts efforts) =>
+        (_models, _preprocessor, _metrics, _prefill, Efforts) = (models, preprocessor, metrics, prefill, efforts);
+
+    /// <summary>Effort levels as thinking and reasoning budgets, for front doors whose APIs speak of effort.</summary>
+    public ReasoningEfforts Efforts { get; }
 
     /// <summary>The models served now, with their live workers.</summary>
     public IReadOnlyList<ModelStatus> Models => [.. _models.Models.Select(Status)];
@@ -78,7 +81,12 @@ public sealed class DynamoRuntime
             if (post.Push(delta.Text) is { } pushed)
                 yield return pushed;
             if (delta.Finish is { } finish)
-                yield return (post.Finish() ?? new ChatDelta(null, null, null)) with { Finish = post.SawToolCalls ? FinishReason.ToolCalls : finish, Usage = delta.Usage };
+                yield return (post.Finish() ?? new ChatDelta(null, null, null)) with
+                {
+                    Finish = post.SawToolCalls ? FinishReason.ToolCalls : finish,
+                    Usage = delta.Usage,
+                    StopSequence = delta.StopSequence,
+                };
         }
         if (whole is not null)
         {
@@ -95,7 +103,7 @@ public sealed class DynamoRuntime
         var (content, reasoning, toolCalls) = ChatOutputParser.Parse(request, text);
         _prefill.StartAfter(request, metrics.Route.WorkerId, content, reasoning, toolCalls);
         return new ChatResult(request.RequestId, request.ModelName, content, reasoning, toolCalls,
-            toolCalls.Count > 0 ? FinishReason.ToolCalls : last.Finish!.Value, last.Usage!);
+            toolCalls.Count > 0 ? FinishReason.ToolCalls : last.Finish!.Value, last.Usage!, last.StopSequence);
     }
 
     /// <summary>Runs a prepared completion and streams its text; the last delta carries the finish reason and usage.</summary>

@@ -46,8 +46,9 @@ public static class DynamoServiceCollectionExtensions
         services.AddSingleton<FrontendMetrics>();
         services.AddSingleton<Preprocessor>();
         services.AddSingleton<SpeculativePrefill>();
+        services.AddSingleton<Pipeline.ReasoningEfforts>();
         services.AddSingleton(sp => new DynamoRuntime(sp.GetRequiredService<ModelRegistry>(), sp.GetRequiredService<Preprocessor>(),
-            sp.GetRequiredService<FrontendMetrics>(), sp.GetRequiredService<SpeculativePrefill>()));
+            sp.GetRequiredService<FrontendMetrics>(), sp.GetRequiredService<SpeculativePrefill>(), sp.GetRequiredService<Pipeline.ReasoningEfforts>()));
         foreach (var model in configuration.GetSection($"{DynamoOptions.Section}:Models").GetChildren().Select(m => m["Name"]?.Trim()).OfType<string>().Distinct())
             services.AddKeyedSingleton(model, (sp, key) => sp.GetRequiredService<DynamoRuntime>().GetChatClient((string)key!));
         return builder;

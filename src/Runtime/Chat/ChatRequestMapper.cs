@@ -17,7 +17,7 @@ internal static class ChatRequestMapper
     /// <summary>The extra request fields <see cref="ChatOptions.AdditionalProperties"/> may carry, as OpenAI-compatible servers name them.</summary>
     public static readonly string[] AdditionalKeys = ["nvext", "chat_template_kwargs", "min_p", "repetition_penalty", "ignore_eos"];
 
-    public static ChatRequest ToRequest(string model, IEnumerable<AiChatMessage> messages, ChatOptions? options)
+    public static ChatRequest ToRequest(string model, IEnumerable<AiChatMessage> messages, ChatOptions? options, Pipeline.ReasoningEfforts efforts)
     {
         var converted = new List<ChatMessage>();
         if (options?.Instructions is { Length: > 0 } instructions)
@@ -32,8 +32,15 @@ internal static class ChatRequestMapper
             throw DynamoRequestException.BadRequest("'response_format' other than text is not supported yet (it needs constrained decoding).", "response_format");
         if (options?.AllowMultipleToolCalls == false)
             throw DynamoRequestException.BadRequest("'parallel_tool_calls': false is not supported yet (it needs constrained decoding).", "parallel_tool_calls");
+        // What a hosted service would keep between calls, the runtime in process does not: the caller sends the whole conversation.
+        if (options?.ConversationId is not null)
+            throw DynamoRequestException.BadRequest("ChatOptions.ConversationId is not supported: send the whole conversation each call.", "ConversationId");
+        if (options?.ContinuationToken is not null || options?.AllowBackgroundResponses == true)
+            throw DynamoRequestException.BadRequest("Background responses are not supported: every call runs to its end.", "AllowBackgroundResponses");
+        if (options?.RawRepresentationFactory is not null)
+            throw DynamoRequestException.BadRequest("ChatOptions.RawRepresentationFactory has no meaning here: there is no provider request to build.", "RawRepresentationFactory");
         var nvext = Extra<Nvext>(extra, "nvext");
-        return new ChatRequest(model, converted)
+        var request = new ChatRequest(model, converted)
         {
             Tools = [.. (options?.Tools ?? []).Select(ToTool)],
             ToolChoice = options?.ToolMode switch
@@ -53,6 +60,15 @@ internal static class ChatRequestMapper
             MaxThinkingTokens = nvext?.MaxThinkingTokens,
             ChatTemplateKwargs = Extra<Dictionary<string, JsonElement>>(extra, "chat_template_kwargs"),
         };
+        return efforts.Apply(request, options?.Reasoning?.Effort switch
+        {
+            null => null,
+            ReasoningEffort.None => "none",
+            ReasoningEffort.Low => "low",
+            ReasoningEffort.Medium => "medium",
+            ReasoningEffort.High => "high",
+            _ => "xhigh",
+        }, "Reasoning.Effort");
     }
 
     /// <summary>One M.E.AI message as chat messages: a tool message per function result, the rest as one message.</summary>

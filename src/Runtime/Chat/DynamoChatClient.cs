@@ -19,10 +19,10 @@ internal sealed class DynamoChatClient(DynamoRuntime runtime, string model) : IC
 
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var request = runtime.PrepareChat(ChatRequestMapper.ToRequest(options?.ModelId ?? model, messages, options));
+        var request = runtime.PrepareChat(ChatRequestMapper.ToRequest(options?.ModelId ?? model, messages, options, runtime.Efforts));
         var result = await runtime.CompleteChatAsync(request, Unary, cancellationToken);
         var contents = new List<AIContent>();
-        if (result.Reasoning is { Length: > 0 } reasoning)
+        if (result.Reasoning is { Length: > 0 } reasoning && ShowsReasoning(options))
             contents.Add(new TextReasoningContent(reasoning));
         if (result.Content is { Length: > 0 } content)
             contents.Add(new TextContent(content));
@@ -40,13 +40,13 @@ internal sealed class DynamoChatClient(DynamoRuntime runtime, string model) : IC
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var request = runtime.PrepareChat(ChatRequestMapper.ToRequest(options?.ModelId ?? model, messages, options));
+        var request = runtime.PrepareChat(ChatRequestMapper.ToRequest(options?.ModelId ?? model, messages, options, runtime.Efforts));
         var calls = new ToolCallAccumulator();
         var created = DateTimeOffset.UtcNow;
         await foreach (var delta in runtime.StreamChatAsync(request, Streamed, cancellationToken))
         {
             var contents = new List<AIContent>();
-            if (delta.Reasoning is { Length: > 0 } reasoning)
+            if (delta.Reasoning is { Length: > 0 } reasoning && ShowsReasoning(options))
                 contents.Add(new TextReasoningContent(reasoning));
             if (delta.Content is { Length: > 0 } content)
                 contents.Add(new TextContent(content));
@@ -69,6 +69,9 @@ internal sealed class DynamoChatClient(DynamoRuntime runtime, string model) : IC
             };
         }
     }
+
+    /// <summary><c>Reasoning.Output = None</c> asks for the answer alone.</summary>
+    private static bool ShowsReasoning(ChatOptions? options) => options?.Reasoning?.Output is not ReasoningOutput.None;
 
     public object? GetService(Type serviceType, object? serviceKey = null) =>
         serviceKey is not null ? null

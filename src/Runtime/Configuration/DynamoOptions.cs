@@ -27,6 +27,12 @@ public sealed class DynamoOptions
     /// </summary>
     public List<KeyValuePair<string, string>> ModelAliases { get; set; } = [];
 
+    /// <summary>
+    /// The reasoning budget each effort level gets (<c>Dynamo:ReasoningEffort</c>: <c>Low</c>, <c>Medium</c>, <c>High</c>, in tokens),
+    /// for the Responses API's <c>reasoning.effort</c> and Anthropic's <c>output_config.effort</c>.
+    /// </summary>
+    public Dictionary<string, int> ReasoningEffort { get; set; } = new(StringComparer.OrdinalIgnoreCase) { ["low"] = 1024, ["medium"] = 4096, ["high"] = 16384 };
+
     /// <summary>When any are set, every <c>/v1</c> route needs one (<c>Authorization: Bearer</c> or <c>x-api-key</c>).</summary>
     public List<string> ApiKeys { get; set; } = [];
 

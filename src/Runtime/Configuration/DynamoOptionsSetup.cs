@@ -24,6 +24,8 @@ internal sealed class DynamoOptionsSetup(IConfiguration configuration, IHostEnvi
             options.ContentRoot = environment.ContentRootPath;
         options.Models = [.. section.GetSection("Models").GetChildren().Select(ModelOptions.From)];
         options.ModelAliases = [.. section.GetSection("ModelAliases").GetChildren().Select(a => KeyValuePair.Create(a.Key, a.Value ?? ""))];
+        foreach (var level in section.GetSection("ReasoningEffort").GetChildren())
+            options.ReasoningEffort[level.Key] = level.Get<int>();
         options.ApiKeys = [.. section.GetSection("ApiKeys").GetChildren().Select(k => k.Value).OfType<string>().Where(k => k.Length > 0)];
     }
 }

@@ -14,6 +14,9 @@ internal sealed class DynamoOptionsValidator : IValidateOptions<DynamoOptions>
             failures.Add("No models are configured: add at least one entry to 'Dynamo:Models'.");
         foreach (var duplicate in options.Models.GroupBy(m => m.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
             failures.Add($"Model name '{duplicate.Key}' is configured more than once.");
+        foreach (var (level, budget) in options.ReasoningEffort)
+            if (level.ToLowerInvariant() is not ("low" or "medium" or "high") || budget < 1)
+                failures.Add($"'Dynamo:ReasoningEffort:{level}' must be one of Low, Medium, High with a budget of at least 1 token, got {budget}.");
         foreach (var (pattern, target) in options.ModelAliases)
             if (options.Models.All(m => m.Name != target))
                 failures.Add($"'Dynamo:ModelAliases:{pattern}' names '{target}', which is not a configured model ({string.Join(", ", options.Models.Select(m => $"'{m.Name}'"))}).");

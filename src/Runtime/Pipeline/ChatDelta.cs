@@ -7,7 +7,9 @@ namespace Dynamo.Runtime.Pipeline;
 /// One step of a streamed chat, postprocessed: content, reasoning and tool-call pieces. The last
 /// one carries why it ended (<see cref="FinishReason.ToolCalls"/> when it called tools) and the usage.
 /// </summary>
-public sealed record ChatDelta(string? Content, string? Reasoning, IReadOnlyList<ToolCallChunk>? ToolCalls, FinishReason? Finish = null, EngineUsage? Usage = null)
+/// <param name="StopSequence">On the last delta: the stop string that ended the output, when one did.</param>
+public sealed record ChatDelta(string? Content, string? Reasoning, IReadOnlyList<ToolCallChunk>? ToolCalls, FinishReason? Finish = null, EngineUsage? Usage = null,
+    string? StopSequence = null)
 {
     public bool IsEmpty => string.IsNullOrEmpty(Content) && string.IsNullOrEmpty(Reasoning) && ToolCalls is null or { Count: 0 };
 }

@@ -4,4 +4,6 @@ using Dynamo.Abstractions.Requests;
 namespace Dynamo.Runtime.Pipeline;
 
 /// <summary>A whole chat completion, postprocessed.</summary>
-public sealed record ChatResult(string RequestId, string Model, string? Content, string? Reasoning, IReadOnlyList<ToolCall> ToolCalls, FinishReason Finish, EngineUsage Usage);
+/// <param name="StopSequence">The stop string that ended the output, when one did.</param>
+public sealed record ChatResult(string RequestId, string Model, string? Content, string? Reasoning, IReadOnlyList<ToolCall> ToolCalls, FinishReason Finish, EngineUsage Usage,
+    string? StopSequence = null);

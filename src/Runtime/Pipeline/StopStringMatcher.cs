@@ -10,22 +10,22 @@ internal sealed class StopStringMatcher(IReadOnlyList<string> stops)
 {
     private readonly StringBuilder _pending = new();
 
-    /// <returns>The text safe to emit, and whether a stop string ended the output.</returns>
-    public (string Emit, bool Stopped) Push(string text)
+    /// <returns>The text safe to emit, and the stop string that ended the output (the earliest in the text), if one did.</returns>
+    public (string Emit, string? Stopped) Push(string text)
     {
         if (stops.Count == 0)
-            return (text, false);
+            return (text, null);
         _pending.Append(text);
         var pending = _pending.ToString();
-        var stopAt = stops.Select(s => pending.IndexOf(s, StringComparison.Ordinal)).Where(i => i >= 0).DefaultIfEmpty(-1).Min();
-        if (stopAt >= 0)
+        var (stopAt, stop) = stops.Select(s => (At: pending.IndexOf(s, StringComparison.Ordinal), Stop: s)).Where(m => m.At >= 0).OrderBy(m => m.At).FirstOrDefault();
+        if (stop is not null)
         {
             _pending.Clear();
-            return (pending[..stopAt], true);
+            return (pending[..stopAt], stop);
         }
         var hold = stops.Max(s => LongestPrefixAtEnd(pending, s));
         _pending.Clear().Append(pending, pending.Length - hold, hold);
-        return (pending[..^hold], false);
+        return (pending[..^hold], null);
     }
 
     /// <summary>End of stream: held-back text was not a stop string after all.</summary>

@@ -3,4 +3,5 @@ using Dynamo.Abstractions.Engines;
 namespace Dynamo.Runtime.Pipeline;
 
 /// <summary>New text from the engine, detokenized and stop-checked; the last one says why it ended.</summary>
-public sealed record TextDelta(string Text, FinishReason? Finish, EngineUsage? Usage);
+/// <param name="StopSequence">The stop string that ended the output, when one did.</param>
+public sealed record TextDelta(string Text, FinishReason? Finish, EngineUsage? Usage, string? StopSequence = null);

@@ -25,15 +25,15 @@ internal static class TextGeneration
             completionTokens += output.TokenIds.Count;
             usage = output.Usage ?? usage;
             var (text, stopped) = stops.Push(detokenizer.Add(output.TokenIds));
-            if (stopped)
+            if (stopped is not null)
             {
-                yield return Last(text, FinishReason.Stop);
+                yield return Last(text, FinishReason.Stop, stopped);
                 yield break;
             }
             if (output.FinishReason is { } finish)
             {
                 var (rest, stoppedAtEnd) = stops.Push(detokenizer.Flush());
-                yield return Last(text + rest + (stoppedAtEnd ? "" : stops.Flush()), stoppedAtEnd ? FinishReason.Stop : finish);
+                yield return Last(text + rest + (stoppedAtEnd is not null ? "" : stops.Flush()), stoppedAtEnd is not null ? FinishReason.Stop : finish, stoppedAtEnd);
                 yield break;
             }
             if (text.Length > 0)
@@ -41,11 +41,11 @@ internal static class TextGeneration
         }
         throw new EngineException("The engine ended the stream without a finish reason.");
 
-        TextDelta Last(string text, FinishReason finish)
+        TextDelta Last(string text, FinishReason finish, string? stop = null)
         {
             var total = new EngineUsage(promptTokens, usage?.CompletionTokens ?? completionTokens, usage?.CachedTokens ?? 0);
             metrics.Succeeded(total);
-            return new TextDelta(text, finish, total);
+            return new TextDelta(text, finish, total, stop);
         }
     }
 }

@@ -44,19 +44,19 @@ public sealed class StreamingTextTests
     {
         var matcher = new StopStringMatcher(["</end>", "STOP"]);
 
-        Assert.Equal(("Hello ", false), matcher.Push("Hello </e"));
-        Assert.Equal(("</ex", false), matcher.Push("x")); // not a stop string after all
-        Assert.Equal(("a", false), matcher.Push("aST"));
-        Assert.Equal(("", true), matcher.Push("OP and more"));
+        Assert.Equal(("Hello ", (string?)null), matcher.Push("Hello </e"));
+        Assert.Equal(("</ex", (string?)null), matcher.Push("x")); // not a stop string after all
+        Assert.Equal(("a", (string?)null), matcher.Push("aST"));
+        Assert.Equal(("", "STOP"), matcher.Push("OP and more"));
     }
 
     [Fact]
     public void StopMatcherReleasesHeldTextAtTheEndAndPassesThroughWithoutStops()
     {
         var matcher = new StopStringMatcher(["STOP"]);
-        Assert.Equal(("abc ", false), matcher.Push("abc S"));
+        Assert.Equal(("abc ", (string?)null), matcher.Push("abc S"));
         Assert.Equal("S", matcher.Flush());
 
-        Assert.Equal(("anything STOP", false), new StopStringMatcher([]).Push("anything STOP"));
+        Assert.Equal(("anything STOP", (string?)null), new StopStringMatcher([]).Push("anything STOP"));
     }
 }
