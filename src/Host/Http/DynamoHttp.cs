@@ -1,4 +1,6 @@
+using Dynamo.Host.Anthropic;
 using Dynamo.Host.OpenAi;
+using Dynamo.Host.Responses;
 using Dynamo.Host.Tracing;
 using Dynamo.Runtime;
 using Dynamo.Runtime.Configuration;
@@ -21,6 +23,13 @@ public static class DynamoHttp
         services.AddSingleton<CompletionsEndpoint>();
         services.AddSingleton<TokenizeEndpoints>();
         services.AddSingleton<ToolEventsEndpoint>();
+        services.AddOptions<AnthropicOptions>().Bind(builder.Configuration.GetSection(AnthropicOptions.Section));
+        services.AddSingleton<MessagesEndpoint>();
+        services.AddOptions<ResponsesOptions>().Bind(builder.Configuration.GetSection(ResponsesOptions.Section))
+            .Validate(o => o.StoreMaxEntries > 0 && o.StoreTtlSeconds > 0, $"'{ResponsesOptions.Section}:StoreMaxEntries' and 'StoreTtlSeconds' must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<ResponseStore>();
+        services.AddSingleton<ResponsesEndpoint>();
         services.AddDynamoTelemetry(builder.Configuration, "dynamo-frontend");
         return builder;
     }
@@ -41,6 +50,15 @@ public static class DynamoHttp
         endpoints.MapPost("/v1/detokenize", OpenAi(c => Get<TokenizeEndpoints>(c).DetokenizeAsync(c)));
         endpoints.MapPost("/v1/agent/tool_events", OpenAi(c => Get<ToolEventsEndpoint>(c).HandleAsync(c)));
 
+        // Anthropic: the Messages API (Claude Code posts to /v1/messages?beta=true).
+        endpoints.MapPost("/v1/messages", Anthropic(c => Get<MessagesEndpoint>(c).HandleAsync(c)));
+        endpoints.MapPost("/v1/messages/count_tokens", Anthropic(c => Get<MessagesEndpoint>(c).CountTokensAsync(c)));
+
+        // OpenAI's Responses API (Codex speaks it), with its store.
+        endpoints.MapPost("/v1/responses", Responses(c => Get<ResponsesEndpoint>(c).CreateAsync(c)));
+        endpoints.MapGet("/v1/responses/{id}", Responses(c => Get<ResponsesEndpoint>(c).GetAsync(c)));
+        endpoints.MapDelete("/v1/responses/{id}", Responses(c => Get<ResponsesEndpoint>(c).DeleteAsync(c)));
+
         // Open to all, keys or not: probes and scrapes.
         endpoints.MapGet("/health", (DynamoRuntime runtime) => HealthEndpoint.Get(runtime.Models));
         endpoints.MapGet("/live", HealthEndpoint.Live);
@@ -53,6 +71,10 @@ public static class DynamoHttp
     }
 
     private static RequestDelegate OpenAi(Func<HttpContext, Task> endpoint) => FrontDoor.Handle(OpenAiErrors.Shape, endpoint);
+
+    private static RequestDelegate Anthropic(Func<HttpContext, Task> endpoint) => FrontDoor.Handle(AnthropicErrors.Shape, endpoint);
+
+    private static RequestDelegate Responses(Func<HttpContext, Task> endpoint) => FrontDoor.Handle(ResponsesErrors.Shape, endpoint);
 
     private static T Get<T>(HttpContext context) where T : notnull => context.RequestServices.GetRequiredService<T>();
 }
