@@ -1,0 +1,270 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Dynamo.Abstractions.Requests;
+using Dynamo.Runtime.Errors;
+using Dynamo.Runtime.Pipeline;
+
+namespace Dynamo.Host.Responses;
+
+/// <summary>
+/// A Responses API body as the runtime's <see cref="ChatRequest"/>: input items (messages, function and
+/// custom tool calls and their outputs, reasoning), tools (function, namespace, custom; hosted ones left
+/// out and named back), and the rest of the request's settings.
+/// </summary>
+internal static class ResponsesRequests
+{
+    /// <summary>Hosted tools run on OpenAI's side; Codex always sends some, so they are left out, not refused.</summary>
+    private static readonly HashSet<string> Hosted = ["web_search", "web_search_preview", "web_search_preview_2025_03_11", "file_search", "code_interpreter",
+        "image_generation", "computer_use_preview", "mcp", "local_shell"];
+
+    private static readonly JsonElement CustomToolSchema = JsonDocument.Parse(
+        """{"type":"object","properties":{"input":{"type":"string","description":"The tool's input, as free text."}},"required":["input"]}""").RootElement;
+
+    public sealed record Converted(ChatRequest Request, IReadOnlyList<ChatMessage> Conversation, ToolNames Names, IReadOnlyList<string> IgnoredTools);
+
+    /// <param name="previous">The conversation so far, from <c>previous_response_id</c>.</param>
+    public static Converted ToChat(ResponsesRequest body, IReadOnlyList<ChatMessage> previous, ReasoningEfforts efforts)
+    {
+        if (string.IsNullOrEmpty(body.Model))
+            throw DynamoRequestException.BadRequest("'model' is required.", "model");
+        if (body.Background == true)
+            throw DynamoRequestException.BadRequest("'background': true is not supported: responses run while the request is open.", "background");
+        if (body.Conversation is { ValueKind: not JsonValueKind.Null })
+            throw DynamoRequestException.BadRequest("'conversation' is not supported: continue with 'previous_response_id' or send the items.", "conversation");
+        if (body.Prompt is { ValueKind: not JsonValueKind.Null })
+            throw DynamoRequestException.BadRequest("'prompt' (a stored prompt template) is not supported: send 'instructions' and 'input'.", "prompt");
+        if (body.TopLogprobs is not null)
+            throw DynamoRequestException.BadRequest("'top_logprobs' is not supported yet.", "top_logprobs", "unsupported_parameter");
+        if (body.ParallelToolCalls == false)
+            throw DynamoRequestException.BadRequest("'parallel_tool_calls': false is not supported yet (it needs constrained decoding).", "parallel_tool_calls", "unsupported_parameter");
+        if (body.Text?.Format is { ValueKind: JsonValueKind.Object } format && !(format.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "text"))
+            throw DynamoRequestException.BadRequest("'text.format' other than {\"type\": \"text\"} is not supported yet (it needs constrained decoding).", "text.format", "unsupported_parameter");
+        if (body.Truncation is not (null or "disabled"))
+            throw DynamoRequestException.BadRequest($"'truncation' must be \"disabled\": prompts are never cut here; got \"{body.Truncation}\".", "truncation");
+        for (var i = 0; i < (body.Include?.Count ?? 0); i++)
+            if (body.Include![i] != "reasoning.encrypted_content")
+                throw DynamoRequestException.BadRequest($"'include[{i}]' \"{body.Include[i]}\" is not supported; only \"reasoning.encrypted_content\" is.", $"include[{i}]");
+
+        var names = new ToolNames();
+        var (tools, ignored) = Tools(body.Tools, names);
+        var conversation = new List<ChatMessage>(previous);
+        conversation.AddRange(Input(body.Input, names));
+        if (conversation.Count == 0)
+            throw DynamoRequestException.BadRequest("'input' is required.", "input");
+        List<ChatMessage> messages = body.Instructions is { Length: > 0 } instructions ? [new ChatMessage("system", instructions), .. conversation] : conversation;
+        var request = new ChatRequest(body.Model, messages)
+        {
+            Tools = tools,
+            ToolChoice = Choice(body.ToolChoice, tools.Count),
+            Sampling = Sampling.From(body.Temperature, body.TopP),
+            MaxTokens = body.MaxOutputTokens,
+            MaxTokensField = "max_output_tokens",
+            Metadata = Nvext.Metadata(body.Nvext),
+            MaxThinkingTokens = body.Nvext?.MaxThinkingTokens,
+        };
+        return new Converted(efforts.Apply(request, body.Reasoning?.Effort, "reasoning.effort"), conversation, names, ignored);
+    }
+
+    private static (IReadOnlyList<ToolDefinition> Tools, IReadOnlyList<string> Ignored) Tools(List<JsonElement>? tools, ToolNames names)
+    {
+        var result = new List<ToolDefinition>();
+        var ignored = new List<string>();
+        for (var i = 0; i < (tools?.Count ?? 0); i++)
+        {
+            var tool = tools![i];
+            var at = $"tools[{i}]";
+            switch (Type(tool, at))
+            {
+                case "function":
+                    result.Add(Function(tool, at, name => name));
+                    break;
+                case "namespace":
+                    var ns = String(tool, "name", at, required: true)!;
+                    if (!tool.TryGetProperty("tools", out var inner) || inner.ValueKind != JsonValueKind.Array)
+                        throw DynamoRequestException.BadRequest($"'{at}.tools' must be an array of function tools.", $"{at}.tools");
+                    var j = 0;
+                    foreach (var function in inner.EnumerateArray())
+                    {
+                        var innerAt = $"{at}.tools[{j++}]";
+                        if (Type(function, innerAt) != "function")
+                            throw DynamoRequestException.BadRequest($"'{innerAt}.type' must be \"function\".", $"{innerAt}.type");
+                        result.Add(Function(function, innerAt, name => names.AddNamespaced(ns, name)));
+                    }
+                    break;
+                case "custom":
+                    var custom = String(tool, "name", at, required: true)!;
+                    names.AddCustom(custom);
+                    result.Add(new ToolDefinition(custom, String(tool, "description", at, required: false), CustomToolSchema));
+                    break;
+                case var hosted when Hosted.Contains(hosted) || hosted.StartsWith("web_search", StringComparison.Ordinal):
+                    ignored.Add(hosted);
+                    break;
+                case var other:
+                    throw DynamoRequestException.BadRequest($"'{at}.type' \"{other}\" is not a tool this server reads (function, namespace, custom; hosted tools are left out).", $"{at}.type");
+            }
+        }
+        return (result, ignored);
+    }
+
+    private static ToolDefinition Function(JsonElement tool, string at, Func<string, string> name)
+    {
+        var parameters = tool.TryGetProperty("parameters", out var schema) && schema.ValueKind == JsonValueKind.Object ? schema.Clone() : (JsonElement?)null;
+        return new ToolDefinition(name(String(tool, "name", at, required: true)!), String(tool, "description", at, required: false), parameters);
+    }
+
+    private static ToolChoice? Choice(JsonElement? choice, int tools)
+    {
+        if (choice is not { } value || value.ValueKind == JsonValueKind.Null)
+            return null;
+        return value.ValueKind == JsonValueKind.String ? value.GetString() switch
+        {
+            "auto" => tools > 0 ? ToolChoice.Auto : null,
+            "none" => tools > 0 ? ToolChoice.None : null,
+            "required" => throw DynamoRequestException.BadRequest("'tool_choice' \"required\" is not supported yet (it needs constrained decoding); use \"auto\".", "tool_choice", "unsupported_parameter"),
+            var other => throw DynamoRequestException.BadRequest($"'tool_choice' must be \"auto\", \"none\" or \"required\"; got \"{other}\".", "tool_choice"),
+        }
+        : throw DynamoRequestException.BadRequest("'tool_choice' naming a tool is not supported yet (it needs constrained decoding); use \"auto\".", "tool_choice", "unsupported_parameter");
+    }
+
+    /// <summary>The input items as chat messages, in order. Consecutive calls (and the text before them) make one assistant turn.</summary>
+    private static List<ChatMessage> Input(JsonElement? input, ToolNames names)
+    {
+        // Chat messages, and assistant turns still being gathered.
+        var messages = new List<object>();
+        if (input is not { } value || value.ValueKind == JsonValueKind.Null)
+            return [];
+        if (value.ValueKind == JsonValueKind.String)
+            return [new ChatMessage("user", value.GetString())];
+        if (value.ValueKind != JsonValueKind.Array)
+            throw DynamoRequestException.BadRequest("'input' must be a string or an array of items.", "input");
+
+        string? reasoning = null;
+        var i = 0;
+        foreach (var item in value.EnumerateArray())
+        {
+            var at = $"input[{i++}]";
+            if (item.ValueKind != JsonValueKind.Object)
+                throw DynamoRequestException.BadRequest($"'{at}' must be an object.", at);
+            var type = item.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : "message";
+            switch (type)
+            {
+                case "message":
+                    var role = String(item, "role", at, required: true)!;
+                    if (role is not ("user" or "system" or "developer" or "assistant"))
+                        throw DynamoRequestException.BadRequest($"'{at}.role' must be user, assistant, system or developer; got \"{role}\".", $"{at}.role");
+                    var text = Text(item, at);
+                    if (role == "assistant")
+                        Assistant(messages, ref reasoning).Text.Append(text);
+                    else
+                        messages.Add(new ChatMessage(role, text));
+                    break;
+                case "function_call":
+                    var name = ToolNames.Flat(String(item, "namespace", at, required: false), String(item, "name", at, required: true)!);
+                    Assistant(messages, ref reasoning).Calls.Add(new ToolCall(String(item, "call_id", at, required: true)!, name, String(item, "arguments", at, required: true)!));
+                    break;
+                case "custom_tool_call":
+                    var input2 = new JsonObject { ["input"] = String(item, "input", at, required: true) }.ToJsonString();
+                    Assistant(messages, ref reasoning).Calls.Add(new ToolCall(String(item, "call_id", at, required: true)!, String(item, "name", at, required: true)!, input2));
+                    break;
+                case "function_call_output" or "custom_tool_call_output":
+                    messages.Add(new ChatMessage("tool", Output(item, at), ToolCallId: String(item, "call_id", at, required: true)));
+                    break;
+                case "reasoning":
+                    reasoning = Reasoning(item, at);
+                    break;
+                default:
+                    throw DynamoRequestException.BadRequest($"'{at}.type' \"{type}\" is not an input item this server reads (message, function_call, function_call_output, " +
+                        "custom_tool_call, custom_tool_call_output, reasoning).", $"{at}.type");
+            }
+        }
+        return [.. messages.Select(m => m as ChatMessage ?? ((AssistantTurn)m).ToMessage())];
+    }
+
+    /// <summary>The assistant turn being built (the last message, if it is one), carrying any reasoning given before it.</summary>
+    private static AssistantTurn Assistant(List<object> messages, ref string? reasoning)
+    {
+        if (messages.Count == 0 || messages[^1] is not AssistantTurn turn)
+            messages.Add(turn = new AssistantTurn());
+        if (reasoning is not null)
+        {
+            turn.Reasoning.Append(reasoning);
+            reasoning = null;
+        }
+        return turn;
+    }
+
+    /// <summary>An assistant turn while its items are read: text, calls and reasoning gathered, then made one message.</summary>
+    private sealed class AssistantTurn
+    {
+        public StringBuilder Text { get; } = new();
+
+        public StringBuilder Reasoning { get; } = new();
+
+        public List<ToolCall> Calls { get; } = [];
+
+        public ChatMessage ToMessage() => new("assistant", Text.Length > 0 || Calls.Count == 0 ? Text.ToString() : null,
+            ToolCalls: Calls.Count > 0 ? Calls : null, ReasoningContent: Reasoning.Length > 0 ? Reasoning.ToString() : null);
+    }
+
+    private static string Text(JsonElement item, string at)
+    {
+        if (!item.TryGetProperty("content", out var content) || content.ValueKind == JsonValueKind.Null)
+            throw DynamoRequestException.BadRequest($"'{at}.content' is required.", $"{at}.content");
+        if (content.ValueKind == JsonValueKind.String)
+            return content.GetString()!;
+        if (content.ValueKind != JsonValueKind.Array)
+            throw DynamoRequestException.BadRequest($"'{at}.content' must be a string or an array of content parts.", $"{at}.content");
+        var text = new StringBuilder();
+        var j = 0;
+        foreach (var part in content.EnumerateArray())
+        {
+            var partAt = $"{at}.content[{j++}]";
+            text.Append(Type(part, partAt) switch
+            {
+                "input_text" or "output_text" or "text" => String(part, "text", partAt, required: true),
+                "refusal" => String(part, "refusal", partAt, required: true),
+                var other => throw DynamoRequestException.BadRequest($"'{partAt}.type' \"{other}\": only text parts are supported (the served models take text only).", $"{partAt}.type"),
+            });
+        }
+        return text.ToString();
+    }
+
+    private static string Output(JsonElement item, string at)
+    {
+        if (!item.TryGetProperty("output", out var output) || output.ValueKind == JsonValueKind.Null)
+            throw DynamoRequestException.BadRequest($"'{at}.output' is required.", $"{at}.output");
+        if (output.ValueKind == JsonValueKind.String)
+            return output.GetString()!;
+        if (output.ValueKind != JsonValueKind.Array)
+            throw DynamoRequestException.BadRequest($"'{at}.output' must be a string or an array of text parts.", $"{at}.output");
+        return string.Join("\n", output.EnumerateArray().Select((part, j) => Type(part, $"{at}.output[{j}]") is "input_text" or "output_text" or "text"
+            ? String(part, "text", $"{at}.output[{j}]", required: true)
+            : throw DynamoRequestException.BadRequest($"'{at}.output[{j}]': only text parts are supported.", $"{at}.output[{j}].type")));
+    }
+
+    /// <summary>A reasoning item's text: its encrypted content when it is ours, else its reasoning text or summary.</summary>
+    private static string? Reasoning(JsonElement item, string at)
+    {
+        if (String(item, "encrypted_content", at, required: false) is { } encrypted && ReasoningCipher.Open(encrypted) is { } opened)
+            return opened;
+        foreach (var field in new[] { "content", "summary" })
+            if (item.TryGetProperty(field, out var parts) && parts.ValueKind == JsonValueKind.Array && parts.GetArrayLength() > 0)
+                return string.Join("\n", parts.EnumerateArray().Select((part, j) => String(part, "text", $"{at}.{field}[{j}]", required: true)));
+        return null;
+    }
+
+    private static string Type(JsonElement element, string at) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String
+            ? type.GetString()!
+            : throw DynamoRequestException.BadRequest($"'{at}' must be an object with a string 'type'.", $"{at}.type");
+
+    private static string? String(JsonElement parent, string name, string at, bool required)
+    {
+        if (parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String)
+            return value.GetString();
+        if (required || value.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null))
+            throw DynamoRequestException.BadRequest($"'{at}.{name}' must be a string.", $"{at}.{name}");
+        return null;
+    }
+}
