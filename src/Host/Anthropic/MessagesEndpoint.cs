@@ -17,9 +17,6 @@ namespace Dynamo.Host.Anthropic;
 /// </summary>
 internal sealed class MessagesEndpoint(RequestBodyReader reader, DynamoRuntime runtime, IOptions<AnthropicOptions> options, ILogger<MessagesEndpoint> logger)
 {
-    /// <summary>While the model is busy and nothing else is sent, a <c>ping</c> event at least this often.</summary>
-    public static readonly TimeSpan PingInterval = TimeSpan.FromSeconds(10);
-
     public async Task HandleAsync(HttpContext context)
     {
         var cancellationToken = context.RequestAborted;
@@ -47,7 +44,7 @@ internal sealed class MessagesEndpoint(RequestBodyReader reader, DynamoRuntime r
 
         var sse = new SseWriter(context.Response);
         await sse.StartAsync(cancellationToken);
-        await using var pings = sse.KeepAlive(PingInterval, () => Send(new TypeOnlyEvent("ping"), AnthropicJson.Context.TypeOnlyEvent, "ping"), cancellationToken);
+        await using var pings = sse.KeepAlive(TimeSpan.FromSeconds(options.Value.PingIntervalSeconds), () => Send(new TypeOnlyEvent("ping"), AnthropicJson.Context.TypeOnlyEvent, "ping"), cancellationToken);
         await Send(new MessageStartEvent(new MessageOut(id, request.ModelName, [], null, null, new UsageOut(request.PromptTokens, 0, 0, 0))),
             AnthropicJson.Context.MessageStartEvent, "message_start");
         var blocks = new BlockWriter(sse, cancellationToken);

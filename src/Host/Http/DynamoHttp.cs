@@ -23,7 +23,9 @@ public static class DynamoHttp
         services.AddSingleton<CompletionsEndpoint>();
         services.AddSingleton<TokenizeEndpoints>();
         services.AddSingleton<ToolEventsEndpoint>();
-        services.AddOptions<AnthropicOptions>().Bind(builder.Configuration.GetSection(AnthropicOptions.Section));
+        services.AddOptions<AnthropicOptions>().Bind(builder.Configuration.GetSection(AnthropicOptions.Section))
+            .Validate(o => o.PingIntervalSeconds > 0, $"'{AnthropicOptions.Section}:PingIntervalSeconds' must be positive.")
+            .ValidateOnStart();
         services.AddSingleton<MessagesEndpoint>();
         services.AddOptions<ResponsesOptions>().Bind(builder.Configuration.GetSection(ResponsesOptions.Section))
             .Validate(o => o.StoreMaxEntries > 0 && o.StoreTtlSeconds > 0, $"'{ResponsesOptions.Section}:StoreMaxEntries' and 'StoreTtlSeconds' must be positive.")
