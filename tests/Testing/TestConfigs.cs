@@ -12,16 +12,19 @@ public static class TestConfigs
             ["ChatTemplate"] = name.Contains("echo") ? "last-user" : "plain",
         }.Concat(extra is null ? [] : ToDictionary(extra)).ToDictionary(kv => kv.Key, kv => kv.Value);
 
+    /// <summary>The default configuration's models: <c>mock</c> (a fast mocker, 4096-token context) and <c>echo</c>.</summary>
+    public static object[] DefaultModels =>
+    [
+        Model("mock", new { Name = "mocker", DecodeItlMs = 0.5, PrefillTokensPerSecond = 1_000_000, OutputTokens = 24, MaxContextLength = 4096 }),
+        Model("echo", new { Name = "echo" }),
+    ];
+
     public static object Default(long maxBodyBytes = 1 << 20, params object[] extraModels) => new
     {
         Dynamo = new
         {
             MaxRequestBodyBytes = maxBodyBytes,
-            Models = new[]
-            {
-                Model("mock", new { Name = "mocker", DecodeItlMs = 0.5, PrefillTokensPerSecond = 1_000_000, OutputTokens = 24, MaxContextLength = 4096 }),
-                Model("echo", new { Name = "echo" }),
-            }.Concat(extraModels).ToArray(),
+            Models = DefaultModels.Concat(extraModels).ToArray(),
         },
     };
 

@@ -19,7 +19,7 @@ public sealed class ReasoningEfforts(IOptions<DynamoOptions> options)
         "none" or "minimal" => request with { Thinking = false },
         "xhigh" or "max" => request with { Thinking = true },
         _ when options.Value.ReasoningEffort.TryGetValue(effort, out var budget) =>
-            request with { Thinking = true, MaxThinkingTokens = request.MaxThinkingTokens ?? budget, MaxThinkingTokensField = field },
+            request with { Thinking = true, MaxThinkingTokens = request.MaxThinkingTokens ?? budget },
         _ => throw DynamoRequestException.BadRequest($"'{field}' must be none, minimal, low, medium, high, xhigh or max; got '{effort}'.", field),
     };
 }

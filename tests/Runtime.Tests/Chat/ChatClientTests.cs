@@ -63,6 +63,14 @@ public sealed class ChatClientTests : IAsyncLifetime
         var streamed = await Client("thinker").GetStreamingResponseAsync("Why?").ToListAsync();
         Assert.Equal("Short.", string.Concat(streamed.SelectMany(u => u.Contents).OfType<TextReasoningContent>().Select(r => r.Text)));
         Assert.Equal("Long answer.", string.Concat(streamed.Select(u => u.Text)));
+
+        // Reasoning.Output = None asks for the answer alone.
+        var quiet = new ChatOptions { Reasoning = new ReasoningOptions { Output = ReasoningOutput.None, Effort = ReasoningEffort.Low } };
+        var answerOnly = await Client("thinker").GetResponseAsync("Why?", quiet);
+        Assert.Empty(answerOnly.Messages[0].Contents.OfType<TextReasoningContent>());
+        Assert.Equal("Long answer.", answerOnly.Text);
+        var streamedQuiet = await Client("thinker").GetStreamingResponseAsync("Why?", quiet).ToListAsync();
+        Assert.Empty(streamedQuiet.SelectMany(u => u.Contents).OfType<TextReasoningContent>());
     }
 
     [Fact]
