@@ -46,7 +46,7 @@ internal sealed class ResponsesRequest
     public Nvext? Nvext { get; init; }
 }
 
-/// <param name="Effort">none, minimal, low, medium, high, xhigh.</param>
+/// <param name="Effort">none, minimal, low, medium, high, xhigh, max, ultra (<see cref="ReasoningEfforts"/>).</param>
 /// <param name="Summary">auto, concise or detailed: reasoning comes back as a summary; otherwise as reasoning text.</param>
 internal sealed record ReasoningConfig(string? Effort, string? Summary, string? GenerateSummary = null);
 
