@@ -9,7 +9,8 @@ public sealed class BadInputTests : IAsyncLifetime
 {
     private DynamoServer _server = null!;
 
-    public async Task InitializeAsync() => _server = await DynamoServer.StartAsync(TestConfigs.Default());
+    public async Task InitializeAsync() => _server = await DynamoServer.StartAsync(
+        TestConfigs.Default(extraModels: TestConfigs.Model("faulty", new { Name = "faulty" })), inProcess: typeof(FaultyEngineFactory).Assembly);
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
@@ -115,5 +116,34 @@ public sealed class BadInputTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, large.StatusCode);
         using var largeResponse = await _server.PostJsonAsync("/v1/responses", $$$"""{"model":"mock",{{{In}}},"max_output_tokens":1000000}""");
         Assert.Equal(HttpStatusCode.BadRequest, largeResponse.StatusCode); // OpenAI's own field stays strict, as chat's max_tokens is
+    }
+
+    [Fact]
+    public async Task An_engine_failure_is_an_error_in_each_shape_whole_or_mid_stream()
+    {
+        using (var whole = await _server.PostJsonAsync("/v1/messages", """{"model":"faulty","max_tokens":5,"messages":[{"role":"user","content":"x"}]}"""))
+        {
+            Assert.Equal(HttpStatusCode.InternalServerError, whole.StatusCode);
+            var body = await whole.Content.ReadAsStringAsync();
+            Assert.Equal("api_error", JsonDocument.Parse(body).RootElement.GetProperty("error").GetProperty("type").GetString());
+            Assert.DoesNotContain(" at ", body);
+        }
+        using (var streamed = await _server.PostJsonAsync("/v1/messages", """{"model":"faulty","max_tokens":5,"stream":true,"messages":[{"role":"user","content":"x"}]}"""))
+        {
+            var events = await Sse.ReadNamedAsync(streamed);
+            Assert.Equal("message_start", events[0].Name);
+            Assert.Equal("error", events[^1].Name);
+            Assert.Equal("api_error", events[^1].Data.GetProperty("error").GetProperty("type").GetString());
+            Assert.Contains("the GPU caught fire", events[^1].Data.GetProperty("error").GetProperty("message").GetString());
+        }
+        using (var responses = await _server.PostJsonAsync("/v1/responses", """{"model":"faulty","stream":true,"input":"x"}"""))
+        {
+            var events = await Sse.ReadNamedAsync(responses);
+            Assert.Equal("response.created", events[0].Name);
+            Assert.Equal("error", events[^1].Name);
+            Assert.Contains("the GPU caught fire", events[^1].Data.GetProperty("message").GetString());
+            // The error continues the stream's numbering.
+            Assert.Equal(events[^2].Data.GetProperty("sequence_number").GetInt32() + 1, events[^1].Data.GetProperty("sequence_number").GetInt32());
+        }
     }
 }
