@@ -26,14 +26,9 @@ internal sealed class AnthropicErrors : ErrorShape
 
     public override async Task WriteAsync(HttpContext context, DynamoRequestException error)
     {
-        if (!context.Response.HasStarted)
-        {
-            context.Response.StatusCode = Status(error.Kind);
-            context.Response.ContentType = "application/json";
-            await JsonSerializer.SerializeAsync(context.Response.Body, Body(error), AnthropicJson.Context.AnthropicErrorBody);
+        if (await TryWriteBodyAsync(context, error.Kind, Body(error), AnthropicJson.Context.AnthropicErrorBody))
             return;
-        }
-        if (context.Response.ContentType == "text/event-stream")
+        if (IsStreaming(context))
             await new SseWriter(context.Response).WriteAsync(Body(error), AnthropicJson.Context.AnthropicErrorBody, CancellationToken.None, "error");
     }
 }

@@ -22,14 +22,9 @@ internal sealed class OpenAiErrors : ErrorShape
 
     public override async Task WriteAsync(HttpContext context, DynamoRequestException error)
     {
-        if (!context.Response.HasStarted)
-        {
-            context.Response.StatusCode = Status(error.Kind);
-            context.Response.ContentType = "application/json";
-            await JsonSerializer.SerializeAsync(context.Response.Body, Body(error), OpenAiJson.Context.ErrorBody);
+        if (await TryWriteBodyAsync(context, error.Kind, Body(error), OpenAiJson.Context.ErrorBody))
             return;
-        }
-        if (context.Response.ContentType == "text/event-stream")
+        if (IsStreaming(context))
         {
             var sse = new SseWriter(context.Response);
             await sse.WriteAsync(Body(error), OpenAiJson.Context.ErrorBody, CancellationToken.None);

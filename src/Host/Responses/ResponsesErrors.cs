@@ -20,7 +20,7 @@ internal sealed class ResponsesErrors : ErrorShape
             await OpenAiErrors.Shape.WriteAsync(context, error);
             return;
         }
-        if (context.Response.ContentType == "text/event-stream")
+        if (IsStreaming(context))
         {
             var sequence = context.Items[SequenceKey] as int? ?? 0;
             await new SseWriter(context.Response).WriteAsync(new StreamError(error.Code ?? OpenAiErrors.Body(error).Error.Type, error.Message, error.Param, sequence),

@@ -153,7 +153,7 @@ internal static class ResponsesRequests
                     var role = String(item, "role", at, required: true)!;
                     if (role is not ("user" or "system" or "developer" or "assistant"))
                         throw DynamoRequestException.BadRequest($"'{at}.role' must be user, assistant, system or developer; got \"{role}\".", $"{at}.role");
-                    var text = Text(item, at);
+                    var text = TextOf(item, "content", at, separator: "");
                     if (role == "assistant")
                         Assistant(messages, ref reasoning).Text.Append(text);
                     else
@@ -164,11 +164,11 @@ internal static class ResponsesRequests
                     Assistant(messages, ref reasoning).Calls.Add(new ToolCall(String(item, "call_id", at, required: true)!, name, String(item, "arguments", at, required: true)!));
                     break;
                 case "custom_tool_call":
-                    var input2 = new JsonObject { ["input"] = String(item, "input", at, required: true) }.ToJsonString();
-                    Assistant(messages, ref reasoning).Calls.Add(new ToolCall(String(item, "call_id", at, required: true)!, String(item, "name", at, required: true)!, input2));
+                    var customInput = new JsonObject { ["input"] = String(item, "input", at, required: true) }.ToJsonString();
+                    Assistant(messages, ref reasoning).Calls.Add(new ToolCall(String(item, "call_id", at, required: true)!, String(item, "name", at, required: true)!, customInput));
                     break;
                 case "function_call_output" or "custom_tool_call_output":
-                    messages.Add(new ChatMessage("tool", Output(item, at), ToolCallId: String(item, "call_id", at, required: true)));
+                    messages.Add(new ChatMessage("tool", TextOf(item, "output", at, separator: "\n"), ToolCallId: String(item, "call_id", at, required: true)));
                     break;
                 case "reasoning":
                     reasoning = Reasoning(item, at);
@@ -207,40 +207,25 @@ internal static class ResponsesRequests
             ToolCalls: Calls.Count > 0 ? Calls : null, ReasoningContent: Reasoning.Length > 0 ? Reasoning.ToString() : null);
     }
 
-    private static string Text(JsonElement item, string at)
+    /// <summary>A message's <c>content</c> or a tool output's <c>output</c>: a string, or text parts (refusals are text too) joined by <paramref name="separator"/>.</summary>
+    private static string TextOf(JsonElement item, string field, string at, string separator)
     {
-        if (!item.TryGetProperty("content", out var content) || content.ValueKind == JsonValueKind.Null)
-            throw DynamoRequestException.BadRequest($"'{at}.content' is required.", $"{at}.content");
-        if (content.ValueKind == JsonValueKind.String)
-            return content.GetString()!;
-        if (content.ValueKind != JsonValueKind.Array)
-            throw DynamoRequestException.BadRequest($"'{at}.content' must be a string or an array of content parts.", $"{at}.content");
-        var text = new StringBuilder();
-        var j = 0;
-        foreach (var part in content.EnumerateArray())
+        if (!item.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
+            throw DynamoRequestException.BadRequest($"'{at}.{field}' is required.", $"{at}.{field}");
+        if (value.ValueKind == JsonValueKind.String)
+            return value.GetString()!;
+        if (value.ValueKind != JsonValueKind.Array)
+            throw DynamoRequestException.BadRequest($"'{at}.{field}' must be a string or an array of text parts.", $"{at}.{field}");
+        return string.Join(separator, value.EnumerateArray().Select((part, j) =>
         {
-            var partAt = $"{at}.content[{j++}]";
-            text.Append(Type(part, partAt) switch
+            var partAt = $"{at}.{field}[{j}]";
+            return Type(part, partAt) switch
             {
                 "input_text" or "output_text" or "text" => String(part, "text", partAt, required: true),
                 "refusal" => String(part, "refusal", partAt, required: true),
                 var other => throw DynamoRequestException.BadRequest($"'{partAt}.type' \"{other}\": only text parts are supported (the served models take text only).", $"{partAt}.type"),
-            });
-        }
-        return text.ToString();
-    }
-
-    private static string Output(JsonElement item, string at)
-    {
-        if (!item.TryGetProperty("output", out var output) || output.ValueKind == JsonValueKind.Null)
-            throw DynamoRequestException.BadRequest($"'{at}.output' is required.", $"{at}.output");
-        if (output.ValueKind == JsonValueKind.String)
-            return output.GetString()!;
-        if (output.ValueKind != JsonValueKind.Array)
-            throw DynamoRequestException.BadRequest($"'{at}.output' must be a string or an array of text parts.", $"{at}.output");
-        return string.Join("\n", output.EnumerateArray().Select((part, j) => Type(part, $"{at}.output[{j}]") is "input_text" or "output_text" or "text"
-            ? String(part, "text", $"{at}.output[{j}]", required: true)
-            : throw DynamoRequestException.BadRequest($"'{at}.output[{j}]': only text parts are supported.", $"{at}.output[{j}].type")));
+            };
+        }));
     }
 
     /// <summary>A reasoning item's text: its encrypted content when it is ours, else its reasoning text or summary.</summary>
