@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Dynamo.Abstractions.Requests;
+using Dynamo.Host.Http;
 using Dynamo.Runtime.Errors;
 using Dynamo.Runtime.Pipeline;
 
@@ -83,9 +84,9 @@ internal static class AnthropicRequests
         foreach (var block in value.EnumerateArray())
         {
             var at = $"system[{i++}]";
-            if (Type(block, at) != "text")
+            if (JsonFields.Type(block, at) != "text")
                 throw DynamoRequestException.BadRequest($"'{at}.type' must be \"text\".", $"{at}.type");
-            if (Clean(String(block, "text", at, required: true)!, options) is { Length: > 0 } text)
+            if (Clean(JsonFields.String(block, "text", at, required: true)!, options) is { Length: > 0 } text)
                 texts.Add(text);
         }
         return string.Join("\n", texts);
@@ -123,28 +124,28 @@ internal static class AnthropicRequests
         foreach (var block in content.EnumerateArray())
         {
             var blockAt = $"{at}.content[{i++}]";
-            switch (Type(block, blockAt))
+            switch (JsonFields.Type(block, blockAt))
             {
                 case "text":
-                    text.Append(String(block, "text", blockAt, required: true));
+                    text.Append(JsonFields.String(block, "text", blockAt, required: true));
                     break;
                 case "tool_result" when role == "user":
                     // Each result is a tool message of its own, in the order given; text after them is the user's.
-                    yield return new ChatMessage("tool", ToolResult(block, blockAt), ToolCallId: String(block, "tool_use_id", blockAt, required: true));
+                    yield return new ChatMessage("tool", ToolResult(block, blockAt), ToolCallId: JsonFields.String(block, "tool_use_id", blockAt, required: true));
                     break;
                 case "tool_use" when role == "assistant":
-                    calls.Add(new ToolCall(String(block, "id", blockAt, required: true)!, String(block, "name", blockAt, required: true)!,
+                    calls.Add(new ToolCall(JsonFields.String(block, "id", blockAt, required: true)!, JsonFields.String(block, "name", blockAt, required: true)!,
                         block.TryGetProperty("input", out var input) && input.ValueKind == JsonValueKind.Object ? input.GetRawText()
                             : throw DynamoRequestException.BadRequest($"'{blockAt}.input' must be an object.", $"{blockAt}.input")));
                     break;
                 case "thinking" when role == "assistant":
-                    reasoning.Append(String(block, "thinking", blockAt, required: true));
+                    reasoning.Append(JsonFields.String(block, "thinking", blockAt, required: true));
                     break;
                 case "redacted_thinking" when role == "assistant":
                     // Only Anthropic can read its redacted reasoning; this server never writes any.
                     break;
                 case "image" or "document":
-                    throw DynamoRequestException.BadRequest($"'{blockAt}': {Type(block, blockAt)} blocks are not supported: the served models take text only.", $"{blockAt}.type");
+                    throw DynamoRequestException.BadRequest($"'{blockAt}': {JsonFields.Type(block, blockAt)} blocks are not supported: the served models take text only.", $"{blockAt}.type");
                 case var type:
                     throw DynamoRequestException.BadRequest($"'{blockAt}.type' \"{type}\" is not a {role} content block this server reads (text, " +
                         (role == "assistant" ? "tool_use, thinking, redacted_thinking" : "tool_result") + ").", $"{blockAt}.type");
@@ -161,7 +162,7 @@ internal static class AnthropicRequests
         var text = !block.TryGetProperty("content", out var content) || content.ValueKind == JsonValueKind.Null ? ""
             : content.ValueKind == JsonValueKind.String ? content.GetString()!
             : content.ValueKind == JsonValueKind.Array ? string.Join("\n", content.EnumerateArray().Select((part, j) =>
-                Type(part, $"{at}.content[{j}]") == "text" ? String(part, "text", $"{at}.content[{j}]", required: true)
+                JsonFields.Type(part, $"{at}.content[{j}]") == "text" ? JsonFields.String(part, "text", $"{at}.content[{j}]", required: true)
                 : throw DynamoRequestException.BadRequest($"'{at}.content[{j}]': only text blocks are supported in a tool result.", $"{at}.content[{j}].type")))
             : throw DynamoRequestException.BadRequest($"'{at}.content' must be a string or an array of text blocks.", $"{at}.content");
         var isError = block.TryGetProperty("is_error", out var error) && error.ValueKind == JsonValueKind.True;
@@ -178,8 +179,8 @@ internal static class AnthropicRequests
             var at = $"tools[{i}]";
             if (tool.ValueKind != JsonValueKind.Object)
                 throw DynamoRequestException.BadRequest($"'{at}' must be an object.", at);
-            var type = String(tool, "type", at, required: false);
-            var name = String(tool, "name", at, required: true)!;
+            var type = JsonFields.String(tool, "type", at, required: false);
+            var name = JsonFields.String(tool, "name", at, required: true)!;
             if (type is not (null or "custom"))
             {
                 ignored.Add(name);   // a server tool (web_search_…, code_execution_…): Anthropic runs those, not us
@@ -187,7 +188,7 @@ internal static class AnthropicRequests
             }
             if (!tool.TryGetProperty("input_schema", out var schema) || schema.ValueKind != JsonValueKind.Object)
                 throw DynamoRequestException.BadRequest($"'{at}.input_schema' must be an object (a JSON schema).", $"{at}.input_schema");
-            result.Add(new ToolDefinition(name, String(tool, "description", at, required: false), schema.Clone()));
+            result.Add(new ToolDefinition(name, JsonFields.String(tool, "description", at, required: false), schema.Clone()));
         }
         return (result, ignored);
     }
@@ -206,15 +207,4 @@ internal static class AnthropicRequests
             var other => throw DynamoRequestException.BadRequest($"'tool_choice.type' must be \"auto\", \"any\", \"tool\" or \"none\"; got {(other is null ? "nothing" : $"\"{other}\"")}.", "tool_choice.type"),
         };
     }
-
-    private static string Type(JsonElement block, string at) =>
-        block.ValueKind == JsonValueKind.Object && block.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String
-            ? type.GetString()!
-            : throw DynamoRequestException.BadRequest($"'{at}' must be an object with a string 'type'.", $"{at}.type");
-
-    private static string? String(JsonElement parent, string name, string at, bool required) =>
-        parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()
-        : required || parent.TryGetProperty(name, out _) && value.ValueKind != JsonValueKind.Null
-            ? throw DynamoRequestException.BadRequest($"'{at}.{name}' must be a string.", $"{at}.{name}")
-            : null;
 }

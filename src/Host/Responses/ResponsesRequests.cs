@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dynamo.Abstractions.Requests;
+using Dynamo.Host.Http;
 using Dynamo.Runtime.Errors;
 using Dynamo.Runtime.Pipeline;
 
@@ -74,28 +75,28 @@ internal static class ResponsesRequests
         {
             var tool = tools![i];
             var at = $"tools[{i}]";
-            switch (Type(tool, at))
+            switch (JsonFields.Type(tool, at))
             {
                 case "function":
                     result.Add(Function(tool, at, name => name));
                     break;
                 case "namespace":
-                    var ns = String(tool, "name", at, required: true)!;
+                    var ns = JsonFields.String(tool, "name", at, required: true)!;
                     if (!tool.TryGetProperty("tools", out var inner) || inner.ValueKind != JsonValueKind.Array)
                         throw DynamoRequestException.BadRequest($"'{at}.tools' must be an array of function tools.", $"{at}.tools");
                     var j = 0;
                     foreach (var function in inner.EnumerateArray())
                     {
                         var innerAt = $"{at}.tools[{j++}]";
-                        if (Type(function, innerAt) != "function")
+                        if (JsonFields.Type(function, innerAt) != "function")
                             throw DynamoRequestException.BadRequest($"'{innerAt}.type' must be \"function\".", $"{innerAt}.type");
                         result.Add(Function(function, innerAt, name => names.AddNamespaced(ns, name)));
                     }
                     break;
                 case "custom":
-                    var custom = String(tool, "name", at, required: true)!;
+                    var custom = JsonFields.String(tool, "name", at, required: true)!;
                     names.AddCustom(custom);
-                    result.Add(new ToolDefinition(custom, String(tool, "description", at, required: false), CustomToolSchema));
+                    result.Add(new ToolDefinition(custom, JsonFields.String(tool, "description", at, required: false), CustomToolSchema));
                     break;
                 case var hosted when Hosted.Contains(hosted) || hosted.StartsWith("web_search", StringComparison.Ordinal):
                     ignored.Add(hosted);
@@ -110,7 +111,7 @@ internal static class ResponsesRequests
     private static ToolDefinition Function(JsonElement tool, string at, Func<string, string> name)
     {
         var parameters = tool.TryGetProperty("parameters", out var schema) && schema.ValueKind == JsonValueKind.Object ? schema.Clone() : (JsonElement?)null;
-        return new ToolDefinition(name(String(tool, "name", at, required: true)!), String(tool, "description", at, required: false), parameters);
+        return new ToolDefinition(name(JsonFields.String(tool, "name", at, required: true)!), JsonFields.String(tool, "description", at, required: false), parameters);
     }
 
     private static ToolChoice? Choice(JsonElement? choice, int tools)
@@ -150,7 +151,7 @@ internal static class ResponsesRequests
             switch (type)
             {
                 case "message":
-                    var role = String(item, "role", at, required: true)!;
+                    var role = JsonFields.String(item, "role", at, required: true)!;
                     if (role is not ("user" or "system" or "developer" or "assistant"))
                         throw DynamoRequestException.BadRequest($"'{at}.role' must be user, assistant, system or developer; got \"{role}\".", $"{at}.role");
                     var text = TextOf(item, "content", at, separator: "");
@@ -160,15 +161,15 @@ internal static class ResponsesRequests
                         messages.Add(new ChatMessage(role, text));
                     break;
                 case "function_call":
-                    var name = ToolNames.Flat(String(item, "namespace", at, required: false), String(item, "name", at, required: true)!);
-                    Assistant(messages, ref reasoning).Calls.Add(new ToolCall(String(item, "call_id", at, required: true)!, name, String(item, "arguments", at, required: true)!));
+                    var name = ToolNames.Flat(JsonFields.String(item, "namespace", at, required: false), JsonFields.String(item, "name", at, required: true)!);
+                    Assistant(messages, ref reasoning).Calls.Add(new ToolCall(JsonFields.String(item, "call_id", at, required: true)!, name, JsonFields.String(item, "arguments", at, required: true)!));
                     break;
                 case "custom_tool_call":
-                    var customInput = new JsonObject { ["input"] = String(item, "input", at, required: true) }.ToJsonString();
-                    Assistant(messages, ref reasoning).Calls.Add(new ToolCall(String(item, "call_id", at, required: true)!, String(item, "name", at, required: true)!, customInput));
+                    var customInput = new JsonObject { ["input"] = JsonFields.String(item, "input", at, required: true) }.ToJsonString();
+                    Assistant(messages, ref reasoning).Calls.Add(new ToolCall(JsonFields.String(item, "call_id", at, required: true)!, JsonFields.String(item, "name", at, required: true)!, customInput));
                     break;
                 case "function_call_output" or "custom_tool_call_output":
-                    messages.Add(new ChatMessage("tool", TextOf(item, "output", at, separator: "\n"), ToolCallId: String(item, "call_id", at, required: true)));
+                    messages.Add(new ChatMessage("tool", TextOf(item, "output", at, separator: "\n"), ToolCallId: JsonFields.String(item, "call_id", at, required: true)));
                     break;
                 case "reasoning":
                     reasoning = Reasoning(item, at);
@@ -219,10 +220,10 @@ internal static class ResponsesRequests
         return string.Join(separator, value.EnumerateArray().Select((part, j) =>
         {
             var partAt = $"{at}.{field}[{j}]";
-            return Type(part, partAt) switch
+            return JsonFields.Type(part, partAt) switch
             {
-                "input_text" or "output_text" or "text" => String(part, "text", partAt, required: true),
-                "refusal" => String(part, "refusal", partAt, required: true),
+                "input_text" or "output_text" or "text" => JsonFields.String(part, "text", partAt, required: true),
+                "refusal" => JsonFields.String(part, "refusal", partAt, required: true),
                 var other => throw DynamoRequestException.BadRequest($"'{partAt}.type' \"{other}\": only text parts are supported (the served models take text only).", $"{partAt}.type"),
             };
         }));
@@ -231,25 +232,11 @@ internal static class ResponsesRequests
     /// <summary>A reasoning item's text: its encrypted content when it is ours, else its reasoning text or summary.</summary>
     private static string? Reasoning(JsonElement item, string at)
     {
-        if (String(item, "encrypted_content", at, required: false) is { } encrypted && ReasoningCipher.Open(encrypted) is { } opened)
+        if (JsonFields.String(item, "encrypted_content", at, required: false) is { } encrypted && ReasoningCipher.Open(encrypted) is { } opened)
             return opened;
         foreach (var field in new[] { "content", "summary" })
             if (item.TryGetProperty(field, out var parts) && parts.ValueKind == JsonValueKind.Array && parts.GetArrayLength() > 0)
-                return string.Join("\n", parts.EnumerateArray().Select((part, j) => String(part, "text", $"{at}.{field}[{j}]", required: true)));
-        return null;
-    }
-
-    private static string Type(JsonElement element, string at) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String
-            ? type.GetString()!
-            : throw DynamoRequestException.BadRequest($"'{at}' must be an object with a string 'type'.", $"{at}.type");
-
-    private static string? String(JsonElement parent, string name, string at, bool required)
-    {
-        if (parent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String)
-            return value.GetString();
-        if (required || value.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null))
-            throw DynamoRequestException.BadRequest($"'{at}.{name}' must be a string.", $"{at}.{name}");
+                return string.Join("\n", parts.EnumerateArray().Select((part, j) => JsonFields.String(part, "text", $"{at}.{field}[{j}]", required: true)));
         return null;
     }
 }
