@@ -10,4 +10,7 @@ public enum ComponentKind
     ToolCallParser,
     ReasoningParser,
     KvOffloadTier,
+
+    /// <summary>A grammar engine (<see cref="Dynamo.Abstractions.Constraints.IGrammarCompiler"/>), for structured output.</summary>
+    Grammar,
 }

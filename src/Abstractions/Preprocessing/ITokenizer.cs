@@ -23,4 +23,11 @@ public interface ITokenizer
     /// callers hold such text back until the rest arrives.
     /// </summary>
     string Decode(ReadOnlySpan<int> tokenIds, bool skipSpecialTokens = true);
+
+    /// <summary>
+    /// The bytes token <paramref name="id"/> writes into the text when decoded with special tokens skipped
+    /// (none for control tokens such as EOS): what grammar engines match tokens by. A token that is part
+    /// of a multi-byte character has only its own bytes.
+    /// </summary>
+    byte[] TokenBytes(int id) => System.Text.Encoding.UTF8.GetBytes(Decode([id]));
 }

@@ -52,4 +52,6 @@ internal sealed class ByteTokenizer : ITokenizer
         }
         return text.Length == 0 ? Encoding.UTF8.GetString(bytes[..count]) : text.Append(Encoding.UTF8.GetString(bytes[..count])).ToString();
     }
+
+    public byte[] TokenBytes(int id) => id is >= 0 and < 256 ? [(byte)id] : [];
 }

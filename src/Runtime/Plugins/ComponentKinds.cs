@@ -20,6 +20,7 @@ internal static class ComponentKinds
         [typeof(IToolCallParser)] = ComponentKind.ToolCallParser,
         [typeof(IReasoningParser)] = ComponentKind.ReasoningParser,
         [typeof(IKvOffloadTier)] = ComponentKind.KvOffloadTier,
+        [typeof(Dynamo.Abstractions.Constraints.IGrammarCompiler)] = ComponentKind.Grammar,
     };
 
     public static ComponentKind? Of(Type contract) => ByContract.TryGetValue(contract, out var kind) ? kind : null;

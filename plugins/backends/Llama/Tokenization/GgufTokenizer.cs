@@ -99,6 +99,8 @@ internal abstract class GgufTokenizer(GgufVocabulary vocab) : ITokenizer
         }
     }
 
+    public byte[] TokenBytes(int id) => Renders(id, skipSpecialTokens: true) ? (_pieces ??= BuildPieces())[id] : [];
+
     // Like llama.cpp's token_to_piece: control and unknown tokens only when special tokens are wanted; ids out of range never.
     private bool Renders(int id, bool skipSpecialTokens) =>
         (uint)id < (uint)Vocab.Tokens.Length && !(skipSpecialTokens && Vocab.Types[id] is GgufVocabulary.Control or GgufVocabulary.Unknown);

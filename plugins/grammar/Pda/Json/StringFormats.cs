@@ -1,0 +1,26 @@
+namespace Dynamo.Grammar.Pda.Json;
+
+/// <summary>
+/// The JSON Schema <c>format</c>s generated as patterns (RFC 3339 dates and times, RFC 4122 UUIDs, a
+/// practical subset of RFC 5322 addresses and RFC 3986 URIs): every string they produce is valid for
+/// its format, not every valid string is produced.
+/// </summary>
+internal static class StringFormats
+{
+    private const string Date = @"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|1\d|2[0-8])";
+    private const string Time = @"([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)";
+
+    /// <summary>The format's pattern, or null for a format this engine does not generate.</summary>
+    public static string? Pattern(string format) => format switch
+    {
+        // Days up to 28 are valid in every month of every year.
+        "date" => Date,
+        "time" => Time,
+        "date-time" => $"{Date}T{Time}",
+        "uuid" => @"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+        "email" => @"[a-zA-Z0-9_+-]+(\.[a-zA-Z0-9_+-]+)*@[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*\.[a-zA-Z]{2,24}",
+        "uri" => @"[a-zA-Z][a-zA-Z0-9+.-]*://[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*(:\d{1,5})?(/[a-zA-Z0-9._~-]*)*(\?[a-zA-Z0-9._~=&-]*)?",
+        "ipv4" => @"((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)",
+        _ => null,
+    };
+}

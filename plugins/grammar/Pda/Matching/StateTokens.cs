@@ -1,0 +1,104 @@
+using Dynamo.Grammar.Pda.Automata;
+
+namespace Dynamo.Grammar.Pda.Matching;
+
+/// <summary>
+/// What each token does from one state, whatever the stack beneath it (XGrammar's adaptive token
+/// mask): <b>accepted</b> tokens can be read entirely inside the state's rule; <b>uncertain</b> tokens
+/// leave the rule part-way (its end is reached, and the rest of the token must suit the caller, which
+/// only the full stack knows); every other token is refused. A mask is then the union of the accepted
+/// sets of the current positions, plus the uncertain tokens that pass a full check.
+/// </summary>
+internal sealed class StateTokens
+{
+    /// <summary>Accepted tokens as a bit mask, when there are many.</summary>
+    public ulong[]? AcceptedMask { get; private init; }
+
+    /// <summary>Accepted tokens as a list, when there are few.</summary>
+    public int[] AcceptedList { get; private init; } = [];
+
+    public int[] Uncertain { get; private init; } = [];
+
+    /// <summary>Accepted tokens after which the rule's shortest completion is longer or shorter than before (<see cref="ShiftDeltas"/>); the rest leave it as it was.</summary>
+    public int[] ShiftTokens { get; private init; } = [];
+
+    public int[] ShiftDeltas { get; private init; } = [];
+
+    public bool IsEmpty => AcceptedMask is null && AcceptedList.Length == 0 && Uncertain.Length == 0;
+
+    public void OrAccepted(Span<ulong> mask)
+    {
+        if (AcceptedMask is { } accepted)
+            for (var i = 0; i < accepted.Length; i++)
+                mask[i] |= accepted[i];
+        foreach (var t in AcceptedList)
+            mask[t >> 6] |= 1UL << (t & 63);
+    }
+
+    /// <summary>Reads every token from <paramref name="state"/> on an empty local stack: a walk of the vocabulary trie that skips refused prefixes.</summary>
+    public static StateTokens Classify(Automaton automaton, Vocabulary vocabulary, int state)
+    {
+        var runner = new Runner(automaton, new StackTable(automaton));
+        var levels = new PositionSet[vocabulary.MaxDepth + 1];
+        for (var d = 0; d < levels.Length; d++)
+            levels[d] = new PositionSet();
+        var escaped = new bool[vocabulary.MaxDepth + 1];
+        levels[0].Add(new Position(state, 0));
+        runner.Close(levels[0]); // returns at depth 0 are the caller's business: the mask covers them from the popped positions
+        var start = automaton.Distance[state];
+
+        var accepted = new List<int>();
+        var uncertain = new List<int>();
+        var shiftTokens = new List<int>();
+        var shiftDeltas = new List<int>();
+        var node = 1;
+        while (node < vocabulary.NodeCount)
+        {
+            var depth = vocabulary.NodeDepth[node];
+            var here = levels[depth];
+            var ends = runner.Step(levels[depth - 1], vocabulary.NodeByte[node], here);
+            var hasEscaped = escaped[depth - 1] || ends;
+            if (here.Count == 0)
+            {
+                // Nothing survives inside the rule; if it ended on the way, the caller may take the rest.
+                if (hasEscaped)
+                    foreach (var t in vocabulary.TokensUnder(node))
+                        uncertain.Add(t);
+                node = vocabulary.SubtreeEnd[node];
+                continue;
+            }
+            escaped[depth] = hasEscaped;
+            var tokens = vocabulary.TokensAt(node);
+            if (tokens.Length > 0)
+            {
+                var delta = start >= Automaton.Unreachable ? 0 : runner.Distance(here) - start;
+                foreach (var t in tokens)
+                {
+                    accepted.Add(t);
+                    if (delta != 0)
+                    {
+                        shiftTokens.Add(t);
+                        shiftDeltas.Add(delta);
+                    }
+                }
+            }
+            node++;
+        }
+
+        ulong[]? mask = null;
+        if (accepted.Count > 256)
+        {
+            mask = new ulong[vocabulary.MaskWords];
+            foreach (var t in accepted)
+                mask[t >> 6] |= 1UL << (t & 63);
+        }
+        return new StateTokens
+        {
+            AcceptedMask = mask,
+            AcceptedList = mask is null ? [.. accepted] : [],
+            Uncertain = [.. uncertain],
+            ShiftTokens = [.. shiftTokens],
+            ShiftDeltas = [.. shiftDeltas],
+        };
+    }
+}
