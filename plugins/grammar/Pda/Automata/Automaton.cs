@@ -56,14 +56,22 @@ internal sealed class Automaton
     /// <summary>Whether any state has a byte edge (grammars of special tokens only have none).</summary>
     public bool HasBytes { get; }
 
+    /// <summary>States with no calls: a position there steps by one table lookup.</summary>
+    public bool[] NoCalls { get; }
+
     public Automaton(GrammarBuilder grammar, int startRule)
     {
         RuleNames = [.. grammar.Names];
         StartRule = startRule;
         var rules = grammar.Count;
+        for (var r = 0; r < rules; r++)
+            if (grammar.Bodies[r] is null)
+                throw new GrammarException($"Rule '{grammar.Names[r]}' is used but never defined.", grammar.Names[r]);
+        // Small rules become part of their callers; only rules still called are built.
+        var (bodies, reachable) = Inliner.Inline(grammar.Bodies, startRule);
         var nfas = new Nfa[rules];
         for (var r = 0; r < rules; r++)
-            nfas[r] = new Nfa(grammar.Bodies[r] ?? throw new GrammarException($"Rule '{grammar.Names[r]}' is used but never defined.", grammar.Names[r]), grammar.Names[r]);
+            nfas[r] = new Nfa(reachable[r] ? bodies[r]! : Node.Empty, grammar.Names[r]);
 
         (ClassOf, ClassCount, ClassBytes) = ByteClasses(nfas);
         var classesOfSet = new Dictionary<ByteSet, int[]>();
@@ -90,6 +98,7 @@ internal sealed class Automaton
         (CallOffsets, CallRule, CallReturn) = Flatten(calls);
         (TokenOffsets, TokenId, TokenNext) = Flatten(tokens);
         HasBytes = Next.Any(n => n >= 0);
+        NoCalls = [.. Enumerable.Range(0, StateCount).Select(st => CallOffsets[st] == CallOffsets[st + 1])];
         (Distance, RuleMinimum) = Distances();
         LeftRecursion.Check(this);
     }

@@ -374,10 +374,28 @@ internal sealed class JsonSchemaTranslator
 
     private Node Number(JsonElement schema, string path)
     {
-        var (low, high) = Bounds(schema, path, integer: false);
-        if (low is not null || high is not null)
-            throw Refuse("Bounds on a 'number' are not supported (they are on an 'integer')", path);
-        return JsonText.Number(_g);
+        NumberRanges.Bound? low = null, high = null;
+        foreach (var property in schema.EnumerateObject())
+        {
+            var value = property.Value;
+            if (property.Name is not ("minimum" or "maximum" or "exclusiveMinimum" or "exclusiveMaximum") || value.ValueKind is JsonValueKind.True or JsonValueKind.False)
+                continue;
+            if (value.ValueKind != JsonValueKind.Number || !value.TryGetDecimal(out var bound))
+                throw Refuse($"'{property.Name}' must be a number", $"{path}/{property.Name}");
+            // Draft 4 writes exclusivity as a boolean beside minimum/maximum.
+            var exclusive = property.Name.StartsWith("exclusive", StringComparison.Ordinal)
+                || (schema.TryGetProperty("exclusive" + char.ToUpperInvariant(property.Name[0]) + property.Name[1..], out var flag) && flag.ValueKind == JsonValueKind.True);
+            var candidate = new NumberRanges.Bound(bound, !exclusive);
+            if (property.Name.EndsWith("inimum", StringComparison.Ordinal))
+                low = low is not { } l || bound > l.Value || (bound == l.Value && exclusive) ? candidate : l;
+            else
+                high = high is not { } h || bound < h.Value || (bound == h.Value && exclusive) ? candidate : h;
+        }
+        if (low is null && high is null)
+            return JsonText.Number(_g);
+        if (low is { } lo && high is { } hi && (lo.Value > hi.Value || (lo.Value == hi.Value && !(lo.Inclusive && hi.Inclusive))))
+            throw Refuse("The bounds leave no number", path);
+        return NumberRanges.Of(low, high);
     }
 
     /// <summary>Integer bounds from minimum/maximum and their exclusive forms (numbers in drafts 6+, booleans in draft 4).</summary>

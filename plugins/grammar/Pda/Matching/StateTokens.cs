@@ -39,13 +39,19 @@ internal sealed class StateTokens
     public static StateTokens Classify(Automaton automaton, Vocabulary vocabulary, int state)
     {
         var runner = new Runner(automaton, new StackTable(automaton));
-        var levels = new PositionSet[vocabulary.MaxDepth + 1];
-        for (var d = 0; d < levels.Length; d++)
-            levels[d] = new PositionSet();
-        var escaped = new bool[vocabulary.MaxDepth + 1];
-        levels[0].Add(new Position(state, 0));
-        runner.Close(levels[0]); // returns at depth 0 are the caller's business: the mask covers them from the popped positions
+        var depths = vocabulary.MaxDepth + 1;
+        // Per depth: a lone position on the local root in a state without calls (steps by table lookup), else a set.
+        var simple = new int[depths];
+        var sets = new PositionSet[depths];
+        for (var d = 0; d < depths; d++)
+            sets[d] = new PositionSet();
+        var escaped = new bool[depths];
+        sets[0].Add(new Position(state, 0));
+        runner.Close(sets[0]); // returns at depth 0 are the caller's business: the mask covers them from the popped positions
+        simple[0] = sets[0].Count == 1 && automaton.NoCalls[state] ? state : -1;
         var start = automaton.Distance[state];
+        var (next, classes, classOf, noCalls, accepting, distance) =
+            (automaton.Next, automaton.ClassCount, automaton.ClassOf, automaton.NoCalls, automaton.Accepting, automaton.Distance);
 
         var accepted = new List<int>();
         var uncertain = new List<int>();
@@ -55,10 +61,39 @@ internal sealed class StateTokens
         while (node < vocabulary.NodeCount)
         {
             var depth = vocabulary.NodeDepth[node];
-            var here = levels[depth];
-            var ends = runner.Step(levels[depth - 1], vocabulary.NodeByte[node], here);
+            var b = vocabulary.NodeByte[node];
+            bool ends, alive;
+            int here;
+            if (simple[depth - 1] is >= 0 and var s)
+            {
+                var n = next[s * classes + classOf[b]];
+                alive = n >= 0;
+                if (alive && noCalls[n])
+                {
+                    simple[depth] = n;
+                    ends = accepting[n];
+                    here = distance[n];
+                }
+                else
+                {
+                    sets[depth].Clear();
+                    if (alive)
+                        sets[depth].Add(new Position(n, 0));
+                    ends = alive && runner.Close(sets[depth]);
+                    simple[depth] = -1;
+                    here = alive ? runner.Distance(sets[depth]) : 0;
+                }
+            }
+            else
+            {
+                ends = runner.Step(sets[depth - 1], b, sets[depth]);
+                alive = sets[depth].Count > 0;
+                var only = alive && sets[depth].Count == 1 ? sets[depth][0] : default;
+                simple[depth] = alive && sets[depth].Count == 1 && only.Stack == 0 && noCalls[only.State] ? only.State : -1;
+                here = alive ? runner.Distance(sets[depth]) : 0;
+            }
             var hasEscaped = escaped[depth - 1] || ends;
-            if (here.Count == 0)
+            if (!alive)
             {
                 // Nothing survives inside the rule; if it ended on the way, the caller may take the rest.
                 if (hasEscaped)
@@ -71,7 +106,7 @@ internal sealed class StateTokens
             var tokens = vocabulary.TokensAt(node);
             if (tokens.Length > 0)
             {
-                var delta = start >= Automaton.Unreachable ? 0 : runner.Distance(here) - start;
+                var delta = start >= Automaton.Unreachable ? 0 : (int)Math.Min((long)here - start, Automaton.Unreachable);
                 foreach (var t in tokens)
                 {
                     accepted.Add(t);

@@ -29,6 +29,7 @@ public sealed class JsonSchemaTests(ITestOutputHelper output)
         """true""",
         """{"type":"object","properties":{"opt1":{"type":"integer"},"opt2":{"type":"integer"},"opt3":{"type":"integer"}}}""",
         """{"type":"integer","minimum":-250,"maximum":-7}""",
+        """{"type":"object","properties":{"price":{"type":"number","minimum":0},"ratio":{"type":"number","minimum":0,"maximum":1},"temp":{"type":"number","exclusiveMinimum":-273.15,"maximum":56.7},"delta":{"type":"number","minimum":-2.5,"exclusiveMaximum":-0.125},"score":{"type":"number","exclusiveMinimum":0.5,"exclusiveMaximum":0.75}},"required":["price","ratio","temp","delta","score"]}""",
         """{"type":"object","properties":{"p":{"type":["string","null"]},"q":{"oneOf":[{"type":"integer"},{"type":"string","enum":["x"]}]}},"required":["p","q"]}""",
     };
 
@@ -59,7 +60,7 @@ public sealed class JsonSchemaTests(ITestOutputHelper output)
     [InlineData("""{"type":"string","contentEncoding":"base64"}""", "contentEncoding")]
     [InlineData("""{"type":"object","patternProperties":{"^a":{}}}""", "patternProperties")]
     [InlineData("""{"type":"array","uniqueItems":true}""", "uniqueItems")]
-    [InlineData("""{"type":"number","minimum":0}""", "number")]
+    [InlineData("""{"type":"number","multipleOf":0.5}""", "multipleOf")]
     [InlineData("""{"type":"string","format":"hostname-ish"}""", "hostname-ish")]
     [InlineData("""{"$ref":"https://example.com/schema"}""", "$ref")]
     [InlineData("""{"type":"string","pattern":"(a)\\1"}""", "backreference")]
@@ -69,6 +70,38 @@ public sealed class JsonSchemaTests(ITestOutputHelper output)
     {
         var error = Assert.Throws<GrammarException>(() => new PdaGrammarCompiler().Compile(new JsonSchemaGrammar(JsonDocument.Parse(schema).RootElement.Clone()), Tokenizer));
         Assert.Contains(named, error.Message);
+    }
+
+    [Fact]
+    public void Numbers_and_integers_keep_within_random_bounds()
+    {
+        var random = new Random(11);
+        var compiler = new PdaGrammarCompiler();
+        for (var trial = 0; trial < 60; trial++)
+        {
+            decimal Pick() => Math.Round((decimal)(random.NextDouble() * 200 - 100), random.Next(0, 4));
+            var (a, b) = (Pick(), Pick());
+            if (a > b)
+                (a, b) = (b, a);
+            var integer = random.Next(3) == 0;
+            var lowKey = random.Next(2) == 0 ? "minimum" : "exclusiveMinimum";
+            var highKey = random.Next(2) == 0 ? "maximum" : "exclusiveMaximum";
+            if (integer && Math.Ceiling(a) > Math.Floor(b) - 1)
+                continue;
+            if (a == b)
+                continue;
+            var schema = $$"""{"type":"{{(integer ? "integer" : "number")}}","{{lowKey}}":{{a.ToString(System.Globalization.CultureInfo.InvariantCulture)}},"{{highKey}}":{{b.ToString(System.Globalization.CultureInfo.InvariantCulture)}}}""";
+            var grammar = compiler.Compile(new JsonSchemaGrammar(JsonDocument.Parse(schema).RootElement.Clone()), Tokenizer);
+            for (var i = 0; i < 20; i++)
+            {
+                var text = Generation.Walk(grammar, Tokenizer, random, budget: 24).Text;
+                var value = decimal.Parse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture);
+                Assert.True(lowKey == "minimum" ? value >= a : value > a, $"{schema}: {text}");
+                Assert.True(highKey == "maximum" ? value <= b : value < b, $"{schema}: {text}");
+                if (integer)
+                    Assert.DoesNotContain(".", text);
+            }
+        }
     }
 
     [Fact]
