@@ -185,7 +185,7 @@ internal sealed class Matcher : ITokenMatcher
     }
 
     /// <summary>How far a token that leaves its rule is assumed to move the shortest completion, at most (it depends on the callers).</summary>
-    private const int UncertainShift = 512;
+    private const int UncertainShift = 64;
 
     /// <summary>The largest distance change a token can make from the current positions, which decides when the budget starts to matter.</summary>
     private int MaxShift()
