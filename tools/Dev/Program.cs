@@ -9,6 +9,7 @@ try
         ("bench", "priority") => await PriorityBenchCommand.RunAsync(args[2..], Console.Out),
         ("bench", "speculative") => await SpeculativeBenchCommand.RunAsync(args[2..], Console.Out),
         ("bench", "offload") => await OffloadBenchCommand.RunAsync(args[2..], Console.Out),
+        ("bench", "grammar") => await GrammarBenchCommand.RunAsync(args[2..], Console.Out),
         ("bench", _) => await BenchCommand.RunAsync(args[1..], Console.Out),
         ("template", _) => await TemplateCommand.RunAsync(args[1..], Console.In, Console.Out, Console.Error),
         ("parse", _) => await ParseCommand.RunAsync(args[1..], Console.In, Console.Out),
@@ -43,6 +44,9 @@ static int Help()
           bench offload [--model FILE.gguf] [--sessions 8] [--turns 3] [--prefix-chars 1200] [--device-tokens 2048] [--shared ../shared]
               Sessions whose prefixes exceed the device KV cache return after the others pushed them out: TTFT and
               prompt tokens prefilled on returning turns, with no offload tiers, host memory, and host + disk.
+          bench grammar [--vocab FILE.gguf] [--schemas bench/schemas.jsonl] [--grammar pda] [--walks 4] [--max-tokens 256] [--seed 1]
+              Compile each schema and walk it with a noise model: time to first mask and time between masks
+              (p50/p90/p99) against one pass over the vocabulary; the vocabulary is ../shared's 32k SentencePiece one when present.
           template render (--template FILE | --model PATH) [--jsonl] < request.json
               Render a request body ({"messages", "tools", "add_generation_prompt", "chat_template_kwargs",
               "bos_token", "eos_token"}) through a chat template exactly; --jsonl: one request per line in,

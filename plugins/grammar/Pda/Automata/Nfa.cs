@@ -14,6 +14,12 @@ internal sealed class Nfa
     public readonly List<(int From, int Rule, int To)> Calls = [];
     public readonly List<(int From, int Token, int To)> Tokens = [];
 
+    /// <summary>
+    /// Long counted repetitions of one rule (a string's maxLength): <c>Positions[i]</c> is the state before
+    /// the i-th call, up to <c>Positions[Max]</c>. Their token classes are computed by counting, not by walking.
+    /// </summary>
+    public readonly List<(int Rule, int Min, int Max, List<int> Positions)> Chains = [];
+
     public int Start { get; }
 
     public int Final { get; }
@@ -58,6 +64,22 @@ internal sealed class Nfa
                     Epsilon[Build(item, start, rule)].Add(end);
                 }
                 return end;
+            }
+            case Repeat { Item: RuleRef item, Max: > Inliner.MaxInlinedRepeat } chain:
+            {
+                var positions = new List<int> { from };
+                var exit = NewState(rule);
+                for (var i = 0; i < chain.Max; i++)
+                {
+                    if (i >= chain.Min)
+                        Epsilon[from].Add(exit);
+                    var to = NewState(rule);
+                    Calls.Add((from, item.Rule, to));
+                    positions.Add(from = to);
+                }
+                Epsilon[from].Add(exit);
+                Chains.Add((item.Rule, chain.Min, chain.Max, positions));
+                return exit;
             }
             case Repeat r:
             {

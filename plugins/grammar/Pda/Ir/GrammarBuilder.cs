@@ -11,6 +11,7 @@ internal sealed class GrammarBuilder
     private readonly List<string> _names = [];
     private readonly List<Node?> _bodies = [];
     private readonly Dictionary<string, int> _byKey = new(StringComparer.Ordinal);
+    private readonly HashSet<int> _kept = [];
 
     public IReadOnlyList<string> Names => _names;
 
@@ -38,16 +39,25 @@ internal sealed class GrammarBuilder
     }
 
     /// <summary>One rule per key, built on first use (shared sub-grammars such as JSON's string or number).</summary>
-    public Node Shared(string key, Func<Node> body)
+    /// <param name="keep">
+    /// Never inline it: its states then stay the same in every grammar (a JSON string's body), so their
+    /// token classes are computed once per vocabulary, not once per place the rule is used.
+    /// </param>
+    public Node Shared(string key, Func<Node> body, bool keep = false)
     {
         if (!_byKey.TryGetValue(key, out var rule))
         {
             rule = Declare(key);
             _byKey[key] = rule;
             Define(rule, body());
+            if (keep)
+                _kept.Add(rule);
         }
         return new RuleRef(rule);
     }
+
+    /// <summary>Rules the inliner must leave as calls.</summary>
+    public IReadOnlySet<int> Kept => _kept;
 
     /// <summary>A rule per key that may refer to itself: declared before its body is built, which gets the rule's own reference.</summary>
     public Node Recursive(string key, Func<RuleRef, Node> body)

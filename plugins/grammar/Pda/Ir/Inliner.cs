@@ -8,10 +8,14 @@ namespace Dynamo.Grammar.Pda.Ir;
 internal static class Inliner
 {
     /// <summary>Largest inlined body, in nodes.</summary>
-    public const int MaxInlinedSize = 4000;
+    public const int MaxInlinedSize = 400;
+
+    /// <summary>Counted repetitions of a rule up to this many are unrolled inline; longer ones call the rule.</summary>
+    public const int MaxInlinedRepeat = 16;
 
     /// <returns>Every rule's body with inlinable calls replaced (by index), and the rules still reachable from <paramref name="start"/>.</returns>
-    public static (Node?[] Bodies, bool[] Reachable) Inline(IReadOnlyList<Node?> bodies, int start)
+    /// <param name="kept">Rules never inlined.</param>
+    public static (Node?[] Bodies, bool[] Reachable) Inline(IReadOnlyList<Node?> bodies, int start, IReadOnlySet<int> kept)
     {
         var count = bodies.Count;
         var recursive = Recursive(bodies);
@@ -23,7 +27,7 @@ internal static class Inliner
         {
             if (sizes[rule] is { } known)
                 return known;
-            if (visiting[rule] || recursive[rule] || bodies[rule] is null)
+            if (visiting[rule] || recursive[rule] || bodies[rule] is null || kept.Contains(rule))
                 return int.MaxValue; // never inlined
             visiting[rule] = true;
             var size = Measure(bodies[rule]!);
@@ -53,6 +57,8 @@ internal static class Inliner
         {
             Sequence s => new Sequence([.. s.Items.Select(Rewrite)]),
             Choice c => new Choice([.. c.Items.Select(Rewrite)]),
+            // A long counted repetition of a rule stays a chain of calls: unrolled inline it would copy the rule's states each time.
+            Repeat { Item: RuleRef, Max: > MaxInlinedRepeat } r => r,
             Repeat r => new Repeat(Rewrite(r.Item), r.Min, r.Max),
             RuleRef call when Size(call.Rule) <= MaxInlinedSize => Body(call.Rule),
             _ => node,

@@ -59,17 +59,17 @@ internal static class JsonText
     public static Node String(GrammarBuilder g, int minLength = 0, int maxLength = -1)
     {
         if (minLength == 0 && maxLength < 0)
-            return g.Shared("json:string", () => Node.Seq(Node.Text("\""), Node.Star(StringChar(g)), Node.Text("\"")));
+            return g.Shared("json:string", () => Node.Seq(Node.Text("\""), Node.Star(StringChar(g)), Node.Text("\"")), keep: true);
         return Node.Seq(Node.Text("\""), new Repeat(StringChar(g), minLength, maxLength), Node.Text("\""));
     }
 
     public static Node Number(GrammarBuilder g) => g.Shared("json:number", () => Node.Seq(
         Integer(g),
         Node.Opt(Node.Seq(Node.Text("."), Node.Plus(Digit))),
-        Node.Opt(Node.Seq(new ByteClass(ByteSet.Of("eE")), Node.Opt(new ByteClass(ByteSet.Of("+-"))), Node.Plus(Digit)))));
+        Node.Opt(Node.Seq(new ByteClass(ByteSet.Of("eE")), Node.Opt(new ByteClass(ByteSet.Of("+-"))), Node.Plus(Digit)))), keep: true);
 
     public static Node Integer(GrammarBuilder g) => g.Shared("json:integer", () =>
-        Node.Seq(Node.Opt(Node.Text("-")), Node.Alt(Node.Text("0"), Node.Seq(new ByteClass(ByteSet.Range('1', '9')), Node.Star(Digit)))));
+        Node.Seq(Node.Opt(Node.Text("-")), Node.Alt(Node.Text("0"), Node.Seq(new ByteClass(ByteSet.Range('1', '9')), Node.Star(Digit)))), keep: true);
 
     private static readonly Node Digit = new ByteClass(ByteSet.Range('0', '9'));
 

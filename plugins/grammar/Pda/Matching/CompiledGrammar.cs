@@ -15,6 +15,7 @@ internal sealed class CompiledGrammar : ICompiledGrammar
     public const long MaskCacheBytes = 32L << 20;
 
     private readonly StateTokens?[] _classified;
+    private readonly Lazy<ChainTokens?>[] _chains;
     private readonly ConcurrentDictionary<ulong, ulong[]> _masks = new();
     private readonly int _maxMasks;
 
@@ -26,6 +27,7 @@ internal sealed class CompiledGrammar : ICompiledGrammar
     {
         (Automaton, Vocabulary) = (automaton, vocabulary);
         _classified = new StateTokens?[automaton.StateCount];
+        _chains = [.. Enumerable.Range(0, automaton.Chains.Count).Select(c => new Lazy<ChainTokens?>(() => ChainTokens.For(automaton, vocabulary, c)))];
         _maxMasks = (int)Math.Max(16, MaskCacheBytes / (vocabulary.MaskWords * 8L));
     }
 
@@ -36,7 +38,11 @@ internal sealed class CompiledGrammar : ICompiledGrammar
         if (Volatile.Read(ref _classified[state]) is { } known)
             return known;
         StateTokens tokens;
-        if (Signature.Of(Automaton, state) is { } signature)
+        if (Automaton.ChainOf[state] is >= 0 and var chain && _chains[chain].Value is { } counted)
+        {
+            tokens = counted.Classify(Automaton.ChainIndex[state]);
+        }
+        else if (Signature.Of(Automaton, state, Vocabulary.MaxDepth + 1) is { } signature)
         {
             var shared = Vocabulary.SharedClassifications;
             if (!shared.TryGetValue(signature, out tokens!))

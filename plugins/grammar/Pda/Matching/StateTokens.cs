@@ -120,6 +120,12 @@ internal sealed class StateTokens
             node++;
         }
 
+        return From(accepted, uncertain, shiftTokens, shiftDeltas, vocabulary);
+    }
+
+    /// <summary>Token classes from lists: accepted tokens as a mask when there are many.</summary>
+    public static StateTokens From(List<int> accepted, List<int> uncertain, List<int> shiftTokens, List<int> shiftDeltas, Vocabulary vocabulary)
+    {
         ulong[]? mask = null;
         if (accepted.Count > 256)
         {

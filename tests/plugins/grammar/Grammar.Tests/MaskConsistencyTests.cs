@@ -22,6 +22,7 @@ public sealed class MaskConsistencyTests
         { "json", "{}" },
         { "json", """{"type":"string","pattern":"^[a-c]{2,4}(x|yz)?$"}""" },
         { "json", """{"type":"string","minLength":2,"maxLength":5}""" },
+        { "json", """{"type":"object","properties":{"a":{"type":"string","minLength":3,"maxLength":30},"b":{"type":"boolean"}},"required":["a","b"]}""" },
         { "regex", @"(\d{3}-)?[a-z]+@(example|test)\.com" },
         { "lark", "start: expr\nexpr: term ((\"+\" | \"-\") term)*\nterm: NUMBER | \"(\" expr \")\"\n%import common.NUMBER\n" },
         { "choice", "[\"Paris\", \"Tokyo\", \"New York\"]" },
