@@ -21,6 +21,9 @@ internal sealed class EchoEngine(EchoOptions options, TimeProvider clock) : IEng
 
     public async IAsyncEnumerable<EngineOutput> GenerateAsync(EngineRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // The echo writes back what it was given: it samples nothing, so it cannot follow what shapes sampling.
+        if (request.Constraint is not null || request.Logprobs is not null || request.LogitBias is { Count: > 0 })
+            throw new EngineException("The echo engine only repeats its prompt: it cannot follow structured output, logit_bias or report log probabilities.", isClientError: true);
         Interlocked.Increment(ref _active);
         try
         {

@@ -33,15 +33,34 @@ internal sealed class MockerEngine : EngineScheduler<MockSequence>
 
     protected override string EngineName => "The mocker";
 
+    /// <summary>The model's grammar engine, for requests with structured output.</summary>
+    public Abstractions.Constraints.IGrammarCompiler? Grammar { get; init; }
+
+    /// <summary>The tokenizer the mocker writes in (grammars are compiled over it).</summary>
+    public Abstractions.Preprocessing.ITokenizer? Tokenizer { get; init; }
+
     protected override ValueTask<MockSequence> CreateSequenceAsync(EngineRequest request, CancellationToken cancellationToken)
     {
         if (request.TokenIds.Count + 1 > _options.MaxContextLength)
             throw new EngineException($"The prompt ({request.TokenIds.Count} tokens) does not fit the context of {_options.MaxContextLength} tokens.", isClientError: true);
+        if (request.LogitBias is { Count: > 0 })
+            throw new EngineException("The mocker samples no logits, so it cannot apply 'logit_bias'.", isClientError: true);
         var answer = _text.ScriptedAnswer(request.TokenIds);
-        var target = request.Stop.IgnoreEos ? request.Stop.MaxTokens
+        var seed = request.Sampling.Seed ?? _options.Seed;
+        var vocabulary = Tokenizer?.VocabSize ?? 0;
+        var decoding = ConstrainedDecoding.For(request, Grammar, Tokenizer, vocabulary);
+        // A grammar decides where the answer ends (a script or word count only suggests it): room for up to max_tokens.
+        var suggested = request.Stop.IgnoreEos || decoding.Matcher is not null ? request.Stop.MaxTokens
             : Math.Min(request.Stop.MaxTokens, answer?.Length ?? (request.Metadata.AgentHints?.Osl is > 0 and var osl ? osl : _options.OutputTokens));
-        target = Math.Min(target, Math.Min(_options.MaxContextLength - request.TokenIds.Count, answer?.Length ?? int.MaxValue));
-        return ValueTask.FromResult(new MockSequence(request, target, _text.Start(answer, request.Sampling.Seed ?? _options.Seed), _options.KvBlockSize));
+        var target = Math.Min(Math.Max(suggested, request.Stop.MinTokens), _options.MaxContextLength - request.TokenIds.Count);
+        if (decoding.Matcher is null)
+            target = Math.Min(target, answer?.Length ?? int.MaxValue);
+        return ValueTask.FromResult(new MockSequence(request, target, _text.Start(answer, seed), _options.KvBlockSize)
+        {
+            Decoding = decoding,
+            Chooser = decoding.Matcher is null ? null : new Random(unchecked((int)(seed ^ (seed >> 32))) + 1),
+            Mask = decoding.Matcher is null ? null : new ulong[(vocabulary + 63) / 64],
+        });
     }
 
     protected override void BeforeAdmit()
@@ -82,23 +101,73 @@ internal sealed class MockerEngine : EngineScheduler<MockSequence>
                 Finish(sequence, null);
                 continue;
             }
+            var decoding = sequence.Decoding!;
+            var usage = new EngineUsage(sequence.Request.TokenIds.Count, sequence.Generated, sequence.CachedTokens);
+            if (decoding.MustStop(sequence.Reasoning) || (decoding.GrammarApplies(sequence.Reasoning) && decoding.Matcher!.CanEnd && sequence.Generated >= sequence.Request.Stop.MinTokens
+                && (sequence.Generated >= sequence.TargetTokens || sequence.Chooser!.Next(8) == 0)))
+            {
+                Emit(sequence, new EngineOutput([], FinishReason.Stop, usage));
+                continue;
+            }
             // A spent reasoning budget writes the end marker instead of the next word.
-            var token = sequence.Reasoning?.Forced() ?? NextWord(sequence);
+            var (token, choices) = sequence.Reasoning?.Forced() is { } forced ? (forced, 1) : Choose(sequence);
+            var wasReasoning = sequence.Reasoning?.InReasoning == true;
             sequence.Reasoning?.Observe(token);
+            decoding.Observe(token, sequence.Reasoning, wasReasoning);
             sequence.Tokens.Add(token);
             sequence.Generated++;
             RegisterFullBlocks(sequence);
-            var done = sequence.Generated >= sequence.TargetTokens;
-            var finish = !done ? (FinishReason?)null
-                : sequence.Generated >= sequence.Request.Stop.MaxTokens || sequence.Tokens.Count >= _options.MaxContextLength ? FinishReason.Length : FinishReason.Stop;
-            Emit(sequence, new EngineOutput([token], finish, new EngineUsage(sequence.Request.TokenIds.Count, sequence.Generated, sequence.CachedTokens)));
+            var done = sequence.Generated >= sequence.TargetTokens && !decoding.GrammarApplies(sequence.Reasoning);
+            var finish = sequence.Generated >= sequence.Request.Stop.MaxTokens || sequence.Tokens.Count >= _options.MaxContextLength ? FinishReason.Length
+                : done ? FinishReason.Stop : (FinishReason?)null;
+            Emit(sequence, new EngineOutput([token], finish, new EngineUsage(sequence.Request.TokenIds.Count, sequence.Generated, sequence.CachedTokens),
+                sequence.Request.Logprobs is { } asked ? [Uniform(token, choices, asked.Top)] : null));
         }
     }
 
-    private static int NextWord(MockSequence sequence)
+    private static int NextWord(MockSequence sequence) => sequence.Text.MoveNext() ? sequence.Text.Current : -1;
+
+    /// <summary>
+    /// The next word's token; under a grammar, the word's token if the grammar allows it, else one of the allowed
+    /// tokens at random (closing what is open as the target nears). Also how many tokens it was chosen among.
+    /// </summary>
+    private (int Token, int Choices) Choose(MockSequence sequence)
     {
-        sequence.Text.MoveNext();
-        return sequence.Text.Current;
+        var word = NextWord(sequence);
+        var decoding = sequence.Decoding!;
+        if (!decoding.GrammarApplies(sequence.Reasoning))
+            return (word, Tokenizer?.VocabSize ?? 1);
+        var mask = sequence.Mask!;
+        decoding.Matcher!.FillMask(mask, Math.Max(1, sequence.TargetTokens - sequence.Generated));
+        var allowed = 0;
+        foreach (var w in mask)
+            allowed += System.Numerics.BitOperations.PopCount(w);
+        if (word >= 0 && (uint)word < (uint)mask.Length * 64 && (mask[word >> 6] >> (word & 63) & 1) != 0)
+            return (word, allowed);
+        if (allowed == 0)
+            return (word < 0 ? 0 : word, 1);
+        var pick = sequence.Chooser!.Next(allowed);
+        for (var i = 0; i < mask.Length; i++)
+        {
+            var count = System.Numerics.BitOperations.PopCount(mask[i]);
+            if (pick >= count)
+            {
+                pick -= count;
+                continue;
+            }
+            var bits = mask[i];
+            for (; pick > 0; pick--)
+                bits &= bits - 1;
+            return (i * 64 + System.Numerics.BitOperations.TrailingZeroCount(bits), allowed);
+        }
+        return (0, allowed);
+    }
+
+    /// <summary>The mocker picks uniformly among <paramref name="choices"/> tokens: that is its distribution.</summary>
+    private static TokenLogprob Uniform(int token, int choices, int top)
+    {
+        var logprob = -MathF.Log(Math.Max(1, choices));
+        return new TokenLogprob(token, logprob, [.. Enumerable.Range(0, Math.Min(top, 1)).Select(_ => new TokenLogprob.Alternative(token, logprob))]);
     }
 
     private TimeSpan StepTime(long prefillTokens)

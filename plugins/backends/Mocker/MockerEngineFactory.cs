@@ -13,6 +13,7 @@ internal sealed class MockerEngineFactory : IComponentFactory<IEngine>
         var tokenizer = context.Tokenizer ?? throw new ArgumentException("The mocker writes its output in the model's tokens, so the model needs a tokenizer.");
         var options = MockerOptions.From(context.Options);
         return new MockerEngine(options, new MockTextSource(tokenizer, options.Answers, options.ToolResultMarker),
-            context.Services.GetService<TimeProvider>() ?? TimeProvider.System);
+            context.Services.GetService<TimeProvider>() ?? TimeProvider.System)
+        { Grammar = context.Grammar, Tokenizer = tokenizer };
     }
 }

@@ -1,11 +1,19 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Dynamo.Abstractions.Requests;
 
 namespace Dynamo.Abstractions.Constraints;
 
 /// <summary>What the output must match. <see cref="CacheKey"/> identifies equal grammars, so each is compiled once per tokenizer.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind")]
+[JsonDerivedType(typeof(JsonSchemaGrammar), "json_schema")]
+[JsonDerivedType(typeof(RegexGrammar), "regex")]
+[JsonDerivedType(typeof(ChoiceGrammar), "choice")]
+[JsonDerivedType(typeof(LarkGrammar), "lark")]
+[JsonDerivedType(typeof(ToolCallsGrammar), "tool_calls")]
 public abstract record GrammarSpec
 {
+    [JsonIgnore]
     public abstract string CacheKey { get; }
 }
 
@@ -23,24 +31,28 @@ public enum JsonWhitespace
 /// <param name="Schema">The schema; <c>true</c> or <c>{}</c> for any JSON value.</param>
 public sealed record JsonSchemaGrammar(JsonElement Schema, JsonWhitespace Whitespace = JsonWhitespace.Compact) : GrammarSpec
 {
+    [JsonIgnore]
     public override string CacheKey => $"json:{Whitespace}:{Schema.GetRawText()}";
 }
 
 /// <summary>Text the regular expression matches in full.</summary>
 public sealed record RegexGrammar(string Pattern) : GrammarSpec
 {
+    [JsonIgnore]
     public override string CacheKey => $"regex:{Pattern}";
 }
 
 /// <summary>Exactly one of the given strings.</summary>
 public sealed record ChoiceGrammar(IReadOnlyList<string> Choices) : GrammarSpec
 {
+    [JsonIgnore]
     public override string CacheKey => "choice:" + JsonSerializer.Serialize(Choices);
 }
 
 /// <summary>A Lark-style EBNF grammar (<c>start</c> is the start rule), as vLLM's <c>structured_outputs.grammar</c>.</summary>
 public sealed record LarkGrammar(string Source) : GrammarSpec
 {
+    [JsonIgnore]
     public override string CacheKey => $"lark:{Source}";
 }
 
@@ -62,6 +74,7 @@ public enum ToolCallMode
 public sealed record ToolCallsGrammar(ToolCallSyntax Syntax, IReadOnlyList<ToolDefinition> Tools, ToolCallMode Mode, bool Parallel,
     JsonWhitespace Whitespace = JsonWhitespace.Compact) : GrammarSpec
 {
+    [JsonIgnore]
     public override string CacheKey => $"tools:{Mode}:{Parallel}:{Whitespace}:{Syntax.CacheKey}:" +
         string.Join("\u0001", Tools.Select(t => $"{t.Name}\u0002{t.Parameters?.GetRawText()}"));
 }

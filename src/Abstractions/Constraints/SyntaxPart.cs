@@ -1,6 +1,13 @@
+using System.Text.Json.Serialization;
+
 namespace Dynamo.Abstractions.Constraints;
 
 /// <summary>A piece of a tool call's syntax.</summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "part")]
+[JsonDerivedType(typeof(LiteralPart), "literal")]
+[JsonDerivedType(typeof(TokenPart), "token")]
+[JsonDerivedType(typeof(NamePart), "name")]
+[JsonDerivedType(typeof(ArgumentsPart), "arguments")]
 public abstract record SyntaxPart
 {
     /// <summary>The tool's name goes here.</summary>

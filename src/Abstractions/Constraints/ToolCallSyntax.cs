@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Dynamo.Abstractions.Constraints;
 
 /// <summary>
@@ -22,5 +24,6 @@ public sealed record ToolCallSyntax(
     ArgumentsEncoding Arguments = ArgumentsEncoding.Json,
     string? Trigger = null)
 {
+    [JsonIgnore]
     public string CacheKey => string.Join("|", new[] { Begin, Call, Separator, End }.Select(p => string.Join(",", (p ?? []).Select(x => x.ToString())))) + $"|{Arguments}|{Trigger}";
 }

@@ -13,6 +13,18 @@ public sealed record EngineRequest(
     /// <summary>Scheduling priority: higher runs first (from <c>agent_hints.priority</c>).</summary>
     public int Priority => Metadata.Priority;
 
-    /// <summary>A cap on the request's reasoning tokens, if it asked for one.</summary>
+    /// <summary>
+    /// The request's reasoning markers and the cap on its reasoning tokens, when it has reasoning to track:
+    /// a cap (<see cref="ReasoningBudget.MaxTokens"/>), or a grammar that starts where reasoning ends.
+    /// </summary>
     public ReasoningBudget? Reasoning { get; init; }
+
+    /// <summary>A grammar the output must follow (after any reasoning).</summary>
+    public EngineConstraint? Constraint { get; init; }
+
+    /// <summary>Log probabilities to report, if asked for.</summary>
+    public LogprobsRequest? Logprobs { get; init; }
+
+    /// <summary>Added to a token's logit before sampling (OpenAI's <c>logit_bias</c>: -100 bans, 100 forces).</summary>
+    public IReadOnlyDictionary<int, float>? LogitBias { get; init; }
 }

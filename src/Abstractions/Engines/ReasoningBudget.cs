@@ -8,6 +8,7 @@ namespace Dynamo.Abstractions.Engines;
 /// <param name="StartTokenIds">The tokens that open reasoning (null when the output starts in it).</param>
 /// <param name="EndTokenIds">The tokens that close it.</param>
 /// <param name="StartsInReasoning">The template opened reasoning already: the output begins in it.</param>
+/// <remarks><see cref="MaxTokens"/> is <see cref="int.MaxValue"/> when only the markers matter (a grammar that starts after reasoning).</remarks>
 public sealed record ReasoningBudget(int MaxTokens, IReadOnlyList<int>? StartTokenIds, IReadOnlyList<int> EndTokenIds, bool StartsInReasoning)
 {
     /// <summary>One request's progress against the budget; engines ask it for a forced token before each emit.</summary>
@@ -20,6 +21,9 @@ public sealed record ReasoningBudget(int MaxTokens, IReadOnlyList<int>? StartTok
         private bool _ended;
         private int _spent;
         private int _forcing = -1;
+
+        /// <summary>The output is inside reasoning now (a grammar for the answer waits until it ends).</summary>
+        public bool InReasoning => (_reasoning && !_ended) || _forcing >= 0;
 
         /// <summary>The token the engine must emit instead of sampling one: the next token of the end marker, once the budget is spent.</summary>
         public int? Forced()

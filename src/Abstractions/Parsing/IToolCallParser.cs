@@ -13,6 +13,12 @@ public interface IToolCallParser
 
     /// <summary>Starts parsing one streamed completion.</summary>
     IToolCallStreamParser CreateStreamParser(IReadOnlyList<ToolDefinition> tools);
+
+    /// <summary>
+    /// How this family writes calls, so a grammar can make the model write them (<c>tool_choice: "required"</c>,
+    /// a named function, strict tools); null when the family cannot describe its syntax that way.
+    /// </summary>
+    Constraints.ToolCallSyntax? Syntax => null;
 }
 
 /// <summary>Per-request streaming state of a tool-call parser.</summary>

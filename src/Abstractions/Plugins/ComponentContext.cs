@@ -32,6 +32,9 @@ public sealed record ComponentContext(
     /// </summary>
     public string? ModelPath { get; init; }
 
+    /// <summary>Set for engines: the model's grammar engine (with its cache), which compiles requests' <c>Constraint</c>s; null when none is installed.</summary>
+    public Dynamo.Abstractions.Constraints.IGrammarCompiler? Grammar { get; init; }
+
     /// <summary>The host's content root (the folder of the configuration file in use): where a component resolves its own relative paths.</summary>
     public string? ContentRoot { get; init; }
 }

@@ -31,6 +31,6 @@ internal sealed record FunctionCallBody(string? Name, JsonElement? Arguments);
 
 internal sealed record ToolBody(string? Type, FunctionBody? Function);
 
-internal sealed record FunctionBody(string? Name, string? Description, JsonElement? Parameters);
+internal sealed record FunctionBody(string? Name, string? Description, JsonElement? Parameters, bool? Strict = null);
 
 internal sealed record StreamOptionsBody(bool? IncludeUsage);

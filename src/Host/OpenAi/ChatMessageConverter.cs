@@ -82,7 +82,7 @@ internal static class ChatMessageConverter
                 throw DynamoRequestException.BadRequest($"'tools[{i}].type' must be \"function\".", $"tools[{i}].type");
             if (tool.Function?.Name is not { Length: > 0 } name)
                 throw DynamoRequestException.BadRequest($"'tools[{i}].function.name' is required.", $"tools[{i}].function.name");
-            return new ToolDefinition(name, tool.Function.Description, tool.Function.Parameters);
+            return new ToolDefinition(name, tool.Function.Description, tool.Function.Parameters, tool.Function.Strict ?? false);
         }).ToList();
     }
 

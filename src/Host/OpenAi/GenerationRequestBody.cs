@@ -27,4 +27,16 @@ internal abstract class GenerationRequestBody
     public bool? IgnoreEos { get; init; }
     public Nvext? Nvext { get; init; }
     public JsonElement? LogitBias { get; init; }
+
+    // Structured output as vLLM takes it (StructuredOutputs reads these).
+    public JsonElement? StructuredOutputs { get; init; }
+    public JsonElement? GuidedJson { get; init; }
+    public string? GuidedRegex { get; init; }
+    public JsonElement? GuidedChoice { get; init; }
+    public string? GuidedGrammar { get; init; }
+    public string? GuidedWhitespacePattern { get; init; }
+
+    // vLLM's sampling extensions.
+    public List<int>? StopTokenIds { get; init; }
+    public int? MinTokens { get; init; }
 }

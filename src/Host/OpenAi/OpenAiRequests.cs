@@ -8,22 +8,19 @@ namespace Dynamo.Host.OpenAi;
 /// <summary>OpenAI request bodies as the runtime's records: the wire checks (shapes, OpenAI's own fields) happen here.</summary>
 internal static class OpenAiRequests
 {
+    private const int MaxTopLogprobs = 20;
+
     public static ChatRequest ToChat(ChatCompletionRequest body)
     {
         Common(body);
-        if (body.Logprobs == true)
-            throw NotYet("logprobs", "'logprobs' is not supported yet.");
-        if (body.TopLogprobs is not null)
-            throw NotYet("top_logprobs", "'top_logprobs' is not supported yet.");
-        if (body.ResponseFormat is { ValueKind: not JsonValueKind.Null } format && !IsText(format))
-            throw NotYet("response_format", "'response_format' other than {\"type\": \"text\"} is not supported yet (it needs constrained decoding).");
-        if (body.ParallelToolCalls == false)
-            throw NotYet("parallel_tool_calls", "'parallel_tool_calls': false is not supported yet (it needs constrained decoding).");
+        if (body.TopLogprobs is not null && body.Logprobs != true)
+            throw DynamoRequestException.BadRequest("'top_logprobs' needs 'logprobs': true.", "top_logprobs");
         var (maxTokens, maxTokensField) = body.MaxCompletionTokens is { } mct ? (mct, "max_completion_tokens") : (body.MaxTokens, "max_tokens");
         return new ChatRequest(body.Model, ChatMessageConverter.Messages(body.Messages))
         {
             Tools = ChatMessageConverter.Tools(body.Tools),
             ToolChoice = ChatMessageConverter.ToolChoice(body.ToolChoice),
+            ParallelToolCalls = body.ParallelToolCalls ?? true,
             Sampling = Sampling(body),
             MaxTokens = maxTokens,
             MaxTokensField = maxTokensField,
@@ -32,6 +29,7 @@ internal static class OpenAiRequests
             Metadata = Nvext.Metadata(body.Nvext),
             ChatTemplateKwargs = body.ChatTemplateKwargs,
             MaxThinkingTokens = body.Nvext?.MaxThinkingTokens,
+            Decoding = Decoding(body, body.ResponseFormat, body.Logprobs == true ? body.TopLogprobs ?? 0 : null),
         };
     }
 
@@ -40,8 +38,8 @@ internal static class OpenAiRequests
         Common(body);
         if (body.Echo == true)
             throw DynamoRequestException.BadRequest("'echo' is not supported.", "echo");
-        if (body.Logprobs is not null)
-            throw NotYet("logprobs", "'logprobs' is not supported yet.");
+        if (body.Logprobs is < 0 or > MaxTopLogprobs)
+            throw DynamoRequestException.BadRequest($"'logprobs' must be between 0 and {MaxTopLogprobs}, got {body.Logprobs}.", "logprobs");
         var (text, ids) = Prompt(body.Prompt);
         return new RuntimeCompletionRequest(body.Model, text, ids)
         {
@@ -51,6 +49,7 @@ internal static class OpenAiRequests
             Stop = Stop(body.Stop),
             IgnoreEos = body.IgnoreEos ?? false,
             Metadata = Nvext.Metadata(body.Nvext),
+            Decoding = Decoding(body, body.ResponseFormat, body.Logprobs),
         };
     }
 
@@ -58,19 +57,46 @@ internal static class OpenAiRequests
     {
         if (string.IsNullOrEmpty(body.Model))
             throw DynamoRequestException.BadRequest("'model' is required.", "model");
-        if (body.N is not null and not 1)
-            throw DynamoRequestException.BadRequest($"'n' must be 1 (more choices per request are not supported yet), got {body.N}.", "n");
         if (body.StreamOptions is not null && body.Stream != true)
             throw DynamoRequestException.BadRequest("'stream_options' is only allowed when 'stream' is true.", "stream_options");
-        if (body.LogitBias is { ValueKind: JsonValueKind.Object } bias && bias.EnumerateObject().Any()
-            || body.LogitBias is { ValueKind: not (JsonValueKind.Object or JsonValueKind.Null) })
-            throw NotYet("logit_bias", "'logit_bias' is not supported yet.");
     }
 
-    private static DynamoRequestException NotYet(string field, string message) => DynamoRequestException.BadRequest(message, field, "unsupported_parameter");
+    /// <summary>Structured output, log probabilities (<paramref name="topLogprobs"/>: null when not asked), n, logit bias, stop token ids and min_tokens.</summary>
+    private static DecodingOptions Decoding(GenerationRequestBody body, JsonElement? responseFormat, int? topLogprobs)
+    {
+        var (structured, field) = StructuredOutputs.Read(body, responseFormat);
+        return new DecodingOptions
+        {
+            Structured = structured,
+            StructuredField = field,
+            CloseOnBudget = body.Nvext?.CloseOnBudget ?? false,
+            Logprobs = topLogprobs is { } top ? new Abstractions.Engines.LogprobsRequest(top, body.Nvext?.ProcessedLogprobs ?? false) : null,
+            LogitBias = LogitBias(body.LogitBias),
+            StopTokenIds = body.StopTokenIds ?? [],
+            MinTokens = body.MinTokens ?? 0,
+            N = body.N ?? 1,
+        };
+    }
 
-    private static bool IsText(JsonElement format) =>
-        format.ValueKind == JsonValueKind.Object && format.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "text";
+    /// <summary>OpenAI's <c>{"token id": bias}</c>.</summary>
+    private static Dictionary<int, float>? LogitBias(JsonElement? bias)
+    {
+        if (bias is not { } b || b.ValueKind == JsonValueKind.Null)
+            return null;
+        if (b.ValueKind != JsonValueKind.Object)
+            throw DynamoRequestException.BadRequest("'logit_bias' must be an object mapping token ids to biases.", "logit_bias");
+        var result = new Dictionary<int, float>();
+        foreach (var entry in b.EnumerateObject())
+        {
+            if (!int.TryParse(entry.Name, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var token))
+                throw DynamoRequestException.BadRequest($"'logit_bias' keys must be token ids, got \"{entry.Name}\".", "logit_bias");
+            if (entry.Value.ValueKind != JsonValueKind.Number)
+                throw DynamoRequestException.BadRequest($"'logit_bias' values must be numbers (token {entry.Name}).", "logit_bias");
+            result[token] = entry.Value.GetSingle();
+        }
+        return result;
+    }
+
 
     private static Abstractions.Requests.SamplingParams Sampling(GenerationRequestBody body) => Runtime.Pipeline.Sampling.From(
         body.Temperature, body.TopP, body.TopK, body.Seed, body.MinP, body.RepetitionPenalty, body.PresencePenalty, body.FrequencyPenalty);

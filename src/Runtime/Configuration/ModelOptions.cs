@@ -16,7 +16,8 @@ public sealed record ModelOptions(
     bool Optional,
     int MigrationLimit,
     int? BusyThreshold = null,
-    IReadOnlyList<ComponentSelection>? KvTiers = null)
+    IReadOnlyList<ComponentSelection>? KvTiers = null,
+    ComponentSelection? Grammar = null)
 {
     /// <summary>Dynamo's <c>migration_limit</c>: how often a request may move to another worker when its worker is lost.</summary>
     public const int DefaultMigrationLimit = 3;
@@ -47,6 +48,8 @@ public sealed record ModelOptions(
             section.GetValue<int?>("BusyThreshold"),
             // Offload tiers in order (device → first → second …): each a KvOffloadTier plugin by name, with its options.
             [.. section.GetSection("KvTiers").GetChildren().Select(t => ComponentSelection.From(t)
-                ?? throw new DynamoConfigurationException($"'{t.Path}' needs a 'Name' (a KV offload tier plugin, e.g. \"host-memory\")."))]);
+                ?? throw new DynamoConfigurationException($"'{t.Path}' needs a 'Name' (a KV offload tier plugin, e.g. \"host-memory\")."))],
+            // The grammar engine for structured output; by default the one installed ("pda" when several are).
+            ComponentSelection.From(section.GetSection("Grammar")));
     }
 }

@@ -31,6 +31,7 @@ internal sealed class ModelFactory(IOptions<DynamoOptions> options, ComponentReg
             var toolParser = model.ToolCallParser is { } tp ? Track(started, components.Create<IToolCallParser>(ComponentKind.ToolCallParser, Context(model, tp))) : null;
             var reasoningParser = model.ReasoningParser is { } rp ? Track(started, components.Create<IReasoningParser>(ComponentKind.ReasoningParser, Context(model, rp))) : null;
             var router = Track(started, components.Create<IRouter>(ComponentKind.Router, Context(model, model.Router)));
+            var grammar = CreateGrammar(model);
             IWorkerSet workers;
             if (remote is not null)
             {
@@ -42,7 +43,7 @@ internal sealed class ModelFactory(IOptions<DynamoOptions> options, ComponentReg
                 for (var i = 0; i < model.Replicas; i++)
                 {
                     var workerId = $"{model.Name}/{i}";
-                    local.Add(new LocalWorker(workerId, CreateEngine(model, workerId, tokenizer, started)));
+                    local.Add(new LocalWorker(workerId, CreateEngine(model, workerId, tokenizer, started, grammar)));
                 }
                 workers = new LocalWorkerSet(local, loggers.CreateLogger("Dynamo.Workers"));
             }
@@ -52,7 +53,8 @@ internal sealed class ModelFactory(IOptions<DynamoOptions> options, ComponentReg
             return new ServedModel(model.Name, tokenizer, template, router, toolParser, reasoningParser, workers, model.MigrationLimit,
                 loggers.CreateLogger<ServedModel>(), clock, model.BusyThreshold)
             {
-                Description = $"{description}, tool-call parser {model.ToolCallParser?.Name ?? "none"}, reasoning parser {model.ReasoningParser?.Name ?? "none"}",
+                Description = $"{description}, tool-call parser {model.ToolCallParser?.Name ?? "none"}, reasoning parser {model.ReasoningParser?.Name ?? "none"}, grammar {grammar?.Name ?? "none"}",
+                Grammar = grammar,
             };
         }
         catch
@@ -64,14 +66,32 @@ internal sealed class ModelFactory(IOptions<DynamoOptions> options, ComponentReg
 
     public ITokenizer CreateTokenizer(ModelOptions model) => components.Create<ITokenizer>(ComponentKind.Tokenizer, Context(model, model.Tokenizer));
 
+    /// <summary>
+    /// The model's grammar engine, cached: the one it names, else the one installed (<c>pda</c> when several are); null when none is.
+    /// </summary>
+    public GrammarCache? CreateGrammar(ModelOptions model)
+    {
+        var selection = model.Grammar;
+        if (selection is null)
+        {
+            var installed = components.NamesOf(ComponentKind.Grammar).ToList();
+            if (installed.Count == 0)
+                return null;
+            selection = ComponentSelection.Named(installed.Contains("pda") ? "pda" : installed.Order(StringComparer.Ordinal).First());
+        }
+        return new GrammarCache(components.Create<Dynamo.Abstractions.Constraints.IGrammarCompiler>(ComponentKind.Grammar, Context(model, selection)), selection.Name);
+    }
+
     /// <summary>An engine instance with its own chain of offload tiers (none when the model configures none).</summary>
     /// <param name="started">Every component created is added here, so a caller can dispose them when a later step fails.</param>
-    public IEngine CreateEngine(ModelOptions model, string workerId, ITokenizer tokenizer, List<object> started)
+    /// <param name="grammar">The model's grammar engine, shared with the preprocessor; made here when not given (a worker process).</param>
+    public IEngine CreateEngine(ModelOptions model, string workerId, ITokenizer tokenizer, List<object> started, GrammarCache? grammar = null)
     {
+        grammar ??= CreateGrammar(model);
         var tiers = new List<IKvOffloadTier>();
         foreach (var tier in model.KvTiers ?? [])
             tiers.Add(Track(started, components.Create<IKvOffloadTier>(ComponentKind.KvOffloadTier, Context(model, tier) with { WorkerId = workerId })));
-        var engine = components.Create<IEngine>(ComponentKind.Engine, Context(model, model.Engine) with { Tokenizer = tokenizer, WorkerId = workerId, KvTiers = tiers });
+        var engine = components.Create<IEngine>(ComponentKind.Engine, Context(model, model.Engine) with { Tokenizer = tokenizer, WorkerId = workerId, KvTiers = tiers, Grammar = grammar });
         // The engine owns its tiers from here on.
         started.RemoveAll(c => c is IKvOffloadTier t && tiers.Contains(t));
         return Track(started, engine);

@@ -49,6 +49,9 @@ internal sealed class ServedModel : IAsyncDisposable
     /// <summary>Workers taken out of routing because their engine failed.</summary>
     public int FailedWorkers => _workers.FailedWorkers;
 
+    /// <summary>The grammar engine structured output is compiled with; null when none is installed.</summary>
+    public GrammarCache? Grammar { get; init; }
+
     /// <summary>What the model is built from, for the log.</summary>
     public string Description { get; init; } = "";
 

@@ -45,4 +45,10 @@ public sealed record ChatRequest(string? Model, IReadOnlyList<ChatMessage> Messa
 
     /// <summary>How the request named <see cref="MaxThinkingTokens"/>, for errors.</summary>
     public string MaxThinkingTokensField { get; init; } = "nvext.max_thinking_tokens";
+
+    /// <summary>More than one tool call may be made (<c>parallel_tool_calls</c>); false makes a grammar allow one at most.</summary>
+    public bool ParallelToolCalls { get; init; } = true;
+
+    /// <summary>Structured output and the rest of the sampling contract, as for text completions.</summary>
+    public DecodingOptions Decoding { get; init; } = DecodingOptions.Default;
 }

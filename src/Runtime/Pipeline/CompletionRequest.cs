@@ -17,4 +17,7 @@ public sealed record CompletionRequest(string? Model, string? Prompt, IReadOnlyL
     public bool IgnoreEos { get; init; }
 
     public RequestMetadata Metadata { get; init; } = RequestMetadata.Empty;
+
+    /// <summary>Structured output and the rest of the sampling contract.</summary>
+    public DecodingOptions Decoding { get; init; } = DecodingOptions.Default;
 }

@@ -8,7 +8,10 @@ namespace Dynamo.Runtime.Pipeline;
 /// hints, typed with the shared records, and session control.
 /// </summary>
 /// <param name="MaxThinkingTokens">Most reasoning tokens before the engine ends the reasoning itself.</param>
-public sealed record Nvext(AgentContext? AgentContext = null, AgentHints? AgentHints = null, NvextSessionControl? SessionControl = null, int? MaxThinkingTokens = null)
+/// <param name="CloseOnBudget">Structured output closes what it has open as <c>max_tokens</c> nears, so it ends valid.</param>
+/// <param name="ProcessedLogprobs">Log probabilities of the distribution sampled from (after penalties, masks and temperature).</param>
+public sealed record Nvext(AgentContext? AgentContext = null, AgentHints? AgentHints = null, NvextSessionControl? SessionControl = null, int? MaxThinkingTokens = null,
+    bool? CloseOnBudget = null, bool? ProcessedLogprobs = null)
 {
     /// <summary>The checked metadata routers and engines see.</summary>
     /// <exception cref="DynamoRequestException">A field is out of range; the error names it.</exception>

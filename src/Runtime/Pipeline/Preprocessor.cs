@@ -18,9 +18,11 @@ internal sealed class Preprocessor(ModelRegistry models, ILogger<Preprocessor> l
         var requested = request.FitMaxTokens && request.MaxTokens is { } asked ? Math.Min(asked, Math.Max(model.MaxContextLength - tokens.Length, 1)) : request.MaxTokens;
         var maxTokens = RequestLimits.MaxTokens(requested, request.MaxTokensField, tokens.Length, model.MaxContextLength);
         var prepared = Build(model, "chatcmpl", tokens, request.Sampling, maxTokens, request.Metadata, request.Stop, request.IgnoreEos, request.Tools, parseTools);
+        var engine = DecodingSetup.Apply(prepared.Engine, model, request.Decoding, DecodingSetup.ToolGrammar(model, request));
         return prepared with
         {
-            Engine = prepared.Engine with { Reasoning = Budget(model, request) },
+            Engine = engine with { Reasoning = Budget(model, request, constrained: engine.Constraint is not null) },
+            N = request.Decoding.N,
             ForcedFunction = request.ToolChoice is { Mode: ToolChoiceMode.Function } choice ? choice.Function : null,
             Chat = input,
         };
@@ -58,17 +60,20 @@ internal sealed class Preprocessor(ModelRegistry models, ILogger<Preprocessor> l
         return kwargs;
     }
 
-    /// <summary>The reasoning budget in the model's own tokens; none when the model has no reasoning to cap.</summary>
-    private static ReasoningBudget? Budget(ServedModel model, ChatRequest request)
+    /// <summary>
+    /// The reasoning markers in the model's own tokens, with the request's cap on reasoning: what the engine tracks
+    /// to end reasoning on budget, and to start a grammar only where reasoning ends. None when there is nothing to track.
+    /// </summary>
+    /// <param name="constrained">The answer follows a grammar, which waits for reasoning to end.</param>
+    private static ReasoningBudget? Budget(ServedModel model, ChatRequest request, bool constrained)
     {
-        if (request.MaxThinkingTokens is not { } max)
-            return null;
-        if (max < 1)
-            throw DynamoRequestException.BadRequest($"'{request.MaxThinkingTokensField}' must be at least 1, got {max}.", request.MaxThinkingTokensField);
-        if (request.Thinking == false || model.ReasoningParser?.Markers is not { } markers)
+        if (request.MaxThinkingTokens is < 1)
+            throw DynamoRequestException.BadRequest($"'{request.MaxThinkingTokensField}' must be at least 1, got {request.MaxThinkingTokens}.", request.MaxThinkingTokensField);
+        var max = request.MaxThinkingTokens ?? (constrained ? int.MaxValue : (int?)null);
+        if (max is null || request.Thinking == false || model.ReasoningParser?.Markers is not { } markers)
             return null;
         var tokenizer = model.Tokenizer;
-        return new ReasoningBudget(max, markers.Start is { } start ? tokenizer.Encode(start, addSpecialTokens: false) : null,
+        return new ReasoningBudget(max.Value, markers.Start is { } start ? tokenizer.Encode(start, addSpecialTokens: false) : null,
             tokenizer.Encode(markers.End, addSpecialTokens: false), markers.StartsInReasoning);
     }
 
@@ -79,7 +84,8 @@ internal sealed class Preprocessor(ModelRegistry models, ILogger<Preprocessor> l
         var maxTokens = RequestLimits.MaxTokens(request.MaxTokens, "max_tokens", tokens.Length, model.MaxContextLength);
         if (request.MaxTokens is null && request.DefaultMaxTokens is { } fallback)
             maxTokens = Math.Min(fallback, maxTokens);
-        return Build(model, "cmpl", tokens, request.Sampling, maxTokens, request.Metadata, request.Stop, request.IgnoreEos, [], false);
+        var prepared = Build(model, "cmpl", tokens, request.Sampling, maxTokens, request.Metadata, request.Stop, request.IgnoreEos, [], false);
+        return prepared with { Engine = DecodingSetup.Apply(prepared.Engine, model, request.Decoding, tools: null), N = request.Decoding.N };
     }
 
     public ServedModel FindModel(string? name)
@@ -100,9 +106,7 @@ internal sealed class Preprocessor(ModelRegistry models, ILogger<Preprocessor> l
         {
             ToolChoiceMode.None => false,
             ToolChoiceMode.Auto => true,
-            // A call cannot be guaranteed until constrained decoding exists; refusing beats a silent plain answer.
-            ToolChoiceMode.Required => throw DynamoRequestException.BadRequest(
-                "'tool_choice' \"required\" is not supported yet (it needs constrained decoding); use \"auto\" or name a function.", "tool_choice"),
+            ToolChoiceMode.Required => true,
             _ when tools.All(t => t.Name != choice.Function) =>
                 throw DynamoRequestException.BadRequest($"'tool_choice' names function '{choice.Function}', which is not in 'tools'.", "tool_choice"),
             _ => true,

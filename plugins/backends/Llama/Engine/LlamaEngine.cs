@@ -51,6 +51,12 @@ internal sealed class LlamaEngine : EngineScheduler<LlamaSequence>
 
     protected override string EngineName => "The llama engine";
 
+    /// <summary>The model's grammar engine, for requests with structured output; null when none is installed.</summary>
+    public Abstractions.Constraints.IGrammarCompiler? Grammar { get; init; }
+
+    /// <summary>The tokenizer grammars are compiled over (the model's).</summary>
+    public Abstractions.Preprocessing.ITokenizer? Tokenizer { get; init; }
+
     protected override async ValueTask<LlamaSequence> CreateSequenceAsync(EngineRequest request, CancellationToken cancellationToken)
     {
         var prompt = request.TokenIds.Count;
@@ -59,7 +65,11 @@ internal sealed class LlamaEngine : EngineScheduler<LlamaSequence>
         if (request.TokenIds.Any(t => (uint)t >= (uint)_model.Config.VocabSize))
             throw new EngineException($"Token ids must be below the vocabulary size {_model.Config.VocabSize}.", isClientError: true);
         var reserved = Math.Min(prompt + request.Stop.MaxTokens, Descriptor.MaxContextLength);
-        var sequence = new LlamaSequence(request, reserved, _options.KvBlockSize);
+        // The grammar is compiled here, off the scheduler thread (the model's cache makes it once per grammar).
+        var sequence = new LlamaSequence(request, reserved, _options.KvBlockSize)
+        {
+            Decoding = ConstrainedDecoding.For(request, Grammar, Tokenizer, _model.Config.VocabSize),
+        };
         if (_offload is not null)
             sequence.Offloaded = await FetchOffloadedAsync(sequence.PromptHashes, (prompt - 1) / _options.KvBlockSize, cancellationToken);
         return sequence;
@@ -166,13 +176,53 @@ internal sealed class LlamaEngine : EngineScheduler<LlamaSequence>
         foreach (var sequence in Running)
             CacheFullBlocks(sequence);
         foreach (var sequence in _sampling)
-        {
-            // A spent reasoning budget writes the end marker instead of what the model would say.
-            var token = sequence.Reasoning?.Forced() ?? sequence.Sampler!.Next(sequence.State!.Logits);
-            sequence.Reasoning?.Observe(token);
-            Emit(sequence, token);
-        }
+            Sample(sequence);
     }
+
+    /// <summary>
+    /// Picks a sequence's next token: the reasoning budget's forced marker, else a sample of its logits after
+    /// the grammar's mask, logit bias and min_tokens; a finished grammar ends the sequence instead.
+    /// </summary>
+    private void Sample(LlamaSequence sequence)
+    {
+        var decoding = sequence.Decoding!;
+        var reasoning = sequence.Reasoning;
+        TokenLogprob? logprob = null;
+        int token;
+        if (reasoning?.Forced() is { } forced)
+        {
+            token = forced;
+        }
+        else
+        {
+            if (decoding.MustStop(reasoning))
+            {
+                Finish(sequence, FinishReason.Stop);
+                return;
+            }
+            var logits = sequence.State!.Logits;
+            if (decoding.Active)
+            {
+                decoding.Apply(logits, sequence.Generated, reasoning);
+                if (!decoding.AnyAllowed(logits))
+                {
+                    // The grammar has no way on (a vocabulary without some byte it needs): stop rather than break it.
+                    Finish(sequence, FinishReason.Stop);
+                    return;
+                }
+            }
+            token = sequence.Sampler!.Next(logits);
+            logprob = decoding.Logprob(token, logits, sequence.Request.Sampling.Temperature);
+        }
+        var wasReasoning = reasoning?.InReasoning == true;
+        reasoning?.Observe(token);
+        decoding.Observe(token, reasoning, wasReasoning);
+        Emit(sequence, token, logprob);
+    }
+
+    /// <summary>Ends a sequence without a new token.</summary>
+    private void Finish(LlamaSequence sequence, FinishReason reason) =>
+        Emit(sequence, new EngineOutput([], reason, new EngineUsage(sequence.Request.TokenIds.Count, sequence.Generated, sequence.CachedTokens)));
 
     /// <summary>Registers the blocks the last step filled, so later requests can share them.</summary>
     private void CacheFullBlocks(LlamaSequence sequence)
@@ -188,7 +238,7 @@ internal sealed class LlamaEngine : EngineScheduler<LlamaSequence>
         }
     }
 
-    private void Emit(LlamaSequence sequence, int token)
+    private void Emit(LlamaSequence sequence, int token, TokenLogprob? logprob)
     {
         var stop = sequence.Request.Stop;
         sequence.Generated++;
@@ -198,7 +248,8 @@ internal sealed class LlamaEngine : EngineScheduler<LlamaSequence>
         FinishReason? finish = isStopToken ? FinishReason.Stop
             : sequence.Generated >= stop.MaxTokens || sequence.State!.Length >= sequence.State.MaxPositions ? FinishReason.Length
             : null;
-        Emit(sequence, new EngineOutput(isStopToken ? [] : [token], finish, new EngineUsage(sequence.Request.TokenIds.Count, sequence.Generated, sequence.CachedTokens)));
+        Emit(sequence, new EngineOutput(isStopToken ? [] : [token], finish, new EngineUsage(sequence.Request.TokenIds.Count, sequence.Generated, sequence.CachedTokens),
+            logprob is not null && !isStopToken ? [logprob] : null));
     }
 
     /// <summary>The table may stay held for an open session; what the session held before is let go.</summary>

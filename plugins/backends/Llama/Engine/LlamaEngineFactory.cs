@@ -34,7 +34,7 @@ internal sealed class LlamaEngineFactory : IComponentFactory<IEngine>
         logger?.LogInformation("Loaded {Path}{Random} for {Worker}: {Arch}, {Layers} layers, dim {Dim}, {Heads}/{KvHeads} heads, vocab {Vocab}, context {Context}, on {Device} (Device: {Asked}), in {Ms:F0} ms",
             path, options.RandomWeights ? " (its tokenizer, random weights: output is noise)" : "", context.WorkerId, c.Architecture, c.Layers, c.Dim, c.Heads, c.KvHeads, c.VocabSize, c.ContextLength,
             model.ForwardPass.Device, options.Device, started.Elapsed.TotalMilliseconds);
-        return new LlamaEngine(model, options, ownsModel: true, context.KvTiers);
+        return new LlamaEngine(model, options, ownsModel: true, context.KvTiers) { Grammar = context.Grammar, Tokenizer = context.Tokenizer };
     }
 
     /// <summary>Moves the forward pass to the GPU that <paramref name="device"/> selects, if any.</summary>

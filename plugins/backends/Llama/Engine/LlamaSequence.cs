@@ -30,6 +30,9 @@ internal sealed class LlamaSequence(EngineRequest request, int reservedTokens, i
 
     public Sampler? Sampler { get; set; }
 
+    /// <summary>Grammar, logit bias, min_tokens and log probabilities around each sample.</summary>
+    public ConstrainedDecoding? Decoding { get; set; }
+
     /// <summary>Prompt tokens already prefilled.</summary>
     public int Prefilled { get; set; }
 

@@ -98,15 +98,45 @@ internal sealed class ToolCallsTranslator
     private Node Keywords(string tool, JsonElement schema) => Properties(tool, schema, first => first ? Node.Empty : Node.Text(", "),
         (name, value) => Node.Seq(Node.Text(name + "="), JsonSchemaTranslator.Embedded(_g, value, JsonWhitespace.Compact, python: true)));
 
-    /// <summary>Qwen3-Coder's <c>&lt;parameter=KEY&gt;\nVALUE\n&lt;/parameter&gt;\n</c>: strings bare (up to the closing tag), other values as JSON.</summary>
+    /// <summary>
+    /// Qwen3-Coder's <c>&lt;parameter=KEY&gt;\nVALUE\n&lt;/parameter&gt;\n</c>: strings bare (the parser takes the text up to the
+    /// closing tag, less one newline each side), other values as JSON.
+    /// </summary>
     private Node XmlParameters(string tool, JsonElement schema) => Properties(tool, schema, _ => Node.Empty, (name, value) =>
-        Node.Seq(Node.Text($"<parameter={name}>\n"),
-            IsString(value) ? Markers.Through(Encoding.UTF8.GetBytes("\n</parameter>\n"))
-                : Node.Seq(JsonSchemaTranslator.Embedded(_g, value, JsonWhitespace.Compact), Node.Text("\n</parameter>\n"))));
+        Node.Seq(Node.Text($"<parameter={name}>\n"), BareString(value) is { } bare
+            ? bare
+            : Node.Seq(JsonSchemaTranslator.Embedded(_g, value, JsonWhitespace.Compact), Node.Text("\n</parameter>\n"))));
 
-    private static bool IsString(JsonElement schema) =>
-        schema.ValueKind == JsonValueKind.Object && schema.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "string"
-        && !schema.TryGetProperty("enum", out _) && !schema.TryGetProperty("const", out _) && !schema.TryGetProperty("pattern", out _) && !schema.TryGetProperty("format", out _);
+    private static readonly CodePointSet BareChars = CodePointSet.All.Except(CodePointSet.Of((0xD800, 0xDFFF))).Except(CodePointSet.Chars("<"));
+
+    /// <summary>A string parameter written bare, up to its closing tag; null for values written as JSON.</summary>
+    private Node? BareString(JsonElement schema)
+    {
+        if (schema.ValueKind != JsonValueKind.Object || !(schema.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "string"))
+            return null;
+        var close = Node.Text("\n</parameter>\n");
+        if (schema.TryGetProperty("enum", out var values) && values.ValueKind == JsonValueKind.Array && values.EnumerateArray().All(v => v.ValueKind == JsonValueKind.String))
+            return Node.Seq(Node.Alt([.. values.EnumerateArray().Select(v => Node.Text(v.GetString()!))]), close);
+        if (schema.TryGetProperty("const", out var constant) && constant.ValueKind == JsonValueKind.String)
+            return Node.Seq(Node.Text(constant.GetString()!), close);
+        var pattern = schema.TryGetProperty("format", out var format) && format.ValueKind == JsonValueKind.String
+            ? StringFormats.Pattern(format.GetString()!) is { } known ? "^" + known + "$" : throw new GrammarException($"The string format '{format.GetString()}' is not supported.")
+            : schema.TryGetProperty("pattern", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+        if (pattern is not null)
+        {
+            var (rx, anchoredStart, anchoredEnd) = Regex.RegexParser.Parse(pattern, "parameters pattern");
+            var anything = Node.Star(Utf8Sequences.Of(BareChars));
+            return Node.Seq(anchoredStart ? Node.Empty : anything, Regex.RegexNodes.ToNode(rx, Utf8Sequences.Of), anchoredEnd ? Node.Empty : anything, close);
+        }
+        var min = schema.TryGetProperty("minLength", out var minLength) && minLength.TryGetInt32(out var n) ? n : 0;
+        var bareChar = _g.Shared("bare:char", () => Utf8Sequences.Of(BareChars));
+        if (schema.TryGetProperty("maxLength", out var maxLength) && maxLength.TryGetInt32(out var m))
+            return Node.Seq(new Repeat(bareChar, min, Math.Min(m, JsonSchemaTranslator.MaxStringLength)), close);
+        if (min > 0)
+            return Node.Seq(new Repeat(bareChar, min, -1), close);
+        // Free text: anything up to the first closing tag (which the parser looks for), then the newline after it.
+        return Node.Seq(Markers.Through(Encoding.UTF8.GetBytes("</parameter>")), Node.Text("\n"));
+    }
 
     /// <summary>An object schema's properties, in order, each written by <paramref name="write"/>; optional ones may be left out.</summary>
     private Node Properties(string tool, JsonElement schema, Func<bool, Node> separator, Func<string, JsonElement, Node> write)
@@ -145,6 +175,8 @@ internal sealed class ToolCallsTranslator
     private int Lazy()
     {
         var syntax = _spec.Syntax;
+        if (syntax.Trigger is "")
+            throw new GrammarException("This model's tool calls are its whole output, so they cannot follow free text: strict tools with tool_choice \"auto\" are not supported for it (use \"required\" or a named function).");
         var leading = (syntax.Begin is { Count: > 0 } begin ? begin : syntax.Call)[0];
         var trigger = syntax.Trigger ?? leading switch
         {

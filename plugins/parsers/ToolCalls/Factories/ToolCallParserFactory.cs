@@ -1,3 +1,4 @@
+using Dynamo.Abstractions.Constraints;
 using Dynamo.Abstractions.Parsing;
 using Dynamo.Abstractions.Plugins;
 using Dynamo.Abstractions.Requests;
@@ -14,5 +15,8 @@ internal abstract class ToolCallParserFactory(string name, params string[] alias
 
     protected abstract IToolCallFormat Format(IReadOnlyList<ToolDefinition> tools);
 
-    public IToolCallParser Create(ComponentContext context) => new FormatToolCallParser(Format);
+    /// <summary>The family's call syntax for grammars (see <see cref="IToolCallParser.Syntax"/>); null where it has none.</summary>
+    protected virtual ToolCallSyntax? Syntax => null;
+
+    public IToolCallParser Create(ComponentContext context) => new FormatToolCallParser(Format, Syntax);
 }

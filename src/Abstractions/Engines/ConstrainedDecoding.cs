@@ -1,0 +1,177 @@
+using Dynamo.Abstractions.Constraints;
+
+namespace Dynamo.Abstractions.Engines;
+
+/// <summary>
+/// What an engine does around sampling one sequence's next token, whatever its kernels: the grammar's
+/// mask (once any reasoning has ended), stop tokens held back until <c>min_tokens</c>, <c>logit_bias</c>,
+/// and the log probabilities to report. Buffers are made once per sequence.
+/// </summary>
+public sealed class ConstrainedDecoding
+{
+    private readonly EngineRequest _request;
+    private readonly ulong[]? _mask;
+    private readonly float[]? _raw;
+    private readonly int _vocabSize;
+    private readonly HashSet<int> _stops;
+
+    /// <param name="matcher">The request's grammar, compiled by the engine; null without a constraint.</param>
+    public ConstrainedDecoding(EngineRequest request, ITokenMatcher? matcher, int vocabSize)
+    {
+        (_request, Matcher, _vocabSize) = (request, matcher, vocabSize);
+        _stops = [.. request.Stop.StopTokenIds];
+        if (matcher is not null)
+            _mask = new ulong[(vocabSize + 63) / 64];
+        if (request.Logprobs is { Processed: false })
+            _raw = new float[vocabSize];
+    }
+
+    public ITokenMatcher? Matcher { get; }
+
+    /// <summary>A sequence's decoding state, its grammar compiled with the model's grammar engine (cached there).</summary>
+    /// <exception cref="EngineException">The request has a constraint this engine cannot compile (a client error).</exception>
+    public static ConstrainedDecoding For(EngineRequest request, IGrammarCompiler? grammar, Preprocessing.ITokenizer? tokenizer, int vocabSize)
+    {
+        ITokenMatcher? matcher = null;
+        if (request.Constraint is { } constraint)
+        {
+            if (grammar is null || tokenizer is null)
+                throw new EngineException("This engine has no grammar engine, so it cannot follow the request's structured output.", isClientError: true);
+            try
+            {
+                matcher = grammar.Compile(constraint.Grammar, tokenizer).CreateMatcher();
+            }
+            catch (GrammarException ex)
+            {
+                throw new EngineException($"The request's grammar cannot be compiled: {ex.Message}", isClientError: true);
+            }
+        }
+        return new ConstrainedDecoding(request, matcher, vocabSize);
+    }
+
+    /// <summary>After <see cref="Apply"/>: whether any token may be sampled (false: the grammar has no way on and cannot end).</summary>
+    public bool AnyAllowed(ReadOnlySpan<float> logits)
+    {
+        foreach (var l in logits[.._vocabSize])
+            if (!float.IsNegativeInfinity(l))
+                return true;
+        return false;
+    }
+
+    /// <summary>Whether anything here changes sampling (engines skip the call when not).</summary>
+    public bool Active => Matcher is not null || _request.LogitBias is { Count: > 0 } || _request.Stop.MinTokens > 0 || _request.Logprobs is not null;
+
+    /// <summary>The grammar is followed now (not inside reasoning, which it waits out).</summary>
+    public bool GrammarApplies(ReasoningBudget.Tracker? reasoning) => Matcher is not null && reasoning?.InReasoning != true;
+
+    /// <summary>The grammar is complete and allows nothing more: the sequence must stop now.</summary>
+    public bool MustStop(ReasoningBudget.Tracker? reasoning) => GrammarApplies(reasoning) && Matcher!.IsFinished;
+
+    /// <summary>
+    /// Prepares <paramref name="logits"/> (in place) for sampling: logit bias, the grammar's mask, stop tokens
+    /// only where the grammar may end and <c>min_tokens</c> are done. Keeps the raw logits for log probabilities.
+    /// </summary>
+    /// <param name="generated">Tokens generated so far.</param>
+    public void Apply(Span<float> logits, int generated, ReasoningBudget.Tracker? reasoning)
+    {
+        logits = logits[.._vocabSize];
+        if (_raw is not null)
+            logits.CopyTo(_raw);
+        if (_request.LogitBias is { } bias)
+            foreach (var (token, value) in bias)
+                if ((uint)token < (uint)_vocabSize)
+                    logits[token] += value;
+        var mayStop = generated >= _request.Stop.MinTokens;
+        if (GrammarApplies(reasoning))
+        {
+            var remaining = _request.Constraint!.CloseOnBudget ? _request.Stop.MaxTokens - generated : int.MaxValue;
+            Matcher!.FillMask(_mask!, remaining);
+            // A model that may open its reasoning first (no marker written yet) may still write the marker.
+            if (reasoning is not null && generated == 0 && _request.Reasoning!.StartTokenIds is [var open] && (uint)open < (uint)_vocabSize)
+                _mask![open >> 6] |= 1UL << (open & 63);
+            // Stop tokens write nothing, so the mask leaves them out; they come back where the grammar may end.
+            if (mayStop && Matcher.CanEnd)
+                foreach (var stop in _stops)
+                    if ((uint)stop < (uint)_vocabSize)
+                        _mask![stop >> 6] |= 1UL << (stop & 63);
+            mayStop = false; // handled by the mask
+            Mask(logits, _mask!);
+        }
+        else if (!mayStop)
+        {
+            foreach (var stop in _stops)
+                if ((uint)stop < (uint)_vocabSize)
+                    logits[stop] = float.NegativeInfinity;
+        }
+    }
+
+    /// <summary>Sets every token the mask leaves out to -∞.</summary>
+    public static void Mask(Span<float> logits, ReadOnlySpan<ulong> mask)
+    {
+        for (var word = 0; word < mask.Length; word++)
+        {
+            var allowed = mask[word];
+            if (allowed == ulong.MaxValue)
+                continue;
+            var start = word * 64;
+            var end = Math.Min(start + 64, logits.Length);
+            for (var t = start; t < end; t++)
+                if ((allowed >> (t - start) & 1) == 0)
+                    logits[t] = float.NegativeInfinity;
+        }
+    }
+
+    /// <summary>After sampling: the grammar moves past the token (stop tokens end the sequence instead).</summary>
+    /// <returns>False when the grammar refuses it (a forced token, such as a reasoning budget's end marker, is not the grammar's business).</returns>
+    public bool Observe(int token, ReasoningBudget.Tracker? reasoning, bool wasInReasoning)
+    {
+        if (Matcher is null || wasInReasoning || _stops.Contains(token))
+            return true;
+        // The reasoning marker allowed at the start opens reasoning; it is not the answer's first token.
+        if (reasoning?.InReasoning == true)
+            return true;
+        return Matcher.Accept(token);
+    }
+
+    /// <summary>The chosen token's log probability and the most likely alternatives, from the raw logits (or <paramref name="processed"/> ones).</summary>
+    /// <param name="processed">The logits sampled from, when the request asked for processed log probabilities.</param>
+    public TokenLogprob? Logprob(int token, ReadOnlySpan<float> processed, float temperature)
+    {
+        if (_request.Logprobs is not { } asked)
+            return null;
+        ReadOnlySpan<float> source = asked.Processed ? processed[.._vocabSize] : _raw;
+        var scale = asked.Processed && temperature > 1e-5f ? 1f / temperature : 1f;
+        return Compute(source, token, asked.Top, scale);
+    }
+
+    /// <summary>log softmax of <paramref name="logits"/> × <paramref name="scale"/> at <paramref name="token"/>, with the <paramref name="top"/> most likely.</summary>
+    public static TokenLogprob Compute(ReadOnlySpan<float> logits, int token, int top, float scale = 1f)
+    {
+        var max = float.NegativeInfinity;
+        foreach (var l in logits)
+            max = Math.Max(max, l * scale);
+        double sum = 0;
+        foreach (var l in logits)
+            if (!float.IsNegativeInfinity(l))
+                sum += Math.Exp(l * scale - max);
+        var logSum = (float)(max + Math.Log(sum));
+        var best = new List<TokenLogprob.Alternative>(top + 1);
+        if (top > 0)
+        {
+            // A running list of the top few: vocabularies are large, the list is short.
+            for (var t = 0; t < logits.Length; t++)
+            {
+                var value = logits[t] * scale;
+                if (best.Count == top && value <= best[^1].Logprob)
+                    continue;
+                var at = best.Count;
+                while (at > 0 && best[at - 1].Logprob < value)
+                    at--;
+                best.Insert(at, new TokenLogprob.Alternative(t, value));
+                if (best.Count > top)
+                    best.RemoveAt(best.Count - 1);
+            }
+        }
+        return new TokenLogprob(token, logits[token] * scale - logSum, [.. best.Select(b => b with { Logprob = b.Logprob - logSum })]);
+    }
+}
