@@ -69,23 +69,46 @@ public sealed class DynamoRuntime
     }
 
     /// <summary>Runs a prepared chat and streams its postprocessed deltas; the last carries the finish reason and usage.</summary>
-    public async IAsyncEnumerable<ChatDelta> StreamChatAsync(PreparedRequest request, RequestInfo info, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<ChatDelta> StreamChatAsync(PreparedRequest request, RequestInfo info, CancellationToken cancellationToken) =>
+        StreamChatAsync(request, info, null, cancellationToken);
+
+    /// <summary>Every choice of a prepared chat (<c>n</c>), streamed together: each delta with its choice's index.</summary>
+    public IAsyncEnumerable<(int Index, ChatDelta Delta)> StreamChatChoicesAsync(PreparedRequest request, RequestInfo info, CancellationToken cancellationToken) =>
+        Choices.StreamAsync(request, (choice, route, token) => StreamChatAsync(choice, info, route, token), cancellationToken);
+
+    /// <summary>Every choice of a prepared chat (<c>n</c>), run to the end, in index order.</summary>
+    public Task<ChatResult[]> CompleteChatChoicesAsync(PreparedRequest request, RequestInfo info, CancellationToken cancellationToken) =>
+        Choices.RunAsync(request, (choice, route) => CompleteChatAsync(choice, info, route, cancellationToken));
+
+    /// <summary>Every choice of a prepared completion (<c>n</c>), streamed together.</summary>
+    public IAsyncEnumerable<(int Index, TextDelta Delta)> StreamTextChoicesAsync(PreparedRequest request, RequestInfo info, CancellationToken cancellationToken) =>
+        Choices.StreamAsync(request, (choice, route, token) => StreamTextAsync(choice, info, route, token), cancellationToken);
+
+    /// <summary>Every choice of a prepared completion (<c>n</c>), run to the end, in index order.</summary>
+    public Task<TextResult[]> CompleteTextChoicesAsync(PreparedRequest request, RequestInfo info, CancellationToken cancellationToken) =>
+        Choices.RunAsync(request, (choice, route) => CompleteTextAsync(choice, info, route, cancellationToken));
+
+    private async IAsyncEnumerable<ChatDelta> StreamChatAsync(PreparedRequest request, RequestInfo info, RouteRecord? route, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var metrics = _metrics.Start(request, info);
+        using var metrics = _metrics.Start(request, info, route);
         var post = new ChatStreamPostprocessor(request);
         // The whole text is kept only for a speculative prefill, which renders the reply as the next turn will.
         var whole = request.Engine.Metadata.AgentHints?.SpeculativePrefill == true ? new StringBuilder() : null;
+        // Log probabilities ride on the next delta that goes out: parsers may hold text back.
+        var logprobs = request.Engine.Logprobs is null ? null : new List<LogprobEntry>();
         await foreach (var delta in TextGeneration.RunAsync(request, metrics, cancellationToken))
         {
             whole?.Append(delta.Text);
+            logprobs?.AddRange(delta.Logprobs ?? []);
             if (post.Push(delta.Text) is { } pushed)
-                yield return pushed;
+                yield return pushed with { Logprobs = Take() };
             if (delta.Finish is { } finish)
                 yield return (post.Finish() ?? new ChatDelta(null, null, null)) with
                 {
                     Finish = post.SawToolCalls ? FinishReason.ToolCalls : finish,
                     Usage = delta.Usage,
                     StopSequence = delta.StopSequence,
+                    Logprobs = Take(),
                 };
         }
         if (whole is not null)
@@ -93,47 +116,67 @@ public sealed class DynamoRuntime
             var (content, reasoning, toolCalls) = ChatOutputParser.Parse(request, whole.ToString());
             _prefill.StartAfter(request, metrics.Route.WorkerId, content, reasoning, toolCalls);
         }
+
+        IReadOnlyList<LogprobEntry>? Take()
+        {
+            if (logprobs is null)
+                return null;
+            var taken = logprobs.ToArray();
+            logprobs.Clear();
+            return taken;
+        }
     }
 
     /// <summary>Runs a prepared chat to the end.</summary>
-    public async Task<ChatResult> CompleteChatAsync(PreparedRequest request, RequestInfo info, CancellationToken cancellationToken)
+    public Task<ChatResult> CompleteChatAsync(PreparedRequest request, RequestInfo info, CancellationToken cancellationToken) =>
+        CompleteChatAsync(request, info, null, cancellationToken);
+
+    private async Task<ChatResult> CompleteChatAsync(PreparedRequest request, RequestInfo info, RouteRecord? route, CancellationToken cancellationToken)
     {
-        using var metrics = _metrics.Start(request, info);
-        var (text, last) = await CollectAsync(request, metrics, cancellationToken);
+        using var metrics = _metrics.Start(request, info, route);
+        var (text, last, logprobs) = await CollectAsync(request, metrics, cancellationToken);
         var (content, reasoning, toolCalls) = ChatOutputParser.Parse(request, text);
         _prefill.StartAfter(request, metrics.Route.WorkerId, content, reasoning, toolCalls);
         return new ChatResult(request.RequestId, request.ModelName, content, reasoning, toolCalls,
-            toolCalls.Count > 0 ? FinishReason.ToolCalls : last.Finish!.Value, last.Usage!, last.StopSequence);
+            toolCalls.Count > 0 ? FinishReason.ToolCalls : last.Finish!.Value, last.Usage!, last.StopSequence, logprobs);
     }
 
     /// <summary>Runs a prepared completion and streams its text; the last delta carries the finish reason and usage.</summary>
-    public async IAsyncEnumerable<TextDelta> StreamTextAsync(PreparedRequest request, RequestInfo info, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<TextDelta> StreamTextAsync(PreparedRequest request, RequestInfo info, CancellationToken cancellationToken) =>
+        StreamTextAsync(request, info, null, cancellationToken);
+
+    private async IAsyncEnumerable<TextDelta> StreamTextAsync(PreparedRequest request, RequestInfo info, RouteRecord? route, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var metrics = _metrics.Start(request, info);
+        using var metrics = _metrics.Start(request, info, route);
         await foreach (var delta in TextGeneration.RunAsync(request, metrics, cancellationToken))
             yield return delta;
     }
 
     /// <summary>Runs a prepared completion to the end.</summary>
-    public async Task<TextResult> CompleteTextAsync(PreparedRequest request, RequestInfo info, CancellationToken cancellationToken)
+    public Task<TextResult> CompleteTextAsync(PreparedRequest request, RequestInfo info, CancellationToken cancellationToken) =>
+        CompleteTextAsync(request, info, null, cancellationToken);
+
+    private async Task<TextResult> CompleteTextAsync(PreparedRequest request, RequestInfo info, RouteRecord? route, CancellationToken cancellationToken)
     {
-        using var metrics = _metrics.Start(request, info);
-        var (text, last) = await CollectAsync(request, metrics, cancellationToken);
-        return new TextResult(request.RequestId, request.ModelName, text, last.Finish!.Value, last.Usage!);
+        using var metrics = _metrics.Start(request, info, route);
+        var (text, last, logprobs) = await CollectAsync(request, metrics, cancellationToken);
+        return new TextResult(request.RequestId, request.ModelName, text, last.Finish!.Value, last.Usage!, logprobs);
     }
 
     /// <summary>A Microsoft.Extensions.AI chat client for <paramref name="model"/> over this runtime, in process (no HTTP).</summary>
     public IChatClient GetChatClient(string model) => new DynamoChatClient(this, model);
 
-    private static async Task<(string Text, TextDelta Last)> CollectAsync(PreparedRequest request, RequestMetrics metrics, CancellationToken cancellationToken)
+    private static async Task<(string Text, TextDelta Last, IReadOnlyList<LogprobEntry>? Logprobs)> CollectAsync(PreparedRequest request, RequestMetrics metrics, CancellationToken cancellationToken)
     {
         var text = new StringBuilder();
         TextDelta? last = null;
+        var logprobs = request.Engine.Logprobs is null ? null : new List<LogprobEntry>();
         await foreach (var delta in TextGeneration.RunAsync(request, metrics, cancellationToken))
         {
             text.Append(delta.Text);
+            logprobs?.AddRange(delta.Logprobs ?? []);
             last = delta;
         }
-        return (text.ToString(), last!);
+        return (text.ToString(), last!, logprobs);
     }
 }

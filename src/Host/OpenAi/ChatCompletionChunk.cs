@@ -8,10 +8,10 @@ internal sealed record ChatCompletionChunk(string Id, long Created, string Model
     public string Object => "chat.completion.chunk";
 }
 
-internal sealed record ChunkChoice(int Index, ChunkDelta Delta, string? FinishReason)
+internal sealed record ChunkChoice(int Index, ChunkDelta Delta, string? FinishReason, ChatLogprobs? Logprobs = null)
 {
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public object? Logprobs => null;
+    public ChatLogprobs? Logprobs { get; init; } = Logprobs;
 
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public string? FinishReason { get; init; } = FinishReason;

@@ -8,10 +8,10 @@ internal sealed record ChatCompletionResponse(string Id, long Created, string Mo
     public string Object => "chat.completion";
 }
 
-internal sealed record ChatChoice(int Index, ChatMessageOut Message, string? FinishReason)
+internal sealed record ChatChoice(int Index, ChatMessageOut Message, string? FinishReason, ChatLogprobs? Logprobs = null)
 {
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public object? Logprobs => null;
+    public ChatLogprobs? Logprobs { get; init; } = Logprobs;
 
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public string? FinishReason { get; init; } = FinishReason;

@@ -19,30 +19,35 @@ internal sealed class ChatCompletionsEndpoint(RequestBodyReader reader, DynamoRu
         var created = clock.GetUtcNow().ToUnixTimeSeconds();
         if (!stream)
         {
-            var result = await runtime.CompleteChatAsync(request, info, cancellationToken);
-            var calls = result.ToolCalls.Count == 0 ? null
-                : result.ToolCalls.Select(c => new ToolCallOut(null, c.Id, "function", new FunctionOut(c.Name, c.ArgumentsJson))).ToList();
-            await context.Response.WriteAsJsonAsync(new ChatCompletionResponse(result.RequestId, created, result.Model,
-                [new ChatChoice(0, new ChatMessageOut("assistant", result.Content, result.Reasoning, calls), FinishReasons.Name(result.Finish))],
-                Usage.From(result.Usage)), OpenAiJson.Context.ChatCompletionResponse, cancellationToken: cancellationToken);
+            var results = await runtime.CompleteChatChoicesAsync(request, info, cancellationToken);
+            await context.Response.WriteAsJsonAsync(new ChatCompletionResponse(request.RequestId, created, request.ModelName,
+                [.. results.Select((result, index) => new ChatChoice(index, Message(result), FinishReasons.Name(result.Finish), ChatLogprobs.From(result.Logprobs)))],
+                Usage.From(Usage.Sum(results.Select(r => r.Usage)))), OpenAiJson.Context.ChatCompletionResponse, cancellationToken: cancellationToken);
             return;
         }
 
         var sse = new SseWriter(context.Response);
         await sse.StartAsync(cancellationToken);
-        await Send(new ChunkDelta("assistant", "", null, null), null);
-        await foreach (var delta in runtime.StreamChatAsync(request, info, cancellationToken))
+        for (var index = 0; index < request.Choices; index++)
+            await Send(index, new ChunkDelta("assistant", "", null, null), null, null);
+        var usages = new List<Abstractions.Engines.EngineUsage>();
+        await foreach (var (index, delta) in runtime.StreamChatChoicesAsync(request, info, cancellationToken))
         {
             var calls = delta.ToolCalls?.Select(c => new ToolCallOut(c.Index, c.Id, c.Id is null ? null : "function", new FunctionOut(c.Name, c.ArgumentsDelta))).ToList();
-            await Send(new ChunkDelta(null, delta.Content, delta.Reasoning, calls), delta.Finish is { } finish ? FinishReasons.Name(finish) : null);
-            if (delta.Usage is { } usage && body.StreamOptions?.IncludeUsage == true)
-                await sse.WriteAsync(new ChatCompletionChunk(request.RequestId, created, request.ModelName, [], Usage.From(usage)),
-                    OpenAiJson.Context.ChatCompletionChunk, cancellationToken);
+            await Send(index, new ChunkDelta(null, delta.Content, delta.Reasoning, calls), delta.Finish is { } finish ? FinishReasons.Name(finish) : null, ChatLogprobs.From(delta.Logprobs));
+            if (delta.Usage is { } usage)
+                usages.Add(usage);
         }
+        if (body.StreamOptions?.IncludeUsage == true && usages.Count > 0)
+            await sse.WriteAsync(new ChatCompletionChunk(request.RequestId, created, request.ModelName, [], Usage.From(Usage.Sum(usages))),
+                OpenAiJson.Context.ChatCompletionChunk, cancellationToken);
         await sse.WriteDoneAsync(cancellationToken);
 
-        Task Send(ChunkDelta delta, string? finishReason) => sse.WriteAsync(
-            new ChatCompletionChunk(request.RequestId, created, request.ModelName, [new ChunkChoice(0, delta, finishReason)], null),
+        Task Send(int index, ChunkDelta delta, string? finishReason, ChatLogprobs? logprobs) => sse.WriteAsync(
+            new ChatCompletionChunk(request.RequestId, created, request.ModelName, [new ChunkChoice(index, delta, finishReason, logprobs)], null),
             OpenAiJson.Context.ChatCompletionChunk, cancellationToken);
     }
+
+    private static ChatMessageOut Message(ChatResult result) => new("assistant", result.Content, result.Reasoning,
+        result.ToolCalls.Count == 0 ? null : [.. result.ToolCalls.Select(c => new ToolCallOut(null, c.Id, "function", new FunctionOut(c.Name, c.ArgumentsJson)))]);
 }

@@ -8,10 +8,10 @@ internal sealed record CompletionResponse(string Id, long Created, string Model,
     public string Object => "text_completion";
 }
 
-internal sealed record CompletionChoice(int Index, string Text, string? FinishReason)
+internal sealed record CompletionChoice(int Index, string Text, string? FinishReason, CompletionLogprobs? Logprobs = null)
 {
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
-    public object? Logprobs => null;
+    public CompletionLogprobs? Logprobs { get; init; } = Logprobs;
 
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public string? FinishReason { get; init; } = FinishReason;

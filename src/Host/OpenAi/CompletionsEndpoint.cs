@@ -20,23 +20,28 @@ internal sealed class CompletionsEndpoint(RequestBodyReader reader, DynamoRuntim
         var (id, model) = (request.RequestId, request.ModelName);
         if (!stream)
         {
-            var result = await runtime.CompleteTextAsync(request, info, cancellationToken);
-            await context.Response.WriteAsJsonAsync(
-                new CompletionResponse(id, created, model, [new CompletionChoice(0, result.Text, FinishReasons.Name(result.Finish))], Usage.From(result.Usage)),
-                OpenAiJson.Context.CompletionResponse, cancellationToken: cancellationToken);
+            var results = await runtime.CompleteTextChoicesAsync(request, info, cancellationToken);
+            await context.Response.WriteAsJsonAsync(new CompletionResponse(id, created, model,
+                [.. results.Select((result, index) => new CompletionChoice(index, result.Text, FinishReasons.Name(result.Finish), CompletionLogprobs.From(result.Logprobs)))],
+                Usage.From(Usage.Sum(results.Select(r => r.Usage)))), OpenAiJson.Context.CompletionResponse, cancellationToken: cancellationToken);
             return;
         }
         var sse = new SseWriter(context.Response);
         await sse.StartAsync(cancellationToken);
-        await foreach (var delta in runtime.StreamTextAsync(request, info, cancellationToken))
+        var usages = new List<Abstractions.Engines.EngineUsage>();
+        var offsets = new int[request.Choices];
+        await foreach (var (index, delta) in runtime.StreamTextChoicesAsync(request, info, cancellationToken))
         {
             var finish = delta.Finish is { } f ? FinishReasons.Name(f) : null;
-            await sse.WriteAsync(new CompletionResponse(id, created, model, [new CompletionChoice(0, delta.Text, finish)], null),
+            await sse.WriteAsync(new CompletionResponse(id, created, model, [new CompletionChoice(index, delta.Text, finish, CompletionLogprobs.From(delta.Logprobs, offsets[index]))], null),
                 OpenAiJson.Context.CompletionResponse, cancellationToken);
-            if (delta.Usage is { } usage && body.StreamOptions?.IncludeUsage == true)
-                await sse.WriteAsync(new CompletionResponse(id, created, model, [], Usage.From(usage)),
-                    OpenAiJson.Context.CompletionResponse, cancellationToken);
+            offsets[index] += delta.Text.Length;
+            if (delta.Usage is { } usage)
+                usages.Add(usage);
         }
+        if (body.StreamOptions?.IncludeUsage == true && usages.Count > 0)
+            await sse.WriteAsync(new CompletionResponse(id, created, model, [], Usage.From(Usage.Sum(usages))),
+                OpenAiJson.Context.CompletionResponse, cancellationToken);
         await sse.WriteDoneAsync(cancellationToken);
     }
 }

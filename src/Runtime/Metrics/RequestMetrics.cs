@@ -28,9 +28,10 @@ internal sealed class RequestMetrics : IDisposable
     private string _status = "error";
     private bool _disposed;
 
-    public RequestMetrics(FrontendMetrics metrics, TimeProvider clock, RequestInfo info, string model, EngineRequest request, AgentTracer? tracer)
+    public RequestMetrics(FrontendMetrics metrics, TimeProvider clock, RequestInfo info, string model, EngineRequest request, AgentTracer? tracer, RouteRecord? route = null)
     {
         (_metrics, _clock, _info, _model, _request, _tracer) = (metrics, clock, info, new("model", model), request, tracer);
+        Route = route ?? new RouteRecord();
         _started = clock.GetTimestamp();
         _receivedUnixMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
         metrics.Inflight.Add(1, _model);
@@ -44,7 +45,7 @@ internal sealed class RequestMetrics : IDisposable
     private string Model => (string)_model.Value!;
 
     /// <summary>Filled by the model as the request is queued, routed and migrated.</summary>
-    public RouteRecord Route { get; } = new();
+    public RouteRecord Route { get; }
 
     /// <summary>The engine produced <paramref name="count"/> tokens now.</summary>
     public void Tokens(int count)

@@ -13,4 +13,10 @@ internal sealed class RouteRecord
     public string? WorkerId { get; set; }
 
     public int Migrations { get; set; }
+
+    /// <summary>A worker to send the request to if it still serves (a choice of <c>n</c> goes where the first one's prefill is cached).</summary>
+    public string? PreferredWorker { get; init; }
+
+    /// <summary>Completes with the worker's id when the first tokens arrive (the prompt is prefilled and cached there).</summary>
+    public TaskCompletionSource<string> FirstOutput { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

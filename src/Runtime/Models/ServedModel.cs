@@ -87,7 +87,7 @@ internal sealed class ServedModel : IAsyncDisposable
                 TokenIds = [.. request.TokenIds, .. generated],
                 Stop = request.Stop with { MaxTokens = request.Stop.MaxTokens - generated.Count },
             };
-            var worker = await RouteAsync(attemptRequest, lost, cancellationToken);
+            var worker = await RouteAsync(attemptRequest, lost, record.PreferredWorker, cancellationToken);
             record.WorkerId = worker.WorkerId;
             if (attempt == 0)
                 record.RouteWait = Stopwatch.GetElapsedTime(arrived);
@@ -108,6 +108,8 @@ internal sealed class ServedModel : IAsyncDisposable
                         yield break;
                     var before = generated.Count;
                     generated.AddRange(outputs.Current.TokenIds);
+                    if (before == 0 && generated.Count > 0)
+                        record.FirstOutput.TrySetResult(worker.WorkerId);
                     if (generated.Count / blockSize > before / blockSize)
                         _router.OnRequestProgress(worker.WorkerId, request.RequestId, generated.Count);
                     yield return attempt == 0 ? outputs.Current : AsOneStream(outputs.Current, request, generated.Count);
@@ -148,11 +150,13 @@ internal sealed class ServedModel : IAsyncDisposable
 
     private DynamoRequestException NoWorker() => DynamoRequestException.NoWorkers(Name);
 
-    private async ValueTask<IWorker> RouteAsync(EngineRequest request, HashSet<string> exclude, CancellationToken cancellationToken)
+    private async ValueTask<IWorker> RouteAsync(EngineRequest request, HashSet<string> exclude, string? preferred, CancellationToken cancellationToken)
     {
         var candidates = Live().Where(w => !exclude.Contains(w.WorkerId)).ToList();
         if (candidates.Count == 0)
             throw exclude.Count == 0 ? NoWorker() : new EngineException($"Every worker that took this request was lost ({string.Join(", ", exclude)}) and no other is left.");
+        if (preferred is not null && candidates.FirstOrDefault(w => w.WorkerId == preferred) is { } chosen)
+            return chosen;
         var workerId = _sessions.WorkerFor(request.Metadata, id => candidates.Any(w => w.WorkerId == id))
             ?? (await _router.RouteAsync(new RoutingRequest(request.RequestId, request.TokenIds, request.Metadata),
                 candidates.Select(w => w.Snapshot()).ToList(), cancellationToken)).WorkerId;

@@ -8,8 +8,9 @@ namespace Dynamo.Runtime.Pipeline;
 /// one carries why it ended (<see cref="FinishReason.ToolCalls"/> when it called tools) and the usage.
 /// </summary>
 /// <param name="StopSequence">On the last delta: the stop string that ended the output, when one did.</param>
+/// <param name="Logprobs">The tokens behind this delta (and any held back before it), when the request asked for log probabilities.</param>
 public sealed record ChatDelta(string? Content, string? Reasoning, IReadOnlyList<ToolCallChunk>? ToolCalls, FinishReason? Finish = null, EngineUsage? Usage = null,
-    string? StopSequence = null)
+    string? StopSequence = null, IReadOnlyList<LogprobEntry>? Logprobs = null)
 {
     public bool IsEmpty => string.IsNullOrEmpty(Content) && string.IsNullOrEmpty(Reasoning) && ToolCalls is null or { Count: 0 };
 }

@@ -15,12 +15,15 @@ internal static class DecodingSetup
 {
     public const int MaxTopLogprobs = 20;
 
+    /// <summary>Choices per request at most (each is an engine sequence).</summary>
+    public const int MaxChoices = 16;
+
     public static EngineRequest Apply(EngineRequest engine, ServedModel model, DecodingOptions options, (GrammarSpec Spec, string Field)? tools)
     {
         if (options.N < 1)
             throw DynamoRequestException.BadRequest($"'n' must be at least 1, got {options.N}.", "n");
-        if (options.N > 1)
-            throw DynamoRequestException.BadRequest($"'n' must be 1 for now, got {options.N}.", "n", "unsupported_parameter");
+        if (options.N > MaxChoices)
+            throw DynamoRequestException.BadRequest($"'n' must be at most {MaxChoices}, got {options.N}.", "n");
         if (options.Logprobs is { Top: < 0 or > MaxTopLogprobs } logprobs)
             throw DynamoRequestException.BadRequest($"'top_logprobs' must be between 0 and {MaxTopLogprobs}, got {logprobs.Top}.", "top_logprobs");
         if (options.MinTokens < 0 || options.MinTokens > engine.Stop.MaxTokens)

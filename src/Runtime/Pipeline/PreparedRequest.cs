@@ -38,6 +38,9 @@ public sealed record PreparedRequest
     /// <summary>How many choices to generate (one prefill, forked).</summary>
     internal int N { get; init; } = 1;
 
+    /// <summary>How many choices the request generates (<c>n</c>).</summary>
+    public int Choices => N;
+
     /// <summary>What the chat template rendered, for building the next turn's prompt (speculative prefill).</summary>
     internal ChatTemplateInput? Chat { get; init; }
 }

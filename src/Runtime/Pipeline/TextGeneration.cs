@@ -18,12 +18,16 @@ internal static class TextGeneration
         var promptTokens = request.Engine.TokenIds.Count;
         var completionTokens = 0;
         EngineUsage? usage = null;
+        // Log probabilities of tokens whose text is still held back (a stop string or a character not yet whole).
+        var pending = request.Engine.Logprobs is null ? null : new List<LogprobEntry>();
         // Leaving the loop early disposes the engine's enumerator, which ends its work on the request.
         await foreach (var output in request.Model.GenerateAsync(request.Engine, cancellationToken, metrics.Route))
         {
             metrics.Tokens(output.TokenIds.Count);
             completionTokens += output.TokenIds.Count;
             usage = output.Usage ?? usage;
+            if (pending is not null && output.Logprobs is { } logprobs)
+                pending.AddRange(logprobs.Select(l => LogprobEntry.From(l, request.Model.Tokenizer)));
             var (text, stopped) = stops.Push(detokenizer.Add(output.TokenIds));
             if (stopped is not null)
             {
@@ -37,7 +41,7 @@ internal static class TextGeneration
                 yield break;
             }
             if (text.Length > 0)
-                yield return new TextDelta(text, null, null);
+                yield return new TextDelta(text, null, null, Logprobs: Take());
         }
         throw new EngineException("The engine ended the stream without a finish reason.");
 
@@ -45,7 +49,16 @@ internal static class TextGeneration
         {
             var total = new EngineUsage(promptTokens, usage?.CompletionTokens ?? completionTokens, usage?.CachedTokens ?? 0);
             metrics.Succeeded(total);
-            return new TextDelta(text, finish, total, stop);
+            return new TextDelta(text, finish, total, stop, Take());
+        }
+
+        IReadOnlyList<LogprobEntry>? Take()
+        {
+            if (pending is null)
+                return null;
+            var taken = pending.ToArray();
+            pending.Clear();
+            return taken;
         }
     }
 }
