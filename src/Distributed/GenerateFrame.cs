@@ -14,11 +14,12 @@ internal sealed record GenerateFrame(
     string? Error = null,
     bool ClientError = false,
     bool KeepAlive = false,
-    bool Gone = false)
+    bool Gone = false,
+    TokenLogprob[]? Logprobs = null)
 {
     public static readonly GenerateFrame Alive = new(KeepAlive: true);
 
-    public static GenerateFrame From(EngineOutput output) => new([.. output.TokenIds], output.FinishReason, output.Usage);
+    public static GenerateFrame From(EngineOutput output) => new([.. output.TokenIds], output.FinishReason, output.Usage, Logprobs: output.Logprobs is { } l ? [.. l] : null);
 
-    public EngineOutput ToOutput() => new(Tokens ?? [], Finish, Usage);
+    public EngineOutput ToOutput() => new(Tokens ?? [], Finish, Usage, Logprobs);
 }

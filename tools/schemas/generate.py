@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes bench/schemas.jsonl: real-world-style JSON Schemas for the grammar benchmark and tests.
+"""Writes bench/schemas.jsonl: real-world-style JSON Schemas for the grammar benchmark and tests (over 200).
 
 Hand-written shapes of what structured-output and tool-calling users send: extraction records,
 API payloads, nested objects, arrays of objects, enums, $refs (recursive too), patterns, formats,
@@ -244,6 +244,12 @@ tools = [
 ]
 for name, parameters in tools:
     add(f"tool_{name}", parameters, kind="tool")
+
+# --- Variants: each self-contained data schema as a list of at most three, and wrapped in an envelope ----
+base = [s for s in schemas if s["kind"] == "data" and "$ref" not in json.dumps(s["schema"]) and s["schema"] is not True]
+for entry in base:
+    add(f"list_of_{entry['name']}", arr(entry["schema"], maxItems=3))
+    add(f"envelope_{entry['name']}", obj({"ok": B, "result": entry["schema"], "warnings": arr(S(maxLength=80), maxItems=2)}, ["ok", "result"], False))
 
 print("\n".join(json.dumps(s, ensure_ascii=False) for s in schemas))
 import sys

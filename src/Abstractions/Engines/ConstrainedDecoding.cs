@@ -84,8 +84,13 @@ public sealed class ConstrainedDecoding
         var mayStop = generated >= _request.Stop.MinTokens;
         if (GrammarApplies(reasoning))
         {
-            var remaining = _request.Constraint!.CloseOnBudget ? _request.Stop.MaxTokens - generated : int.MaxValue;
-            Matcher!.FillMask(_mask!, remaining);
+            // Closing on budget keeps the last token for the stop token, so a complete answer also ends as one.
+            var closing = _request.Constraint!.CloseOnBudget;
+            var remaining = closing ? _request.Stop.MaxTokens - generated - 1 : int.MaxValue;
+            if (closing && remaining <= 0 && Matcher!.CanEnd)
+                Array.Clear(_mask!);
+            else
+                Matcher!.FillMask(_mask!, Math.Max(remaining, 1));
             // A model that may open its reasoning first (no marker written yet) may still write the marker.
             if (reasoning is not null && generated == 0 && _request.Reasoning!.StartTokenIds is [var open] && (uint)open < (uint)_vocabSize)
                 _mask![open >> 6] |= 1UL << (open & 63);

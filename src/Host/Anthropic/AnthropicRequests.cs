@@ -30,8 +30,6 @@ internal static class AnthropicRequests
             throw DynamoRequestException.BadRequest("'container' is not supported: code execution containers run on Anthropic's side.", "container");
         if (body.McpServers is { ValueKind: not JsonValueKind.Null })
             throw DynamoRequestException.BadRequest("'mcp_servers' is not supported: connect MCP servers in the harness.", "mcp_servers");
-        if (body.OutputConfig?.Format is { ValueKind: not JsonValueKind.Null })
-            throw DynamoRequestException.BadRequest("'output_config.format' is not supported yet (it needs constrained decoding).", "output_config.format");
 
         var messages = new List<ChatMessage>();
         if (System(body.System, options) is { Length: > 0 } system)
@@ -47,6 +45,13 @@ internal static class AnthropicRequests
         {
             Tools = tools,
             ToolChoice = Choice(body.ToolChoice, tools.Count),
+            ParallelToolCalls = body.ToolChoice?.DisableParallelToolUse != true,
+            Decoding = new DecodingOptions
+            {
+                Structured = Format(body.OutputConfig?.Format),
+                StructuredField = "output_config.format",
+                CloseOnBudget = body.Nvext?.CloseOnBudget ?? false,
+            },
             Sampling = Sampling.From(body.Temperature, body.TopP, body.TopK),
             MaxTokens = body.MaxTokens,
             FitMaxTokens = true,
@@ -188,7 +193,8 @@ internal static class AnthropicRequests
             }
             if (!tool.TryGetProperty("input_schema", out var schema) || schema.ValueKind != JsonValueKind.Object)
                 throw DynamoRequestException.BadRequest($"'{at}.input_schema' must be an object (a JSON schema).", $"{at}.input_schema");
-            result.Add(new ToolDefinition(name, JsonFields.String(tool, "description", at, required: false), schema.Clone()));
+            result.Add(new ToolDefinition(name, JsonFields.String(tool, "description", at, required: false), schema.Clone(),
+                tool.TryGetProperty("strict", out var strict) && strict.ValueKind == JsonValueKind.True));
         }
         return (result, ignored);
     }
@@ -197,14 +203,29 @@ internal static class AnthropicRequests
     {
         if (choice is null)
             return null;
-        if (choice.DisableParallelToolUse == true)
-            throw DynamoRequestException.BadRequest("'tool_choice.disable_parallel_tool_use': true is not supported yet (it needs constrained decoding).", "tool_choice.disable_parallel_tool_use");
+        if (choice.Type is "any" or "tool" && tools == 0)
+            throw DynamoRequestException.BadRequest($"'tool_choice' \"{choice.Type}\" needs 'tools'.", "tool_choice.type");
         return choice.Type switch
         {
             "auto" => tools > 0 ? ToolChoice.Auto : null,
             "none" => tools > 0 ? ToolChoice.None : null,
-            "any" or "tool" => throw DynamoRequestException.BadRequest($"'tool_choice' \"{choice.Type}\" is not supported yet (it needs constrained decoding); use \"auto\".", "tool_choice.type"),
+            "any" => ToolChoice.Required,
+            "tool" => ToolChoice.ForFunction(choice.Name is { Length: > 0 } name ? name : throw DynamoRequestException.BadRequest("'tool_choice.name' is required for type \"tool\".", "tool_choice.name")),
             var other => throw DynamoRequestException.BadRequest($"'tool_choice.type' must be \"auto\", \"any\", \"tool\" or \"none\"; got {(other is null ? "nothing" : $"\"{other}\"")}.", "tool_choice.type"),
         };
+    }
+
+    /// <summary><c>output_config.format</c>: <c>{"type": "json_schema", "schema": {…}}</c>.</summary>
+    private static Abstractions.Constraints.GrammarSpec? Format(JsonElement? format)
+    {
+        const string at = "output_config.format";
+        if (format is not { } f || f.ValueKind == JsonValueKind.Null)
+            return null;
+        if (f.ValueKind != JsonValueKind.Object || !f.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
+            throw DynamoRequestException.BadRequest($"'{at}' must be an object with a 'type'.", $"{at}.type");
+        if (type.GetString() != "json_schema")
+            throw DynamoRequestException.BadRequest($"'{at}.type' must be \"json_schema\", got \"{type.GetString()}\".", $"{at}.type");
+        return f.TryGetProperty("schema", out var schema) ? OpenAi.StructuredOutputs.Schema(schema, $"{at}.schema")
+            : throw DynamoRequestException.BadRequest($"'{at}.schema' is required.", $"{at}.schema");
     }
 }

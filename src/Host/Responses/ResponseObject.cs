@@ -87,8 +87,8 @@ internal sealed record OutputItem(
     string? Arguments = null,
     string? Input = null);
 
-/// <summary><c>output_text</c> (with its annotations), <c>summary_text</c> or <c>reasoning_text</c>.</summary>
-internal sealed record OutputContent(string Type, string Text, List<JsonElement>? Annotations = null);
+/// <summary><c>output_text</c> (with its annotations, and log probabilities when asked for), <c>summary_text</c> or <c>reasoning_text</c>.</summary>
+internal sealed record OutputContent(string Type, string Text, List<JsonElement>? Annotations = null, List<OpenAi.TokenLogprobOut>? Logprobs = null);
 
 /// <summary>One streamed event: its type, its place in the stream, and the fields that type carries.</summary>
 internal sealed record StreamEvent(
@@ -105,7 +105,7 @@ internal sealed record StreamEvent(
     string? Text = null,
     string? Arguments = null,
     string? Input = null,
-    List<JsonElement>? Logprobs = null);
+    List<OpenAi.TokenLogprobOut>? Logprobs = null);
 
 /// <summary><c>DELETE /v1/responses/{id}</c>.</summary>
 internal sealed record DeletedResponse(string Id)

@@ -15,6 +15,9 @@ internal sealed class ResponseShape(ResponsesRequest body, PreparedRequest reque
 
     public bool IncludesEncryptedReasoning { get; } = body.Include?.Contains("reasoning.encrypted_content") == true;
 
+    /// <summary>The request asked for the text's log probabilities (<c>top_logprobs</c>).</summary>
+    public bool WantsLogprobs { get; } = body.TopLogprobs is not null;
+
     private int _items;
 
     public string NextItemId(string prefix) => $"{prefix}_{Id["resp_".Length..]}{_items++:x2}";
@@ -31,13 +34,13 @@ internal sealed class ResponseShape(ResponsesRequest body, PreparedRequest reque
         body.ToolChoice ?? JsonSerializer.SerializeToElement("auto", ResponsesJson.Context.String), body.Tools ?? [], body.Metadata ?? [], body.User);
 
     /// <summary>The output items of a whole answer: reasoning, the message, then each call.</summary>
-    public List<OutputItem> Items(string? reasoning, string? content, IReadOnlyList<ToolCall> calls)
+    public List<OutputItem> Items(string? reasoning, string? content, IReadOnlyList<ToolCall> calls, List<OpenAi.TokenLogprobOut>? logprobs = null)
     {
         var items = new List<OutputItem>();
         if (reasoning is { Length: > 0 })
             items.Add(Reasoning(NextItemId("rs"), reasoning));
         if (content is { Length: > 0 })
-            items.Add(Message(NextItemId("msg"), content, "completed"));
+            items.Add(Message(NextItemId("msg"), content, "completed", logprobs));
         items.AddRange(calls.Select(call => Call(call.Id, call.Name, call.ArgumentsJson, "completed")));
         return items;
     }
@@ -47,8 +50,9 @@ internal sealed class ResponseShape(ResponsesRequest body, PreparedRequest reque
         Content: Summarized ? null : [new OutputContent("reasoning_text", text)],
         EncryptedContent: IncludesEncryptedReasoning ? ReasoningCipher.Seal(text) : null);
 
-    public static OutputItem Message(string id, string text, string status) =>
-        new(id, "message", status, "assistant", text.Length > 0 ? [new OutputContent("output_text", text, [])] : []);
+    /// <param name="logprobs">The text's tokens' log probabilities, when the request asked for them (<c>top_logprobs</c>).</param>
+    public static OutputItem Message(string id, string text, string status, List<OpenAi.TokenLogprobOut>? logprobs = null) =>
+        new(id, "message", status, "assistant", text.Length > 0 ? [new OutputContent("output_text", text, [], logprobs)] : []);
 
     /// <summary>A call as the API reports it: a custom tool's call carries its freeform input, a namespaced function is split back.</summary>
     public OutputItem Call(string callId, string modelName, string arguments, string status, string? id = null)

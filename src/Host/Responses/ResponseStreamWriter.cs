@@ -16,6 +16,7 @@ internal sealed class ResponseStreamWriter(SseWriter sse, ResponseShape shape, H
     private readonly StringBuilder _text = new();
     private readonly StringBuilder _reasoning = new();
     private readonly List<ToolCall> _calls = [];
+    private readonly List<OpenAi.TokenLogprobOut>? _logprobs = shape.WantsLogprobs ? [] : null;
     private string? _kind;
     private string _itemId = "";
     private (int Index, string Id, string Name) _call;
@@ -44,7 +45,9 @@ internal sealed class ResponseStreamWriter(SseWriter sse, ResponseShape shape, H
             if (_kind != "message")
                 await OpenAsync("message", ResponseShape.Message(shape.NextItemId("msg"), "", "in_progress"));
             _open.Append(text);
-            await SendAsync(new StreamEvent("response.output_text.delta", 0, OutputIndex: OutputIndex, ItemId: _itemId, ContentIndex: 0, Delta: text, Logprobs: []));
+            var logprobs = _logprobs is null ? null : OpenAi.ChatLogprobs.From(delta.Logprobs)?.Content ?? [];
+            _logprobs?.AddRange(logprobs!);
+            await SendAsync(new StreamEvent("response.output_text.delta", 0, OutputIndex: OutputIndex, ItemId: _itemId, ContentIndex: 0, Delta: text, Logprobs: logprobs ?? []));
         }
         foreach (var chunk in delta.ToolCalls ?? [])
         {
@@ -111,9 +114,10 @@ internal sealed class ResponseStreamWriter(SseWriter sse, ResponseShape shape, H
                 break;
             case "message":
                 _text.Append(text);
-                await SendAsync(new StreamEvent("response.output_text.done", 0, OutputIndex: OutputIndex, ItemId: _itemId, ContentIndex: 0, Text: text, Logprobs: []));
-                await SendAsync(new StreamEvent("response.content_part.done", 0, OutputIndex: OutputIndex, ItemId: _itemId, ContentIndex: 0, Part: new OutputContent("output_text", text, [])));
-                done = ResponseShape.Message(_itemId, text, "completed");
+                await SendAsync(new StreamEvent("response.output_text.done", 0, OutputIndex: OutputIndex, ItemId: _itemId, ContentIndex: 0, Text: text, Logprobs: _logprobs ?? []));
+                await SendAsync(new StreamEvent("response.content_part.done", 0, OutputIndex: OutputIndex, ItemId: _itemId, ContentIndex: 0, Part: new OutputContent("output_text", text, [], _logprobs)));
+                done = ResponseShape.Message(_itemId, text, "completed", _logprobs is null ? null : [.. _logprobs]);
+                _logprobs?.Clear();
                 break;
             default:
                 _calls.Add(new ToolCall(_call.Id, _call.Name, text));

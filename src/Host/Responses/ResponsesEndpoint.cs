@@ -40,7 +40,8 @@ internal sealed class ResponsesEndpoint(RequestBodyReader reader, DynamoRuntime 
         if (!stream)
         {
             var result = await runtime.CompleteChatAsync(request, info, cancellationToken);
-            response = shape.Finished(shape.Items(result.Reasoning, result.Content, result.ToolCalls), result.Finish, Usage(request.ModelName, result.Usage, result.Reasoning));
+            response = shape.Finished(shape.Items(result.Reasoning, result.Content, result.ToolCalls, OpenAi.ChatLogprobs.From(result.Logprobs)?.Content),
+                result.Finish, Usage(request.ModelName, result.Usage, result.Reasoning));
             reply = Reply(result.Content, result.Reasoning, result.ToolCalls);
             await context.Response.WriteAsJsonAsync(response, ResponsesJson.Context.ResponseObject, cancellationToken: cancellationToken);
         }

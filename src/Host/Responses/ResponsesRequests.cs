@@ -35,17 +35,11 @@ internal static class ResponsesRequests
             throw DynamoRequestException.BadRequest("'conversation' is not supported: continue with 'previous_response_id' or send the items.", "conversation");
         if (body.Prompt is { ValueKind: not JsonValueKind.Null })
             throw DynamoRequestException.BadRequest("'prompt' (a stored prompt template) is not supported: send 'instructions' and 'input'.", "prompt");
-        if (body.TopLogprobs is not null)
-            throw DynamoRequestException.BadRequest("'top_logprobs' is not supported yet.", "top_logprobs", "unsupported_parameter");
-        if (body.ParallelToolCalls == false)
-            throw DynamoRequestException.BadRequest("'parallel_tool_calls': false is not supported yet (it needs constrained decoding).", "parallel_tool_calls", "unsupported_parameter");
-        if (body.Text?.Format is { ValueKind: JsonValueKind.Object } format && !(format.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "text"))
-            throw DynamoRequestException.BadRequest("'text.format' other than {\"type\": \"text\"} is not supported yet (it needs constrained decoding).", "text.format", "unsupported_parameter");
         if (body.Truncation is not (null or "disabled"))
             throw DynamoRequestException.BadRequest($"'truncation' must be \"disabled\": prompts are never cut here; got \"{body.Truncation}\".", "truncation");
         for (var i = 0; i < (body.Include?.Count ?? 0); i++)
-            if (body.Include![i] != "reasoning.encrypted_content")
-                throw DynamoRequestException.BadRequest($"'include[{i}]' \"{body.Include[i]}\" is not supported; only \"reasoning.encrypted_content\" is.", $"include[{i}]");
+            if (body.Include![i] is not ("reasoning.encrypted_content" or "message.output_text.logprobs"))
+                throw DynamoRequestException.BadRequest($"'include[{i}]' \"{body.Include[i]}\" is not supported; only \"reasoning.encrypted_content\" and \"message.output_text.logprobs\" are.", $"include[{i}]");
 
         var names = new ToolNames();
         var (tools, ignored) = Tools(body.Tools, names);
@@ -58,6 +52,14 @@ internal static class ResponsesRequests
         {
             Tools = tools,
             ToolChoice = Choice(body.ToolChoice, tools.Count),
+            ParallelToolCalls = body.ParallelToolCalls ?? true,
+            Decoding = new DecodingOptions
+            {
+                Structured = Format(body.Text?.Format),
+                StructuredField = "text.format",
+                CloseOnBudget = body.Nvext?.CloseOnBudget ?? false,
+                Logprobs = body.TopLogprobs is { } top ? new Abstractions.Engines.LogprobsRequest(top, body.Nvext?.ProcessedLogprobs ?? false) : null,
+            },
             Sampling = Sampling.From(body.Temperature, body.TopP),
             MaxTokens = body.MaxOutputTokens,
             MaxTokensField = "max_output_tokens",
@@ -111,21 +113,44 @@ internal static class ResponsesRequests
     private static ToolDefinition Function(JsonElement tool, string at, Func<string, string> name)
     {
         var parameters = tool.TryGetProperty("parameters", out var schema) && schema.ValueKind == JsonValueKind.Object ? schema.Clone() : (JsonElement?)null;
-        return new ToolDefinition(name(JsonFields.String(tool, "name", at, required: true)!), JsonFields.String(tool, "description", at, required: false), parameters);
+        return new ToolDefinition(name(JsonFields.String(tool, "name", at, required: true)!), JsonFields.String(tool, "description", at, required: false), parameters,
+            tool.TryGetProperty("strict", out var strict) && strict.ValueKind == JsonValueKind.True);
     }
 
+    /// <summary><c>auto</c>, <c>none</c>, <c>required</c>, or a named function or custom tool (<c>{"type": "function", "name"}</c>, namespaced names as given).</summary>
     private static ToolChoice? Choice(JsonElement? choice, int tools)
     {
         if (choice is not { } value || value.ValueKind == JsonValueKind.Null)
             return null;
-        return value.ValueKind == JsonValueKind.String ? value.GetString() switch
+        if (value.ValueKind == JsonValueKind.String)
+            return value.GetString() switch
+            {
+                "auto" => tools > 0 ? ToolChoice.Auto : null,
+                "none" => tools > 0 ? ToolChoice.None : null,
+                "required" => tools > 0 ? ToolChoice.Required : throw DynamoRequestException.BadRequest("'tool_choice' \"required\" needs 'tools'.", "tool_choice"),
+                var other => throw DynamoRequestException.BadRequest($"'tool_choice' must be \"auto\", \"none\" or \"required\"; got \"{other}\".", "tool_choice"),
+            };
+        var type = JsonFields.Type(value, "tool_choice");
+        if (type is not ("function" or "custom"))
+            throw DynamoRequestException.BadRequest($"'tool_choice.type' \"{type}\" cannot be chosen here (function and custom tools can).", "tool_choice.type");
+        var name = JsonFields.String(value, "name", "tool_choice", required: true)!;
+        return ToolChoice.ForFunction(ToolNames.Flat(JsonFields.String(value, "namespace", "tool_choice", required: false), name));
+    }
+
+    /// <summary><c>text.format</c>: <c>text</c>, <c>json_object</c>, or <c>json_schema</c> with its <c>schema</c> (strict or not, it is followed).</summary>
+    private static Abstractions.Constraints.GrammarSpec? Format(JsonElement? format)
+    {
+        const string at = "text.format";
+        if (format is not { } f || f.ValueKind == JsonValueKind.Null)
+            return null;
+        return JsonFields.Type(f, at) switch
         {
-            "auto" => tools > 0 ? ToolChoice.Auto : null,
-            "none" => tools > 0 ? ToolChoice.None : null,
-            "required" => throw DynamoRequestException.BadRequest("'tool_choice' \"required\" is not supported yet (it needs constrained decoding); use \"auto\".", "tool_choice", "unsupported_parameter"),
-            var other => throw DynamoRequestException.BadRequest($"'tool_choice' must be \"auto\", \"none\" or \"required\"; got \"{other}\".", "tool_choice"),
-        }
-        : throw DynamoRequestException.BadRequest("'tool_choice' naming a tool is not supported yet (it needs constrained decoding); use \"auto\".", "tool_choice", "unsupported_parameter");
+            "text" => null,
+            "json_object" => new Abstractions.Constraints.JsonSchemaGrammar(JsonDocument.Parse("""{"type":"object"}""").RootElement),
+            "json_schema" => f.TryGetProperty("schema", out var schema) ? OpenAi.StructuredOutputs.Schema(schema, $"{at}.schema")
+                : throw DynamoRequestException.BadRequest($"'{at}.schema' is required.", $"{at}.schema"),
+            var other => throw DynamoRequestException.BadRequest($"'{at}.type' must be text, json_object or json_schema; got \"{other}\".", $"{at}.type"),
+        };
     }
 
     /// <summary>The input items as chat messages, in order. Consecutive calls (and the text before them) make one assistant turn.</summary>

@@ -28,10 +28,6 @@ internal static class ChatRequestMapper
         if (extra?.Keys.FirstOrDefault(k => !AdditionalKeys.Contains(k)) is { } unknown)
             throw DynamoRequestException.BadRequest(
                 $"ChatOptions.AdditionalProperties['{unknown}'] is not a field this server reads; known: {string.Join(", ", AdditionalKeys)}.", unknown);
-        if (options?.ResponseFormat is not (null or ChatResponseFormatText))
-            throw DynamoRequestException.BadRequest("'response_format' other than text is not supported yet (it needs constrained decoding).", "response_format");
-        if (options?.AllowMultipleToolCalls == false)
-            throw DynamoRequestException.BadRequest("'parallel_tool_calls': false is not supported yet (it needs constrained decoding).", "parallel_tool_calls");
         // What a hosted service would keep between calls, the runtime in process does not: the caller sends the whole conversation.
         if (options?.ConversationId is not null)
             throw DynamoRequestException.BadRequest("ChatOptions.ConversationId is not supported: send the whole conversation each call.", "ConversationId");
@@ -59,6 +55,19 @@ internal static class ChatRequestMapper
             Metadata = Nvext.Metadata(nvext),
             MaxThinkingTokens = nvext?.MaxThinkingTokens,
             ChatTemplateKwargs = Extra<Dictionary<string, JsonElement>>(extra, "chat_template_kwargs"),
+            ParallelToolCalls = options?.AllowMultipleToolCalls ?? true,
+            Decoding = new DecodingOptions
+            {
+                // JSON with a schema, or any JSON object: what ChatResponseFormat.Json and ForJsonSchema ask.
+                Structured = options?.ResponseFormat switch
+                {
+                    ChatResponseFormatJson { Schema: { } schema } => new Abstractions.Constraints.JsonSchemaGrammar(schema),
+                    ChatResponseFormatJson => new Abstractions.Constraints.JsonSchemaGrammar(JsonDocument.Parse("""{"type":"object"}""").RootElement),
+                    _ => null,
+                },
+                StructuredField = "ResponseFormat",
+                CloseOnBudget = nvext?.CloseOnBudget ?? false,
+            },
         };
         return efforts.Apply(request, options?.Reasoning?.Effort switch
         {

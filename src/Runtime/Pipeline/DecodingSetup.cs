@@ -83,6 +83,10 @@ internal static class DecodingSetup
         if (mode == ToolChoiceMode.Auto && !strict && request.ParallelToolCalls)
             return null;
         var field = mode == ToolChoiceMode.Auto ? strict ? "tools" : "parallel_tool_calls" : "tool_choice";
+        // A named function on a model without a call syntax: the answer is that function's arguments, as vLLM does it
+        // (the bare JSON is taken as the call, see ForcedFunctionCall).
+        if (mode == ToolChoiceMode.Function && model.ToolCallParser?.Syntax is null)
+            return (new JsonSchemaGrammar(tools.First(t => t.Name == request.ToolChoice!.Function).Parameters ?? System.Text.Json.JsonDocument.Parse("""{"type":"object"}""").RootElement), field);
         var syntax = model.ToolCallParser?.Syntax ?? throw DynamoRequestException.BadRequest(
             $"'{field}' needs the model's tool-call parser to describe its call syntax, and model '{model.Name}' has " +
             (model.ToolCallParser is null ? "no tool-call parser." : "a parser that does not (hermes, llama3_json, mistral, qwen3_coder, pythonic and harmony do)."), field);

@@ -32,7 +32,8 @@ public sealed class ErrorTests : IAsyncLifetime
         { """{"model":"mock","messages":[{"role":"user","content":5}]}""", HttpStatusCode.BadRequest, "messages[0].content", "string or an array" },
         { """{"model":"mock","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"x"}}]}]}""", HttpStatusCode.BadRequest, "messages[0].content[0].type", "only text parts" },
         { """{"model":"mock","messages":[{"role":"tool","content":"x"}]}""", HttpStatusCode.BadRequest, "messages[0].tool_call_id", "required" },
-        { """{"model":"mock","messages":[{"role":"user","content":"x"}],"n":2}""", HttpStatusCode.BadRequest, "n", "must be 1" },
+        { """{"model":"mock","messages":[{"role":"user","content":"x"}],"n":0}""", HttpStatusCode.BadRequest, "n", "at least 1" },
+        { """{"model":"mock","messages":[{"role":"user","content":"x"}],"n":17}""", HttpStatusCode.BadRequest, "n", "at most 16" },
         { """{"model":"mock","messages":[{"role":"user","content":"x"}],"stream_options":{"include_usage":true}}""", HttpStatusCode.BadRequest, "stream_options", "only allowed when 'stream' is true" },
         { """{"model":"mock","messages":[{"role":"user","content":"x"}],"temperature":2.5}""", HttpStatusCode.BadRequest, "temperature", "between 0 and 2" },
         { """{"model":"mock","messages":[{"role":"user","content":"x"}],"top_p":0}""", HttpStatusCode.BadRequest, "top_p", "greater than 0" },
@@ -58,14 +59,26 @@ public sealed class ErrorTests : IAsyncLifetime
         { """{"model":"mo\ud800ck","messages":[{"role":"user","content":"x"}]}""", HttpStatusCode.BadRequest, "model", "unpaired UTF-16 surrogate" },
         { """{"model":"mock","messages":[{"role":"user","content":"x"}],"stop":["ok","\ud83d"]}""", HttpStatusCode.BadRequest, "stop[1]", "unpaired UTF-16 surrogate" },
         { """{"model":"mock","messages":[{"role":"user","content":"x"}],"chat_template_kwargs":{"k":"\ud800"}}""", HttpStatusCode.BadRequest, "chat_template_kwargs.k", "unpaired UTF-16 surrogate" },
-        // OpenAI fields whose meaning is not built yet are refused by name, never silently ignored.
-        { """{"model":"mock","messages":[{"role":"user","content":"x"}],"logprobs":true}""", HttpStatusCode.BadRequest, "logprobs", "not supported yet" },
-        { """{"model":"mock","messages":[{"role":"user","content":"x"}],"top_logprobs":3}""", HttpStatusCode.BadRequest, "top_logprobs", "not supported yet" },
-        { """{"model":"mock","messages":[{"role":"user","content":"x"}],"response_format":{"type":"json_object"}}""", HttpStatusCode.BadRequest, "response_format", "not supported yet" },
-        { """{"model":"mock","messages":[{"role":"user","content":"x"}],"response_format":{"type":"json_schema","json_schema":{"name":"a","schema":{}}}}""", HttpStatusCode.BadRequest, "response_format", "not supported yet" },
-        { """{"model":"mock","messages":[{"role":"user","content":"x"}],"logit_bias":{"50256":-100}}""", HttpStatusCode.BadRequest, "logit_bias", "not supported yet" },
-        { """{"model":"mock","messages":[{"role":"user","content":"x"}],"tools":[{"type":"function","function":{"name":"f"}}],"parallel_tool_calls":false}""", HttpStatusCode.BadRequest, "parallel_tool_calls", "not supported yet" },
-        { """{"model":"mock","messages":[{"role":"user","content":"x"}],"tools":[{"type":"function","function":{"name":"f"}}],"tool_choice":"required"}""", HttpStatusCode.BadRequest, "tool_choice", "not supported yet" },
+        // The sampling contract: what cannot be followed is a 400 naming the field.
+        { """{"model":"mock","messages":[{"role":"user","content":"x"}],"logprobs":true,"top_logprobs":21}""", HttpStatusCode.BadRequest, "top_logprobs", "between 0 and 20" },
+        { """{"model":"mock","messages":[{"role":"user","content":"x"}],"top_logprobs":3}""", HttpStatusCode.BadRequest, "top_logprobs", "needs 'logprobs': true" },
+        { """{"model":"mock","messages":[{"role":"user","content":"x"}],"response_format":{"type":"json_schema","json_schema":{"name":"a","schema":{"type":"string","contentEncoding":"base64"}}}}""", HttpStatusCode.BadRequest, "response_format", "contentEncoding" },
+        { """{"model":"mock","messages":[{"role":"user","content":"x"}],"response_format":{"type":"json_schema","json_schema":{"name":"a","schema":{"type":"wizard"}}}}""", HttpStatusCode.BadRequest, "response_format", "wizard" },
+        { """{"model":"mock","messages":[{"role":"user","content":"x"}],"response_format":{"type":"json_schema","json_schema":{"name":"a","schema":5}}}""", HttpStatusCode.BadRequest, "response_format.json_schema.schema", "JSON Schema" },
+        { """{"model":"mock","messages":[{"role":"user","content":"x"}],"response_format":{"type":"yaml"}}""", HttpStatusCode.BadRequest, "response_format.type", "json_schema" },
+        { """{"model":"mock","messages":[{"role":"user","content":"x"}],"structured_outputs":{"json":"{not json"}}""", HttpStatusCode.BadRequest, "structured_outputs.json", "not valid JSON" },
+        { """{"model":"mock","messages":[{"role":"user","content":"x"}],"structured_outputs":{"regex":"(a"}}""", HttpStatusCode.BadRequest, "structured_outputs.regex", "unclosed" },
+        { """{"model":"mock","messages":[{"role":"user","content":"x"}],"structured_outputs":{"grammar":"start: start \"a\""}}""", HttpStatusCode.BadRequest, "structured_outputs.grammar", "left-recursive" },
+        { """{"model":"mock","messages":[{"role":"user","content":"x"}],"structured_outputs":{"choice":[]}}""", HttpStatusCode.BadRequest, "structured_outputs.choice", "non-empty" },
+        { """{"model":"mock","messages":[{"role":"user","content":"x"}],"structured_outputs":{"structural_tag":"x"}}""", HttpStatusCode.BadRequest, "structured_outputs.structural_tag", "not supported" },
+        { """{"model":"mock","messages":[{"role":"user","content":"x"}],"guided_regex":"a","guided_choice":["b"]}""", HttpStatusCode.BadRequest, "guided_choice", "not 'guided_regex' and 'guided_choice' together" },
+        { """{"model":"mock","messages":[{"role":"user","content":"x"}],"logit_bias":{"abc":-100}}""", HttpStatusCode.BadRequest, "logit_bias", "token ids" },
+        { """{"model":"mock","messages":[{"role":"user","content":"x"}],"logit_bias":{"999999":-100}}""", HttpStatusCode.BadRequest, "logit_bias", "outside the vocabulary" },
+        { """{"model":"mock","messages":[{"role":"user","content":"x"}],"logit_bias":{"5":-101}}""", HttpStatusCode.BadRequest, "logit_bias", "between -100 and 100" },
+        { """{"model":"mock","messages":[{"role":"user","content":"x"}],"stop_token_ids":[-1]}""", HttpStatusCode.BadRequest, "stop_token_ids", "token ids" },
+        { """{"model":"mock","messages":[{"role":"user","content":"x"}],"max_tokens":4,"min_tokens":5}""", HttpStatusCode.BadRequest, "min_tokens", "between 0 and the token budget" },
+        { """{"model":"mock","messages":[{"role":"user","content":"x"}],"tools":[{"type":"function","function":{"name":"f"}}],"tool_choice":"required"}""", HttpStatusCode.BadRequest, "tool_choice", "tool-call parser" },
+        { """{"model":"echo","messages":[{"role":"user","content":"x"}],"logprobs":true}""", HttpStatusCode.BadRequest, null, "only repeats its prompt" },
     };
 
     [Theory]
@@ -143,10 +156,10 @@ public sealed class ErrorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task CompletionsRefuseLogprobsAndTraceEventsRefuseALoneSurrogate()
+    public async Task CompletionsCheckLogprobsAndTraceEventsRefuseALoneSurrogate()
     {
-        using (var response = await _server.PostJsonAsync("/v1/completions", """{"model":"mock","prompt":"x","logprobs":2}"""))
-            await AssertErrorAsync(response, HttpStatusCode.BadRequest, "logprobs", "not supported yet");
+        using (var response = await _server.PostJsonAsync("/v1/completions", """{"model":"mock","prompt":"x","logprobs":21}"""))
+            await AssertErrorAsync(response, HttpStatusCode.BadRequest, "logprobs", "between 0 and 20");
         using (var response = await _server.PostJsonAsync("/v1/completions", """{"model":"mock","prompt":"\udfff"}"""))
             await AssertErrorAsync(response, HttpStatusCode.BadRequest, "prompt", "unpaired UTF-16 surrogate");
     }

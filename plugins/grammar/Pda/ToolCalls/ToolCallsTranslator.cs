@@ -112,7 +112,13 @@ internal sealed class ToolCallsTranslator
     /// <summary>A string parameter written bare, up to its closing tag; null for values written as JSON.</summary>
     private Node? BareString(JsonElement schema)
     {
-        if (schema.ValueKind != JsonValueKind.Object || !(schema.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "string"))
+        if (schema.ValueKind != JsonValueKind.Object)
+            return null;
+        var typed = schema.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "string";
+        // An enum or const of strings is a string too (the parser takes an untyped value as text).
+        var stringsOnly = schema.TryGetProperty("enum", out var e) && e.ValueKind == JsonValueKind.Array && e.EnumerateArray().All(v => v.ValueKind == JsonValueKind.String)
+            || schema.TryGetProperty("const", out var c) && c.ValueKind == JsonValueKind.String;
+        if (!typed && !(stringsOnly && !schema.TryGetProperty("type", out _)))
             return null;
         var close = Node.Text("\n</parameter>\n");
         if (schema.TryGetProperty("enum", out var values) && values.ValueKind == JsonValueKind.Array && values.EnumerateArray().All(v => v.ValueKind == JsonValueKind.String))
