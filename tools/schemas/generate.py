@@ -248,8 +248,10 @@ for name, parameters in tools:
 # --- Variants: each self-contained data schema as a list of at most three, and wrapped in an envelope ----
 base = [s for s in schemas if s["kind"] == "data" and "$ref" not in json.dumps(s["schema"]) and s["schema"] is not True]
 for entry in base:
-    add(f"list_of_{entry['name']}", arr(entry["schema"], maxItems=3))
-    add(f"envelope_{entry['name']}", obj({"ok": B, "result": entry["schema"], "warnings": arr(S(maxLength=80), maxItems=2)}, ["ok", "result"], False))
+    # Embedded, a schema sheds its $schema and $id (a validator would register the same $id twice).
+    inner = {k: v for k, v in entry["schema"].items() if k not in ("$schema", "$id")}
+    add(f"list_of_{entry['name']}", arr(inner, maxItems=3))
+    add(f"envelope_{entry['name']}", obj({"ok": B, "result": inner, "warnings": arr(S(maxLength=80), maxItems=2)}, ["ok", "result"], False))
 
 print("\n".join(json.dumps(s, ensure_ascii=False) for s in schemas))
 import sys

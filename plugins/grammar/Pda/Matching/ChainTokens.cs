@@ -21,7 +21,10 @@ internal sealed class ChainTokens
         public Kind[] Kind = [];
         /// <summary>Whole repetitions read (before the exit, for exits).</summary>
         public int[] Whole = [];
-        /// <summary>For inside tokens: the repeated rule's state part-way through one more (-1: none); for exits: where the rest begins.</summary>
+        /// <summary>
+        /// For inside tokens: the bytes left of one more repetition begun part-way (-1: none); for exits: where
+        /// the rest begins. Never a state: cuts are shared by every grammar with the same rule.
+        /// </summary>
         public int[] Partial = [];
     }
 
@@ -131,7 +134,7 @@ internal sealed class ChainTokens
                 }
             }
             if (kind == Kind.Inside && state != start)
-                partial = state;
+                partial = a.Distance[state];
             (cuts.Kind[t], cuts.Whole[t], cuts.Partial[t]) = (kind, whole, partial);
         }
         return cuts;
@@ -159,7 +162,7 @@ internal sealed class ChainTokens
                     var partial = _cuts.Partial[t];
                     if (whole + (partial >= 0 ? 1 : 0) > left)
                         continue;
-                    var after = partial >= 0 ? (long)a.Distance[partial] + a.Distance[positions[index + whole + 1]] : a.Distance[positions[index + whole]];
+                    var after = partial >= 0 ? (long)partial + a.Distance[positions[index + whole + 1]] : a.Distance[positions[index + whole]];
                     Add(t, after);
                     break;
                 }

@@ -80,13 +80,13 @@ internal sealed class Matcher : ITokenMatcher
     public void FillMask(Span<ulong> mask, int remainingTokens = int.MaxValue)
     {
         mask = mask[.._vocabulary.MaskWords];
-        var distance = _runner.Distance(_current);
         // Far from the budget (or none given): the plain mask, reused whenever these positions come back.
-        if (remainingTokens == int.MaxValue || remainingTokens - 1 > distance + MaxShift())
+        if (remainingTokens == int.MaxValue || remainingTokens - 1 >= LongestAfter())
         {
             PlainMask(mask);
             return;
         }
+        var distance = _runner.Distance(_current);
         BudgetMask(mask, remainingTokens - 1 >= distance ? remainingTokens - 1 : Math.Max(distance - 1, 0));
     }
 
@@ -187,19 +187,26 @@ internal sealed class Matcher : ITokenMatcher
     /// <summary>How far a token that leaves its rule is assumed to move the shortest completion, at most (it depends on the callers).</summary>
     private const int UncertainShift = 64;
 
-    /// <summary>The largest distance change a token can make from the current positions, which decides when the budget starts to matter.</summary>
-    private int MaxShift()
+    /// <summary>
+    /// The longest shortest-completion any token can leave behind, which decides when the budget starts to matter:
+    /// per position (not from the nearest one: a token read by a farther position starts from its distance).
+    /// </summary>
+    private long LongestAfter()
     {
-        var max = 0;
-        foreach (var (s, _) in _current.Items)
+        var longest = 0L;
+        var a = _automaton;
+        foreach (var position in _current.Items)
         {
-            var classes = _grammar.Classified(s);
+            var here = (long)a.Distance[position.State] + _runner.Stacks.Distance(position.Stack);
+            var classes = _grammar.Classified(position.State);
+            var shift = classes.Uncertain.Length > 0 ? UncertainShift : 0;
             foreach (var d in classes.ShiftDeltas)
-                max = Math.Max(max, d);
-            if (classes.Uncertain.Length > 0)
-                max = Math.Max(max, UncertainShift);
+                shift = Math.Max(shift, d);
+            longest = Math.Max(longest, here + shift);
+            for (var i = a.TokenOffsets[position.State]; i < a.TokenOffsets[position.State + 1]; i++)
+                longest = Math.Max(longest, (long)a.Distance[a.TokenNext[i]] + _runner.Stacks.Distance(position.Stack));
         }
-        return max;
+        return longest;
     }
 
     /// <summary>A structural hash of the current positions (equal across matchers of the grammar).</summary>

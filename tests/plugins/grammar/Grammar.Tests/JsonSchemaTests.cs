@@ -126,4 +126,28 @@ public sealed class JsonSchemaTests(ITestOutputHelper output)
         var second = Generation.Walk(compiler.Compile(new JsonSchemaGrammar(JsonDocument.Parse(annotated).RootElement.Clone()), Tokenizer), Tokenizer, new Random(5), budget: 30);
         Assert.Equal(first.Text, second.Text);
     }
+
+    [Theory]
+    [InlineData("date", "2024-02-29", true)]
+    [InlineData("date", "2000-02-29", true)]
+    [InlineData("date", "2023-03-31", true)]
+    [InlineData("date", "2023-04-30", true)]
+    [InlineData("date", "0001-01-01", true)]
+    [InlineData("date", "2023-02-29", false)]
+    [InlineData("date", "1900-02-29", false)]
+    [InlineData("date", "2023-04-31", false)]
+    [InlineData("date", "2023-13-01", false)]
+    [InlineData("date", "0000-01-01", false)]
+    [InlineData("date-time", "2024-12-31T23:59:59.5+05:30", true)]
+    [InlineData("uri", "https://example.com:8080/a/b?c=d", true)]
+    [InlineData("uri", "https://example.com:65535/", true)]
+    [InlineData("uri", "https://example.com:65536/", false)]
+    public void Formats_take_every_real_value_and_no_impossible_one(string format, string value, bool valid)
+    {
+        var grammar = new PdaGrammarCompiler().Compile(new JsonSchemaGrammar(JsonDocument.Parse($$"""{"type":"string","format":"{{format}}"}""").RootElement.Clone()), Tokenizer);
+        var matcher = grammar.CreateMatcher();
+        // Single-byte tokens have the byte's id.
+        var read = System.Text.Encoding.UTF8.GetBytes($"\"{value}\"").All(b => matcher.Accept(b));
+        Assert.Equal(valid, read && matcher.CanEnd);
+    }
 }

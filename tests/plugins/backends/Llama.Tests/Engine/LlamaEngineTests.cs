@@ -53,6 +53,50 @@ public sealed class LlamaEngineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LogprobsAreTheSoftmaxOfTheModelsOwnLogitsAndTheTopOneIsTheGreedyChoice()
+    {
+        int[] prompt = [1, 5, 9, 2];
+        var outputs = await RunAsync(Request(prompt, 5) with { Logprobs = new LogprobsRequest(Top: 4) });
+        var logprobs = outputs.SelectMany(o => o.Logprobs ?? []).ToList();
+        Assert.Equal(5, logprobs.Count);
+
+        // The reference: the model run by hand, a softmax in double precision.
+        var state = _model.NewSequence(prompt.Length + 5);
+        foreach (var t in prompt)
+            _model.Forward(state, t);
+        foreach (var logprob in logprobs)
+        {
+            var logits = state.Logits.Select(l => (double)l).ToArray();
+            var max = logits.Max();
+            var logSum = max + Math.Log(logits.Sum(l => Math.Exp(l - max)));
+            Assert.Equal(logits[logprob.Token] - logSum, logprob.Logprob, 3);
+            Assert.Equal(Array.IndexOf(logits, max), logprob.Token); // temperature 0: the top one is chosen
+            Assert.Equal(logprob.Token, logprob.Top[0].Token);
+            var expectedTop = logits.Select((l, i) => (l, i)).OrderByDescending(x => x.l).Take(4).Select(x => x.i);
+            Assert.Equal(expectedTop, logprob.Top.Select(a => a.Token));
+            _model.Forward(state, logprob.Token);
+        }
+    }
+
+    [Fact]
+    public async Task LogitBiasAndMinTokensShapeTheChoice()
+    {
+        int[] prompt = [1, 5, 9, 2];
+        var greedy = GreedyAlone(prompt, 1)[0];
+        // A bias of -100 takes the greedy token away; +100 on another makes it the choice.
+        var banned = await RunAsync(Request(prompt, 1) with { LogitBias = new Dictionary<int, float> { [greedy] = -100 } });
+        Assert.NotEqual(greedy, Assert.Single(banned.SelectMany(o => o.TokenIds)));
+        var other = (greedy + 1) % _model.Config.VocabSize;
+        var forced = await RunAsync(Request(prompt, 1) with { LogitBias = new Dictionary<int, float> { [other] = 100 } });
+        Assert.Equal(other, Assert.Single(forced.SelectMany(o => o.TokenIds)));
+        // The greedy token as a stop token ends at once; with min_tokens it is held back for that many.
+        var stopped = await RunAsync(Request(prompt, 4, stopIds: [greedy]));
+        Assert.Empty(stopped.SelectMany(o => o.TokenIds));
+        var held = await RunAsync(Request(prompt, 4, stopIds: [greedy]) with { Stop = new StopConditions(4, [greedy], MinTokens: 2) });
+        Assert.True(held.SelectMany(o => o.TokenIds).Count() >= 2);
+    }
+
+    [Fact]
     public async Task BatchedRequestsGenerateWhatEachWouldAlone()
     {
         int[][] prompts = [[1, 2, 3, 4, 5, 6, 7], [9], [10, 11, 12, 13], [30, 31, 32, 33, 34, 35, 36, 37, 38, 39], [4, 4, 4], [50, 2]];
