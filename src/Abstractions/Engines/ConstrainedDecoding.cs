@@ -68,11 +68,45 @@ public sealed class ConstrainedDecoding
     public bool MustStop(ReasoningBudget.Tracker? reasoning) => GrammarApplies(reasoning) && Matcher!.IsFinished;
 
     /// <summary>
+    /// Whether the grammar's mask may be applied where the logits are computed (on the device, before they come
+    /// back): not when raw log probabilities are wanted, which are of the distribution before any mask.
+    /// </summary>
+    public bool MasksEarly => Matcher is not null && _raw is null;
+
+    /// <summary>
+    /// The tokens the grammar allows next, with the stop tokens where it may end and <c>min_tokens</c> are done;
+    /// null when the grammar does not apply now (no grammar, or inside reasoning). The buffer is reused each step.
+    /// </summary>
+    /// <param name="generated">Tokens generated so far.</param>
+    public ulong[]? NextMask(int generated, ReasoningBudget.Tracker? reasoning)
+    {
+        if (!GrammarApplies(reasoning))
+            return null;
+        // Closing on budget keeps the last token for the stop token, so a complete answer also ends as one.
+        var closing = _request.Constraint!.CloseOnBudget;
+        var remaining = closing ? _request.Stop.MaxTokens - generated - 1 : int.MaxValue;
+        if (closing && remaining <= 0 && Matcher!.CanEnd)
+            Array.Clear(_mask!);
+        else
+            Matcher!.FillMask(_mask!, Math.Max(remaining, 1));
+        // A model that may open its reasoning first (no marker written yet) may still write the marker.
+        if (reasoning is not null && generated == 0 && _request.Reasoning!.StartTokenIds is [var open] && (uint)open < (uint)_vocabSize)
+            _mask![open >> 6] |= 1UL << (open & 63);
+        // Stop tokens write nothing, so the mask leaves them out; they come back where the grammar may end.
+        if (generated >= _request.Stop.MinTokens && Matcher.CanEnd)
+            foreach (var stop in _stops)
+                if ((uint)stop < (uint)_vocabSize)
+                    _mask![stop >> 6] |= 1UL << (stop & 63);
+        return _mask;
+    }
+
+    /// <summary>
     /// Prepares <paramref name="logits"/> (in place) for sampling: logit bias, the grammar's mask, stop tokens
     /// only where the grammar may end and <c>min_tokens</c> are done. Keeps the raw logits for log probabilities.
     /// </summary>
     /// <param name="generated">Tokens generated so far.</param>
-    public void Apply(Span<float> logits, int generated, ReasoningBudget.Tracker? reasoning)
+    /// <param name="masked">The logits already had this step's <see cref="NextMask"/> applied (on the device).</param>
+    public void Apply(Span<float> logits, int generated, ReasoningBudget.Tracker? reasoning, bool masked = false)
     {
         logits = logits[.._vocabSize];
         if (_raw is not null)
@@ -81,28 +115,12 @@ public sealed class ConstrainedDecoding
             foreach (var (token, value) in bias)
                 if ((uint)token < (uint)_vocabSize)
                     logits[token] += value;
-        var mayStop = generated >= _request.Stop.MinTokens;
         if (GrammarApplies(reasoning))
         {
-            // Closing on budget keeps the last token for the stop token, so a complete answer also ends as one.
-            var closing = _request.Constraint!.CloseOnBudget;
-            var remaining = closing ? _request.Stop.MaxTokens - generated - 1 : int.MaxValue;
-            if (closing && remaining <= 0 && Matcher!.CanEnd)
-                Array.Clear(_mask!);
-            else
-                Matcher!.FillMask(_mask!, Math.Max(remaining, 1));
-            // A model that may open its reasoning first (no marker written yet) may still write the marker.
-            if (reasoning is not null && generated == 0 && _request.Reasoning!.StartTokenIds is [var open] && (uint)open < (uint)_vocabSize)
-                _mask![open >> 6] |= 1UL << (open & 63);
-            // Stop tokens write nothing, so the mask leaves them out; they come back where the grammar may end.
-            if (mayStop && Matcher.CanEnd)
-                foreach (var stop in _stops)
-                    if ((uint)stop < (uint)_vocabSize)
-                        _mask![stop >> 6] |= 1UL << (stop & 63);
-            mayStop = false; // handled by the mask
-            Mask(logits, _mask!);
+            if (!masked)
+                Mask(logits, NextMask(generated, reasoning)!);
         }
-        else if (!mayStop)
+        else if (generated < _request.Stop.MinTokens)
         {
             foreach (var stop in _stops)
                 if ((uint)stop < (uint)_vocabSize)

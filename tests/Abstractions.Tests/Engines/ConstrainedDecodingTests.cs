@@ -126,4 +126,34 @@ public sealed class ConstrainedDecodingTests
         Assert.Equal(0, logits[1]);
         Assert.Equal(float.NegativeInfinity, logits[3]);
     }
+
+    [Fact]
+    public void A_mask_applied_early_gives_what_applying_it_with_the_rest_gives()
+    {
+        var request = new EngineRequest("r", [0], SamplingParams.Greedy, new StopConditions(10, [7], MinTokens: 0), RequestMetadata.Empty)
+        {
+            Constraint = new EngineConstraint(new RegexGrammar("x")),
+            LogitBias = new Dictionary<int, float> { [1] = -3, [4] = 2 },
+        };
+        var random = new Random(6);
+        var (late, early) = (new ConstrainedDecoding(request, new OneTwo(), 8), new ConstrainedDecoding(request, new OneTwo(), 8));
+        Assert.True(early.MasksEarly);
+        for (var generated = 0; generated < 3; generated++)
+        {
+            var logits = Enumerable.Range(0, 8).Select(_ => (float)random.NextDouble()).ToArray();
+            var (a, b) = ((float[])logits.Clone(), (float[])logits.Clone());
+            late.Apply(a, generated, null);
+            ConstrainedDecoding.Mask(b, early.NextMask(generated, null)); // as a forward pass does, on its device
+            early.Apply(b, generated, null, masked: true);
+            Assert.Equal(a, b);
+            if (generated < 2)
+            {
+                late.Observe(generated + 1, null, false);
+                early.Observe(generated + 1, null, false);
+            }
+        }
+        // Raw log probabilities are of the logits before any mask, so the mask waits for them.
+        Assert.False(new ConstrainedDecoding(request with { Logprobs = new LogprobsRequest(2, Processed: false) }, new OneTwo(), 8).MasksEarly);
+        Assert.Null(new ConstrainedDecoding(request with { Constraint = null }, null, 8).NextMask(0, null));
+    }
 }

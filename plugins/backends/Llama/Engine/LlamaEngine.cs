@@ -158,7 +158,7 @@ internal sealed class LlamaEngine : EngineScheduler<LlamaSequence>
                 {
                     var position = sequence.Prefilled;
                     var last = ++sequence.Prefilled == prompt.Count;
-                    _items[count++] = new BatchItem(state, prompt[position], position, WantLogits: last);
+                    _items[count++] = new BatchItem(state, prompt[position], position, WantLogits: last, last ? EarlyMask(sequence) : null);
                     if (last)
                         _sampling.Add(sequence);
                     prefillBudget--;
@@ -166,7 +166,7 @@ internal sealed class LlamaEngine : EngineScheduler<LlamaSequence>
             }
             else
             {
-                _items[count++] = new BatchItem(state, sequence.LastToken, state.Length, WantLogits: true);
+                _items[count++] = new BatchItem(state, sequence.LastToken, state.Length, WantLogits: true, EarlyMask(sequence));
                 _sampling.Add(sequence);
             }
         }
@@ -177,6 +177,17 @@ internal sealed class LlamaEngine : EngineScheduler<LlamaSequence>
             CacheFullBlocks(sequence);
         foreach (var sequence in _sampling)
             Sample(sequence);
+    }
+
+    /// <summary>
+    /// The grammar's mask for the logits this step computes, made before the forward pass so the pass applies it
+    /// where the logits are (on a GPU, before they come back); null when it is applied later, or there is none.
+    /// </summary>
+    private static ulong[]? EarlyMask(LlamaSequence sequence)
+    {
+        var mask = sequence.Decoding is { MasksEarly: true } decoding ? decoding.NextMask(sequence.Generated, sequence.Reasoning) : null;
+        sequence.Masked = mask is not null;
+        return mask;
     }
 
     /// <summary>
@@ -203,7 +214,7 @@ internal sealed class LlamaEngine : EngineScheduler<LlamaSequence>
             var logits = sequence.State!.Logits;
             if (decoding.Active)
             {
-                decoding.Apply(logits, sequence.Generated, reasoning);
+                decoding.Apply(logits, sequence.Generated, reasoning, sequence.Masked);
                 if (!decoding.AnyAllowed(logits))
                 {
                     // The grammar has no way on (a vocabulary without some byte it needs): stop rather than break it.

@@ -1,3 +1,4 @@
+using Dynamo.Abstractions.Engines;
 using System.Numerics.Tensors;
 using Dynamo.Backends.Llama.Model;
 using K = Dynamo.Backends.Llama.Kernels.CpuKernels;
@@ -140,7 +141,11 @@ internal sealed class CpuForwardPass(LlamaConfig config, LlamaWeights weights) :
         var next = 0;
         foreach (var item in items)
             if (item.WantLogits)
+            {
                 s.Logits.AsSpan(next++ * c.VocabSize, c.VocabSize).CopyTo(item.Sequence.Logits);
+                if (item.Mask is { } mask)
+                    ConstrainedDecoding.Mask(item.Sequence.Logits.AsSpan(0, c.VocabSize), mask);
+            }
     }
 
     private void NormHeads(Span<float> vectors, int heads, float[] weight)

@@ -112,6 +112,11 @@ internal sealed class GpuForwardPass : IForwardPass
         k.GatherRows(s.X.View, s.LogitsIn.View, s.LogitRows.View, wanted, c.Dim);
         k.RmsNorm(s.LogitsIn.View, s.LogitsIn.View, _outputNorm.View, wanted, rows);
         k.MatMul(_output, s.LogitsIn.View, s.Logits.View, wanted, default, accumulate: false);
+        if (StageMasks(items, s))
+        {
+            s.Masks.View.AsContiguous().Upload<ulong>(s.HostMasks.AsSpan(0, wanted * s.MaskWords));
+            k.MaskLogits(s.Logits.View, s.Masks.View, wanted, c.VocabSize);
+        }
         s.Logits.View.AsContiguous().Download(s.HostLogits.AsSpan(0, wanted * c.VocabSize));
         var next = 0;
         foreach (var item in items)
@@ -150,6 +155,29 @@ internal sealed class GpuForwardPass : IForwardPass
                 s.HostLogitRows[wanted++] = t;
         }
         return wanted;
+    }
+
+    /// <summary>The wanted rows' masks, one after another (all ones for a row without one); false when no row has a mask.</summary>
+    private static bool StageMasks(ReadOnlySpan<BatchItem> items, GpuScratch s)
+    {
+        var any = false;
+        var row = 0;
+        foreach (var item in items)
+        {
+            if (!item.WantLogits)
+                continue;
+            var target = s.HostMasks.AsSpan(row++ * s.MaskWords, s.MaskWords);
+            if (item.Mask is { } mask)
+            {
+                mask.AsSpan(0, s.MaskWords).CopyTo(target);
+                any = true;
+            }
+            else
+            {
+                target.Fill(ulong.MaxValue);
+            }
+        }
+        return any;
     }
 
     public void Dispose()

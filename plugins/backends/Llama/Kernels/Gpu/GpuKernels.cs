@@ -28,6 +28,7 @@ internal sealed class GpuKernels
     private readonly Action<KernelConfig, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, CacheShape> _attention;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, int> _swiGlu;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, int> _gatherRows;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<ulong>, int> _maskLogits;
 
     public GpuKernels(Accelerator accelerator)
     {
@@ -43,6 +44,7 @@ internal sealed class GpuKernels
         _attention = accelerator.LoadStreamKernel<ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<int>, ArrayView<int>, ArrayView<float>, CacheShape>(AttentionKernel);
         _swiGlu = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, int>(SwiGluKernel);
         _gatherRows = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<int>, int>(GatherRowsKernel);
+        _maskLogits = accelerator.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<ulong>, int>(MaskLogitsKernel);
     }
 
     /// <summary>The widest attention head the kernel takes on this accelerator.</summary>
@@ -88,6 +90,10 @@ internal sealed class GpuKernels
     /// <summary>Copies rows <paramref name="rows"/> of <paramref name="source"/> (width <paramref name="width"/>) into consecutive rows of <paramref name="target"/>.</summary>
     public void GatherRows(ArrayView<float> source, ArrayView<float> target, ArrayView<int> rows, int count, int width) =>
         _gatherRows(count * width, source, target, rows, width);
+
+    /// <summary>Sets to -∞ each logit whose bit in its row's mask (<c>(vocab + 63) / 64</c> words per row) is clear.</summary>
+    public void MaskLogits(ArrayView<float> logits, ArrayView<ulong> masks, int rows, int vocab) =>
+        _maskLogits(rows * vocab, logits, masks, vocab);
 
     public void Synchronize() => _accelerator.Synchronize();
 
@@ -281,4 +287,13 @@ internal sealed class GpuKernels
 
     private static void GatherRowsKernel(Index1D index, ArrayView<float> source, ArrayView<float> target, ArrayView<int> rows, int width) =>
         target[index] = source[(long)rows[index.X / width] * width + index.X % width];
+
+    private static void MaskLogitsKernel(Index1D index, ArrayView<float> logits, ArrayView<ulong> masks, int vocab)
+    {
+        var row = index.X / vocab;
+        var token = index.X % vocab;
+        var word = masks[(long)row * ((vocab + 63) / 64) + token / 64];
+        if ((word >> (token % 64) & 1UL) == 0)
+            logits[index] = float.NegativeInfinity;
+    }
 }

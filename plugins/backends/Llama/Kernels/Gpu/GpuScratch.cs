@@ -34,12 +34,15 @@ internal sealed class GpuScratch : ForwardScratch, IDisposable
         LogitRows = Device<int>(maxLogits);
         LogitsIn = Device<float>(maxLogits * c.Dim);
         Logits = Device<float>(maxLogits * c.VocabSize);
+        MaskWords = (c.VocabSize + 63) / 64;
+        Masks = Device<ulong>(maxLogits * MaskWords);
         _tables = accelerator.Allocate1D<int>(256);
         HostX = new float[maxTokens * c.Dim];
         HostCosSin = new float[maxTokens * c.RopeDim];
         HostTokenInfo = new int[2 * maxTokens];
         HostLogitRows = new int[maxLogits];
         HostLogits = new float[maxLogits * c.VocabSize];
+        HostMasks = new ulong[maxLogits * MaskWords];
     }
 
     public MemoryBuffer1D<float, Stride1D.Dense> X { get; }
@@ -54,11 +57,17 @@ internal sealed class GpuScratch : ForwardScratch, IDisposable
     public MemoryBuffer1D<float, Stride1D.Dense> LogitsIn { get; }
     public MemoryBuffer1D<float, Stride1D.Dense> Logits { get; }
 
+    /// <summary>Per wanted row, the tokens allowed next (all, for a row without a mask).</summary>
+    public MemoryBuffer1D<ulong, Stride1D.Dense> Masks { get; }
+
+    public int MaskWords { get; }
+
     public float[] HostX { get; }
     public float[] HostCosSin { get; }
     public int[] HostTokenInfo { get; }
     public int[] HostLogitRows { get; }
     public float[] HostLogits { get; }
+    public ulong[] HostMasks { get; }
 
     /// <summary>The block tables of the batch's sequences, one after another.</summary>
     public List<int> HostTables { get; } = [];

@@ -1,4 +1,6 @@
+using Dynamo.Abstractions.Constraints;
 using Dynamo.Abstractions.Engines;
+using Dynamo.Abstractions.Preprocessing;
 using Dynamo.Abstractions.Requests;
 using Dynamo.Backends.Llama.Engine;
 using Dynamo.Backends.Llama.Gguf;
@@ -98,5 +100,115 @@ public sealed class GpuForwardPassTests
         for (var i = 0; i < prompts.Length; i++)
             Assert.Equal(expected[i], actual[i]);
         gpu.Dispose();
+    }
+
+    [Fact]
+    public void MasksAreAppliedWhereTheLogitsAreComputedOnBothPasses()
+    {
+        var (cpu, gpu) = Load("llama", GgmlType.F32, tied: false, seed: 3);
+        var vocab = cpu.Config.VocabSize;
+        var random = new Random(2);
+        var mask = Enumerable.Range(0, (vocab + 63) / 64).Select(_ => (ulong)random.NextInt64()).ToArray();
+        var runs = new[] { cpu, gpu }.Select(model =>
+        {
+            var pool = model.NewPool(4, 16);
+            var (a, b) = (model.NewSequence(32, pool), model.NewSequence(32, pool));
+            // A's last prompt token and B's: A masked, B not.
+            model.Forward([new BatchItem(a, 3, 0, false), new BatchItem(a, 5, 1, true, mask), new BatchItem(b, 7, 0, true)], model.NewScratch(4, 2));
+            return ((float[])a.Logits.Clone(), (float[])b.Logits.Clone());
+        }).ToArray();
+        var plain = new[] { cpu, gpu }.Select(model =>
+        {
+            var pool = model.NewPool(4, 16);
+            var a = model.NewSequence(32, pool);
+            model.Forward([new BatchItem(a, 3, 0, false), new BatchItem(a, 5, 1, true)], model.NewScratch(4, 2));
+            return (float[])a.Logits.Clone();
+        }).ToArray();
+        for (var pass = 0; pass < 2; pass++)
+        {
+            var (masked, unmasked) = runs[pass];
+            for (var t = 0; t < vocab; t++)
+                if ((mask[t / 64] >> (t % 64) & 1) == 0)
+                    Assert.Equal(float.NegativeInfinity, masked[t]);
+                else
+                    Assert.Equal(plain[pass][t], masked[t], 1e-4f);
+            Assert.DoesNotContain(float.NegativeInfinity, unmasked);
+        }
+        gpu.Dispose();
+    }
+
+    [Fact]
+    public async Task TheEngineFollowsAGrammarOnTheGpuPassAsOnTheCpu()
+    {
+        var (cpu, gpu) = Load("llama", GgmlType.F32, tied: false, seed: 7);
+        async Task<(List<int> Tokens, FinishReason? Finish)> Generate(LlamaModel model)
+        {
+            await using var engine = new LlamaEngine(model, new LlamaEngineOptions { Path = "tiny", MaxBatchSize = 2, KvBlockSize = 4 })
+            {
+                Grammar = new MultiplesOfThree(),
+                Tokenizer = new NumberTokenizer(model.Config.VocabSize),
+            };
+            var request = new EngineRequest("r", [1, 2, 3], SamplingParams.Greedy, new StopConditions(20, [63]), RequestMetadata.Empty)
+            {
+                Constraint = new EngineConstraint(new RegexGrammar("(0|3|6|9)+")),
+            };
+            var tokens = new List<int>();
+            FinishReason? finish = null;
+            await foreach (var output in engine.GenerateAsync(request, CancellationToken.None))
+            {
+                tokens.AddRange(output.TokenIds);
+                finish = output.FinishReason ?? finish;
+            }
+            return (tokens, finish);
+        }
+        var expected = await Generate(cpu);
+        var actual = await Generate(gpu);
+        Assert.Equal(expected.Tokens, actual.Tokens);
+        Assert.Equal(5, actual.Tokens.Count);
+        Assert.All(actual.Tokens, t => Assert.Equal(0, t % 3));
+        Assert.Equal(FinishReason.Stop, actual.Finish);
+        gpu.Dispose();
+    }
+
+    /// <summary>A grammar of exactly five tokens whose ids are multiples of three (the grammar engines have their own tests).</summary>
+    private sealed class MultiplesOfThree : IGrammarCompiler, ICompiledGrammar
+    {
+        public ICompiledGrammar Compile(GrammarSpec spec, ITokenizer tokenizer) => this;
+
+        public ITokenMatcher CreateMatcher() => new Matcher();
+
+        private sealed class Matcher : ITokenMatcher
+        {
+            private int _count;
+
+            public bool CanEnd => _count == 5;
+
+            public bool IsFinished => _count == 5;
+
+            public void FillMask(Span<ulong> mask, int remainingTokens = int.MaxValue)
+            {
+                mask.Clear();
+                if (_count < 5)
+                    for (var t = 0; t < mask.Length * 64; t += 3)
+                        mask[t >> 6] |= 1UL << (t & 63);
+            }
+
+            public bool Accept(int token) => _count < 5 && token % 3 == 0 && ++_count > 0;
+        }
+    }
+
+    private sealed class NumberTokenizer(int vocabSize) : ITokenizer
+    {
+        public int VocabSize => vocabSize;
+
+        public string? BosToken => null;
+
+        public string? EosToken => null;
+
+        public IReadOnlyList<int> EosTokenIds => [vocabSize - 1];
+
+        public int[] Encode(string text, bool addSpecialTokens) => [.. text.Split(' ').Select(int.Parse)];
+
+        public string Decode(ReadOnlySpan<int> tokenIds, bool skipSpecialTokens = true) => string.Join(' ', tokenIds.ToArray());
     }
 }

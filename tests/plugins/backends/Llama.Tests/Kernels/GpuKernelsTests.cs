@@ -192,4 +192,20 @@ public sealed class GpuKernelsTests(EmulatedGpu gpu) : IClassFixture<EmulatedGpu
         gpu.Kernels.GatherRows(Upload(source), gathered, Upload(new[] { 4, 1 }), 2, 8);
         Assert.Equal(source.Skip(32).Take(8).Concat(source.Skip(8).Take(8)), Read(gathered, 16));
     }
+
+    [Fact]
+    public void MaskLogitsClearsExactlyTheTokensEachRowsMaskLeavesOut()
+    {
+        var random = new Random(11);
+        foreach (var (rows, vocab) in new[] { (1, 64), (3, 150), (2, 1000) })
+        {
+            var words = (vocab + 63) / 64;
+            var logits = RandomVector(rows * vocab, 5f);
+            var masks = Enumerable.Range(0, rows * words).Select(_ => (ulong)random.NextInt64() ^ (random.Next(3) == 0 ? ulong.MaxValue : 0)).ToArray();
+            var view = Upload(logits);
+            gpu.Kernels.MaskLogits(view, Upload(masks), rows, vocab);
+            var expected = logits.Select((l, i) => (masks[i / vocab * words + i % vocab / 64] >> (i % vocab % 64) & 1) != 0 ? l : float.NegativeInfinity);
+            Assert.Equal(expected, Read(view, rows * vocab));
+        }
+    }
 }
