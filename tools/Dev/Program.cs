@@ -10,6 +10,7 @@ try
         ("bench", "speculative") => await SpeculativeBenchCommand.RunAsync(args[2..], Console.Out),
         ("bench", "offload") => await OffloadBenchCommand.RunAsync(args[2..], Console.Out),
         ("bench", "grammar") => await GrammarBenchCommand.RunAsync(args[2..], Console.Out),
+        ("bench", "structured") => await StructuredBenchCommand.RunAsync(args[2..], Console.Out),
         ("bench", _) => await BenchCommand.RunAsync(args[1..], Console.Out),
         ("template", _) => await TemplateCommand.RunAsync(args[1..], Console.In, Console.Out, Console.Error),
         ("parse", _) => await ParseCommand.RunAsync(args[1..], Console.In, Console.Out),
@@ -47,6 +48,9 @@ static int Help()
           bench grammar [--vocab FILE.gguf] [--schemas bench/schemas.jsonl] [--grammar pda] [--walks 4] [--max-tokens 256] [--seed 1]
               Compile each schema and walk it with a noise model: time to first mask and time between masks
               (p50/p90/p99) against one pass over the vocabulary; the vocabulary is ../shared's 32k SentencePiece one when present.
+          bench structured --model FILE.gguf [--schemas bench/schemas.jsonl] [--grammar pda] [--batches 1,16] [--decode-tokens 64] [--max-tokens 128]
+              The llama engine with and without a JSON Schema constraint (decode tokens/s and their ratio), then every
+              schema through the model, plain and closing on budget: finished, valid (JsonSchema.Net) and cut shares.
           template render (--template FILE | --model PATH) [--jsonl] < request.json
               Render a request body ({"messages", "tools", "add_generation_prompt", "chat_template_kwargs",
               "bos_token", "eos_token"}) through a chat template exactly; --jsonl: one request per line in,

@@ -50,13 +50,7 @@ public sealed class ConstrainedDecoding
     }
 
     /// <summary>After <see cref="Apply"/>: whether any token may be sampled (false: the grammar has no way on and cannot end).</summary>
-    public bool AnyAllowed(ReadOnlySpan<float> logits)
-    {
-        foreach (var l in logits[.._vocabSize])
-            if (!float.IsNegativeInfinity(l))
-                return true;
-        return false;
-    }
+    public bool AnyAllowed(ReadOnlySpan<float> logits) => logits[.._vocabSize].IndexOfAnyExcept(float.NegativeInfinity) >= 0;
 
     /// <summary>Whether anything here changes sampling (engines skip the call when not).</summary>
     public bool Active => Matcher is not null || _request.LogitBias is { Count: > 0 } || _request.Stop.MinTokens > 0 || _request.Logprobs is not null;
@@ -138,6 +132,11 @@ public sealed class ConstrainedDecoding
                 continue;
             var start = word * 64;
             var end = Math.Min(start + 64, logits.Length);
+            if (allowed == 0)
+            {
+                logits[start..end].Fill(float.NegativeInfinity);
+                continue;
+            }
             for (var t = start; t < end; t++)
                 if ((allowed >> (t - start) & 1) == 0)
                     logits[t] = float.NegativeInfinity;

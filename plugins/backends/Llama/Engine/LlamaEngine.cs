@@ -21,6 +21,7 @@ internal sealed class LlamaEngine : EngineScheduler<LlamaSequence>
     private readonly ForwardScratch _scratch;
     private readonly BatchItem[] _items;
     private readonly List<LlamaSequence> _sampling = [];
+    private readonly List<(int Item, LlamaSequence Sequence)> _masked = [];
     private readonly KvBlockPool _pool;
     private readonly KvOffloadChain? _offload;
     private long _onboarded;
@@ -158,7 +159,7 @@ internal sealed class LlamaEngine : EngineScheduler<LlamaSequence>
                 {
                     var position = sequence.Prefilled;
                     var last = ++sequence.Prefilled == prompt.Count;
-                    _items[count++] = new BatchItem(state, prompt[position], position, WantLogits: last, last ? EarlyMask(sequence) : null);
+                    _items[count++] = new BatchItem(state, prompt[position], position, WantLogits: last);
                     if (last)
                         _sampling.Add(sequence);
                     prefillBudget--;
@@ -166,12 +167,13 @@ internal sealed class LlamaEngine : EngineScheduler<LlamaSequence>
             }
             else
             {
-                _items[count++] = new BatchItem(state, sequence.LastToken, state.Length, WantLogits: true, EarlyMask(sequence));
+                _items[count++] = new BatchItem(state, sequence.LastToken, state.Length, WantLogits: true);
                 _sampling.Add(sequence);
             }
         }
         if (count == 0)
             return;
+        AddMasks(count);
         _model.Forward(_items.AsSpan(0, count), _scratch);
         foreach (var sequence in Running)
             CacheFullBlocks(sequence);
@@ -180,15 +182,33 @@ internal sealed class LlamaEngine : EngineScheduler<LlamaSequence>
     }
 
     /// <summary>
-    /// The grammar's mask for the logits this step computes, made before the forward pass so the pass applies it
-    /// where the logits are (on a GPU, before they come back); null when it is applied later, or there is none.
+    /// The grammars' masks for the logits this step computes, made before the forward pass so the pass applies them
+    /// where the logits are (on a GPU, before they come back); sequences' masks are independent, so several are made
+    /// in parallel. A sequence whose mask waits for its raw log probabilities is masked after sampling's reads.
     /// </summary>
-    private static ulong[]? EarlyMask(LlamaSequence sequence)
+    private void AddMasks(int count)
     {
-        var mask = sequence.Decoding is { MasksEarly: true } decoding ? decoding.NextMask(sequence.Generated, sequence.Reasoning) : null;
-        sequence.Masked = mask is not null;
-        return mask;
+        _masked.Clear();
+        // The k-th item that wants logits is the k-th sequence to sample.
+        for (int i = 0, k = 0; i < count; i++)
+        {
+            if (!_items[i].WantLogits)
+                continue;
+            var sequence = _sampling[k++];
+            sequence.EarlyMask = null;
+            if (sequence.Decoding is { MasksEarly: true })
+                _masked.Add((i, sequence));
+        }
+        if (_masked.Count == 1)
+            MakeMask(_masked[0].Sequence);
+        else if (_masked.Count > 1)
+            Parallel.For(0, _masked.Count, j => MakeMask(_masked[j].Sequence));
+        foreach (var (item, sequence) in _masked)
+            _items[item] = _items[item] with { Mask = sequence.EarlyMask };
     }
+
+    private static void MakeMask(LlamaSequence sequence) =>
+        sequence.EarlyMask = sequence.Decoding!.NextMask(sequence.Generated, sequence.Reasoning);
 
     /// <summary>
     /// Picks a sequence's next token: the reasoning budget's forced marker, else a sample of its logits after
@@ -214,7 +234,7 @@ internal sealed class LlamaEngine : EngineScheduler<LlamaSequence>
             var logits = sequence.State!.Logits;
             if (decoding.Active)
             {
-                decoding.Apply(logits, sequence.Generated, reasoning, sequence.Masked);
+                decoding.Apply(logits, sequence.Generated, reasoning, masked: sequence.EarlyMask is not null);
                 if (!decoding.AnyAllowed(logits))
                 {
                     // The grammar has no way on (a vocabulary without some byte it needs): stop rather than break it.

@@ -65,6 +65,8 @@ internal sealed class Sampler
         var probabilities = _probabilities.AsSpan(0, logits.Length);
         TensorPrimitives.Divide(logits, _sampling.Temperature, probabilities);
         TensorPrimitives.SoftMax(probabilities, probabilities);
+        if ((_sampling.TopK <= 0 || _sampling.TopK >= logits.Length) && _sampling.TopP >= 1f)
+            return SampleAll(probabilities);
         var order = _order.AsSpan(0, logits.Length);
         for (var i = 0; i < order.Length; i++)
             order[i] = i;
@@ -98,5 +100,47 @@ internal sealed class Sampler
                 return order[i];
         }
         return order[keep - 1];
+    }
+
+    /// <summary>
+    /// Without top-k or top-p nothing needs an order: min-p is a floor, and the draw walks the tokens in id order,
+    /// a block's sum at a time (vector sums), then token by token inside the block it falls in.
+    /// </summary>
+    private int SampleAll(Span<float> probabilities)
+    {
+        if (_sampling.MinP > 0)
+        {
+            var floor = TensorPrimitives.Max(probabilities) * _sampling.MinP;
+            foreach (ref var p in probabilities)
+                if (p < floor)
+                    p = 0;
+        }
+        var target = (float)_random.NextDouble() * TensorPrimitives.Sum(probabilities);
+        const int block = 512;
+        var last = -1;
+        for (var start = 0; start < probabilities.Length; start += block)
+        {
+            var span = probabilities.Slice(start, Math.Min(block, probabilities.Length - start));
+            var sum = TensorPrimitives.Sum(span);
+            if (sum <= 0)
+                continue;
+            if (target > sum)
+            {
+                target -= sum;
+                last = start + span.LastIndexOfAnyExcept(0f);
+                continue;
+            }
+            for (var i = 0; i < span.Length; i++)
+            {
+                if (span[i] == 0)
+                    continue;
+                last = start + i;
+                target -= span[i];
+                if (target <= 0)
+                    return last;
+            }
+        }
+        // Rounding left a sliver: the last token that had any chance.
+        return last >= 0 ? last : TensorPrimitives.IndexOfMax(probabilities);
     }
 }

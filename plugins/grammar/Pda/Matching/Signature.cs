@@ -15,15 +15,42 @@ internal static class Signature
     /// <summary>Sub-automata larger than this are not fingerprinted: they are specific to one grammar anyway.</summary>
     public const int MaxStates = 256;
 
+    /// <summary>Buffers one thread reuses from state to state (states are fingerprinted as masks first meet them).</summary>
+    private sealed class Scratch
+    {
+        public int[] Index = [];
+        public int[] Depth = [];
+        public int[] Seen = [];
+        public int[] Settled = [];
+        public int Generation;
+        public int Count;
+        public readonly PriorityQueue<int, (int Depth, int Order)> Queue = new();
+        public readonly List<(int Target, Ir.ByteSet Set)> Targets = [];
+
+        public void Reset(int states)
+        {
+            if (Index.Length < states)
+                (Index, Depth, Seen, Settled, Generation) = (new int[states], new int[states], new int[states], new int[states], 0);
+            if (++Generation == int.MaxValue)
+            {
+                Array.Clear(Seen);
+                Array.Clear(Settled);
+                Generation = 1;
+            }
+            Count = 0;
+            Queue.Clear();
+        }
+    }
+
+    [ThreadStatic]
+    private static Scratch? t_scratch;
+
     /// <returns>The fingerprint, or null when more than <see cref="MaxStates"/> states lie within the horizon.</returns>
     public static UInt128? Of(Automaton a, int state, int horizon)
     {
-        var local = new Dictionary<int, (int Index, int Depth)> { [state] = (0, 0) };
-        var order = new List<int> { state };
-        // Fewest bytes from the origin: a call costs nothing to enter, its return the called rule's minimum.
-        var queue = new PriorityQueue<int, (int Depth, int Order)>();
-        queue.Enqueue(state, (0, 0));
-        var settled = new HashSet<int>();
+        var x = t_scratch ??= new Scratch();
+        x.Reset(a.StateCount);
+        var generation = x.Generation;
         var h1 = 0xCBF2_9CE4_8422_2325UL;
         var h2 = 0x8422_2325_CBF2_9CE4UL;
         void Add(ulong value)
@@ -31,30 +58,33 @@ internal static class Signature
             h1 = StackTable.Mix(h1 ^ value);
             h2 = StackTable.Mix(h2 + value * 0x9E37_79B9_7F4A_7C15UL);
         }
+        // States numbered in the order first reached; each settled at the fewest bytes from the origin
+        // (a call costs nothing to enter, its return the called rule's minimum).
         int Reach(int s, int depth)
         {
-            if (!local.TryGetValue(s, out var known))
+            if (x.Seen[s] != generation)
             {
-                local[s] = known = (order.Count, depth);
-                order.Add(s);
-                queue.Enqueue(s, (depth, known.Index));
+                x.Seen[s] = generation;
+                (x.Index[s], x.Depth[s]) = (x.Count++, depth);
+                x.Queue.Enqueue(s, (depth, x.Index[s]));
             }
-            else if (depth < known.Depth)
+            else if (depth < x.Depth[s])
             {
-                local[s] = (known.Index, depth);
-                queue.Enqueue(s, (depth, known.Index));
+                x.Depth[s] = depth;
+                x.Queue.Enqueue(s, (depth, x.Index[s]));
             }
-            return known.Index;
+            return x.Index[s];
         }
-        var targets = new Dictionary<int, Ir.ByteSet>();
-        while (queue.TryDequeue(out var s, out var key))
+        Reach(state, 0);
+        while (x.Queue.TryDequeue(out var s, out var key))
         {
-            if (!settled.Add(s))
+            if (x.Settled[s] == generation)
                 continue;
-            if (order.Count > MaxStates)
+            x.Settled[s] = generation;
+            if (x.Count > MaxStates)
                 return null;
             var depth = key.Depth;
-            Add((ulong)local[s].Index);
+            Add((ulong)x.Index[s]);
             Add(a.Accepting[s] ? 1UL : 2UL);
             Add((ulong)a.Distance[s]);
             if (depth >= horizon)
@@ -62,12 +92,22 @@ internal static class Signature
                 Add(6); // beyond what one token can read: its edges never matter
                 continue;
             }
-            // Byte edges grouped by target, in order of each group's lowest byte: independent of class numbering.
-            targets.Clear();
+            // Byte edges grouped by target, in order of each group's lowest byte: independent of class numbering
+            // (classes are numbered by their lowest byte, so a target's first class is its group's lowest).
+            x.Targets.Clear();
             for (var c = 0; c < a.ClassCount; c++)
-                if (a.Next[s * a.ClassCount + c] is >= 0 and var n)
-                    targets[n] = targets.TryGetValue(n, out var set) ? set.Union(a.ClassBytes[c]) : a.ClassBytes[c];
-            foreach (var (target, set) in targets.OrderBy(t => t.Value.Bytes().First()))
+            {
+                if (a.Next[s * a.ClassCount + c] is not (>= 0 and var n))
+                    continue;
+                var at = 0;
+                while (at < x.Targets.Count && x.Targets[at].Target != n)
+                    at++;
+                if (at == x.Targets.Count)
+                    x.Targets.Add((n, a.ClassBytes[c]));
+                else
+                    x.Targets[at] = (n, x.Targets[at].Set.Union(a.ClassBytes[c]));
+            }
+            foreach (var (target, set) in x.Targets)
             {
                 Add(set.W0);
                 Add(set.W1);

@@ -35,6 +35,22 @@ public sealed class SamplerTests
         Assert.All(Enumerable.Range(0, 200), _ => Assert.Equal(1, sampler.Next(Logits(0.2, 0.4, 0.25, 0.15))));
     }
 
+    [Theory]
+    [InlineData(1f)]    // no order needed: a scan in token order
+    [InlineData(0.99f)] // top-p: the sorted path (0.99 keeps all four tokens here)
+    public void MinPKeepsTokensAboveItsFloorInProportion(float topP)
+    {
+        var sampler = new Sampler(new SamplingParams(Temperature: 1f, TopP: topP, Seed: 9, MinP: 0.2f), 4, []);
+        var counts = new int[4];
+        for (var i = 0; i < 20_000; i++)
+            counts[sampler.Next(Logits(0.5, 0.3, 0.15, 0.05))]++;
+
+        // The floor is 0.2 × 0.5: token 3 is out, the rest share 0.95.
+        Assert.Equal(0, counts[3]);
+        Assert.InRange(counts[0] / 20_000.0, 0.5 / 0.95 - 0.02, 0.5 / 0.95 + 0.02);
+        Assert.InRange(counts[2] / 20_000.0, 0.15 / 0.95 - 0.02, 0.15 / 0.95 + 0.02);
+    }
+
     [Fact]
     public void TopKLimitsTheChoice()
     {
