@@ -48,7 +48,7 @@ static int Help()
           bench grammar [--vocab FILE.gguf] [--schemas bench/schemas.jsonl] [--grammar pda] [--walks 4] [--max-tokens 256] [--seed 1]
               Compile each schema and walk it with a noise model: time to first mask and time between masks
               (p50/p90/p99) against one pass over the vocabulary; the vocabulary is ../shared's 32k SentencePiece one when present.
-          bench structured --model FILE.gguf [--schemas bench/schemas.jsonl] [--grammar pda] [--batches 1,16] [--decode-tokens 64] [--max-tokens 128]
+          bench structured --model FILE.gguf [--schemas bench/schemas.jsonl] [--grammar pda] [--batches 1,16] [--decode-tokens 64] [--decode-total 12288] [--max-tokens 128]
               The llama engine with and without a JSON Schema constraint (decode tokens/s and their ratio), then every
               schema through the model, plain and closing on budget: finished, valid (JsonSchema.Net) and cut shares.
           template render (--template FILE | --model PATH) [--jsonl] < request.json

@@ -21,9 +21,9 @@ namespace Dynamo.Dev.Commands;
 /// </summary>
 internal static class StructuredBenchCommand
 {
-    public const string Usage = "usage: dynamo-dev bench structured --model FILE.gguf [--schemas FILE.jsonl] [--grammar pda] [--batches 1,16] [--decode-tokens 64] [--max-tokens 128] [--seed 1]";
+    public const string Usage = "usage: dynamo-dev bench structured --model FILE.gguf [--schemas FILE.jsonl] [--grammar pda] [--batches 1,16] [--decode-tokens 64] [--decode-total 12288] [--max-tokens 128] [--seed 1]";
 
-    private const int MinRounds = 8;
+    private const int MinRounds = 2;
 
     public static async Task<int> RunAsync(string[] args, TextWriter output)
     {
@@ -32,12 +32,14 @@ internal static class StructuredBenchCommand
         (var grammarName, args) = DynamoConfiguration.TakeOption(args, "--grammar");
         (var batchText, args) = DynamoConfiguration.TakeOption(args, "--batches");
         (var decodeText, args) = DynamoConfiguration.TakeOption(args, "--decode-tokens");
+        (var totalText, args) = DynamoConfiguration.TakeOption(args, "--decode-total");
         (var maxText, args) = DynamoConfiguration.TakeOption(args, "--max-tokens");
         (var seedText, args) = DynamoConfiguration.TakeOption(args, "--seed");
         if (model is null || !File.Exists(model))
             throw new DynamoConfigurationException($"dynamo-dev bench structured needs --model FILE.gguf (a model with its vocabulary).\n{Usage}");
         var batches = (batchText ?? "1,16").Split(',').Select(b => Arguments.Int(b, "--batches")).ToArray();
         var decodeTokens = decodeText is null ? 64 : Arguments.Int(decodeText, "--decode-tokens");
+        var decodeTotal = totalText is null ? 12_288 : Arguments.Int(totalText, "--decode-total");
         var maxTokens = maxText is null ? 128 : Arguments.Int(maxText, "--max-tokens");
         var seed = seedText is null ? 1 : Arguments.Int(seedText, "--seed");
         schemasPath ??= Path.Combine(GrammarBenchCommand.RepoFile("bench"), "schemas.jsonl");
@@ -97,8 +99,8 @@ internal static class StructuredBenchCommand
         foreach (var batch in batches)
         {
             var (plainTime, constrainedTime, tokens) = (TimeSpan.Zero, TimeSpan.Zero, 0L);
-            // Small batches get more rounds: each mode decodes a few thousand tokens, past the noise.
-            var rounds = Math.Max(MinRounds, 12_288 / (batch * decodeTokens));
+            // Small batches get more rounds: each side decodes about --decode-total tokens, past the noise.
+            var rounds = Math.Max(MinRounds, decodeTotal / (batch * decodeTokens));
             for (var round = 0; round < rounds; round++)
             {
                 var constrained = await Batch(batch, null);
