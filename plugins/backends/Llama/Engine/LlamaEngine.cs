@@ -184,7 +184,7 @@ internal sealed class LlamaEngine : EngineScheduler<LlamaSequence>
     /// <summary>
     /// The grammars' masks for the logits this step computes, made before the forward pass so the pass applies them
     /// where the logits are (on a GPU, before they come back); sequences' masks are independent, so several are made
-    /// in parallel. A sequence whose mask waits for its raw log probabilities is masked after sampling's reads.
+    /// in parallel. A sequence that wants raw log probabilities is masked on the host, after they are read.
     /// </summary>
     private void AddMasks(int count)
     {
