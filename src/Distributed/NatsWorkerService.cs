@@ -33,6 +33,7 @@ internal sealed class NatsWorkerService(WorkerIdentity identity, IOptions<Dynamo
     {
         var model = dynamo.Value.Models.Single(m => m.Name == identity.Model);
         var tokenizer = factory.CreateTokenizer(model);
+        _started.Add(tokenizer); // disposed with the engine, as a model in process disposes its own
         IEngine engine;
         try
         {

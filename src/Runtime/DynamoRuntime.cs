@@ -95,35 +95,26 @@ public sealed class DynamoRuntime
         // The whole text is kept only for a speculative prefill, which renders the reply as the next turn will.
         var whole = request.Engine.Metadata.AgentHints?.SpeculativePrefill == true ? new StringBuilder() : null;
         // Log probabilities ride on the next delta that goes out: parsers may hold text back.
-        var logprobs = request.Engine.Logprobs is null ? null : new List<LogprobEntry>();
+        var logprobs = LogprobBuffer.For(request);
         await foreach (var delta in TextGeneration.RunAsync(request, metrics, cancellationToken))
         {
             whole?.Append(delta.Text);
-            logprobs?.AddRange(delta.Logprobs ?? []);
+            logprobs?.Add(delta.Logprobs);
             if (post.Push(delta.Text) is { } pushed)
-                yield return pushed with { Logprobs = Take() };
+                yield return pushed with { Logprobs = logprobs?.Take() };
             if (delta.Finish is { } finish)
                 yield return (post.Finish() ?? new ChatDelta(null, null, null)) with
                 {
                     Finish = post.SawToolCalls ? FinishReason.ToolCalls : finish,
                     Usage = delta.Usage,
                     StopSequence = delta.StopSequence,
-                    Logprobs = Take(),
+                    Logprobs = logprobs?.Take(),
                 };
         }
         if (whole is not null)
         {
             var (content, reasoning, toolCalls) = ChatOutputParser.Parse(request, whole.ToString());
             _prefill.StartAfter(request, metrics.Route.WorkerId, content, reasoning, toolCalls);
-        }
-
-        IReadOnlyList<LogprobEntry>? Take()
-        {
-            if (logprobs is null)
-                return null;
-            var taken = logprobs.ToArray();
-            logprobs.Clear();
-            return taken;
         }
     }
 
@@ -170,13 +161,13 @@ public sealed class DynamoRuntime
     {
         var text = new StringBuilder();
         TextDelta? last = null;
-        var logprobs = request.Engine.Logprobs is null ? null : new List<LogprobEntry>();
+        var logprobs = LogprobBuffer.For(request);
         await foreach (var delta in TextGeneration.RunAsync(request, metrics, cancellationToken))
         {
             text.Append(delta.Text);
-            logprobs?.AddRange(delta.Logprobs ?? []);
+            logprobs?.Add(delta.Logprobs);
             last = delta;
         }
-        return (text.ToString(), last!, logprobs);
+        return (text.ToString(), last!, logprobs?.Take());
     }
 }

@@ -35,7 +35,6 @@ public static class DynamoServiceCollectionExtensions
         {
             services.AddOptions<AgentTraceOptions>()
                 .Bind(configuration.GetSection(AgentTraceOptions.Section))
-                .PostConfigure(o => o.Enabled = true)
                 .Validate(o => AgentTraceOptions.Sinks.Contains(o.Sink), $"'{AgentTraceOptions.Section}:Sink' must be one of {string.Join(", ", AgentTraceOptions.Sinks)}.")
                 .Validate(o => o.MaxFileBytes > 0 && o.QueueCapacity > 0, $"'{AgentTraceOptions.Section}:MaxFileBytes' and 'QueueCapacity' must be positive.")
                 .ValidateOnStart();
@@ -66,7 +65,8 @@ public static class DynamoServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
 
-        // Plugins register their factories into the container, so they are found now, not at start.
+        // Plugins register their factories into the container, so they are found now, not at start
+        // (Dynamo:PluginsPath; a relative path is relative to the program's own folder, where plugins ship).
         var pluginsPath = Path.GetFullPath(configuration[$"{DynamoOptions.Section}:PluginsPath"] is { Length: > 0 } path ? path : "plugins", AppContext.BaseDirectory);
         services.AddSingleton(PluginCatalog.LoadInto(services, configuration, pluginsPath, componentAssemblies));
         services.AddSingleton<ComponentRegistry>();

@@ -31,6 +31,9 @@ public enum JsonWhitespace
 /// <param name="Schema">The schema; <c>true</c> or <c>{}</c> for any JSON value.</param>
 public sealed record JsonSchemaGrammar(JsonElement Schema, JsonWhitespace Whitespace = JsonWhitespace.Compact) : GrammarSpec
 {
+    /// <summary>Any JSON object (<c>json_object</c>; a tool without parameters).</summary>
+    public static JsonSchemaGrammar AnyObject { get; } = new(JsonDocument.Parse("""{"type":"object"}""").RootElement);
+
     [JsonIgnore]
     public override string CacheKey => $"json:{Whitespace}:{Schema.GetRawText()}";
 }

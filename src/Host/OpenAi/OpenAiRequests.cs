@@ -8,7 +8,6 @@ namespace Dynamo.Host.OpenAi;
 /// <summary>OpenAI request bodies as the runtime's records: the wire checks (shapes, OpenAI's own fields) happen here.</summary>
 internal static class OpenAiRequests
 {
-    private const int MaxTopLogprobs = 20;
 
     public static ChatRequest ToChat(ChatCompletionRequest body)
     {
@@ -38,8 +37,8 @@ internal static class OpenAiRequests
         Common(body);
         if (body.Echo == true)
             throw DynamoRequestException.BadRequest("'echo' is not supported.", "echo");
-        if (body.Logprobs is < 0 or > MaxTopLogprobs)
-            throw DynamoRequestException.BadRequest($"'logprobs' must be between 0 and {MaxTopLogprobs}, got {body.Logprobs}.", "logprobs");
+        if (body.Logprobs is < 0 or > DecodingSetup.MaxTopLogprobs)
+            throw DynamoRequestException.BadRequest($"'logprobs' must be between 0 and {DecodingSetup.MaxTopLogprobs}, got {body.Logprobs}.", "logprobs");
         var (text, ids) = Prompt(body.Prompt);
         return new RuntimeCompletionRequest(body.Model, text, ids)
         {

@@ -12,7 +12,6 @@ namespace Dynamo.Host.OpenAi;
 /// </summary>
 internal static class StructuredOutputs
 {
-    private static readonly JsonElement AnyObject = JsonDocument.Parse("""{"type":"object"}""").RootElement;
 
     public static (GrammarSpec? Spec, string Field) Read(GenerationRequestBody body, JsonElement? responseFormat)
     {
@@ -40,7 +39,7 @@ internal static class StructuredOutputs
                         found.Add((new LarkGrammar(Text(property.Value, at)), at));
                         break;
                     case "json_object" when property.Value.ValueKind == JsonValueKind.True:
-                        found.Add((new JsonSchemaGrammar(AnyObject), at));
+                        found.Add((JsonSchemaGrammar.AnyObject, at));
                         break;
                     case "json_object" when property.Value.ValueKind is JsonValueKind.False or JsonValueKind.Null:
                         break;
@@ -90,12 +89,12 @@ internal static class StructuredOutputs
             case "text":
                 return null;
             case "json_object":
-                return new JsonSchemaGrammar(AnyObject);
+                return JsonSchemaGrammar.AnyObject;
             case "json_schema":
                 if (!format.TryGetProperty("json_schema", out var jsonSchema) || jsonSchema.ValueKind != JsonValueKind.Object)
                     throw DynamoRequestException.BadRequest("'response_format.json_schema' is required for type json_schema.", $"{at}.json_schema");
                 // strict: false is enforced just the same: a grammar that can be built is always applied.
-                return jsonSchema.TryGetProperty("schema", out var schema) ? Schema(schema, $"{at}.json_schema.schema") : new JsonSchemaGrammar(AnyObject);
+                return jsonSchema.TryGetProperty("schema", out var schema) ? Schema(schema, $"{at}.json_schema.schema") : JsonSchemaGrammar.AnyObject;
             default:
                 throw DynamoRequestException.BadRequest($"'response_format.type' must be text, json_object or json_schema; got \"{type}\".", $"{at}.type");
         }

@@ -146,7 +146,7 @@ internal static class ResponsesRequests
         return JsonFields.Type(f, at) switch
         {
             "text" => null,
-            "json_object" => new Abstractions.Constraints.JsonSchemaGrammar(JsonDocument.Parse("""{"type":"object"}""").RootElement),
+            "json_object" => Abstractions.Constraints.JsonSchemaGrammar.AnyObject,
             "json_schema" => f.TryGetProperty("schema", out var schema) ? OpenAi.StructuredOutputs.Schema(schema, $"{at}.schema")
                 : throw DynamoRequestException.BadRequest($"'{at}.schema' is required.", $"{at}.schema"),
             var other => throw DynamoRequestException.BadRequest($"'{at}.type' must be text, json_object or json_schema; got \"{other}\".", $"{at}.type"),

@@ -62,7 +62,7 @@ internal static class ChatRequestMapper
                 Structured = options?.ResponseFormat switch
                 {
                     ChatResponseFormatJson { Schema: { } schema } => new Abstractions.Constraints.JsonSchemaGrammar(schema),
-                    ChatResponseFormatJson => new Abstractions.Constraints.JsonSchemaGrammar(JsonDocument.Parse("""{"type":"object"}""").RootElement),
+                    ChatResponseFormatJson => Abstractions.Constraints.JsonSchemaGrammar.AnyObject,
                     _ => null,
                 },
                 StructuredField = "ResponseFormat",

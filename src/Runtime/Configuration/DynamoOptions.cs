@@ -7,13 +7,7 @@ public sealed class DynamoOptions
 
     public const long DefaultMaxRequestBodyBytes = 4L * 1024 * 1024;
 
-    /// <summary>The plugins folder; a relative path is relative to the program's own folder (plugins ship beside it).</summary>
-    public string PluginsPath { get; set; } = Path.Combine(AppContext.BaseDirectory, "plugins");
-
     public long MaxRequestBodyBytes { get; set; } = DefaultMaxRequestBodyBytes;
-
-    /// <summary>A frontend whose workers register over a transport (NATS), not engines in this process.</summary>
-    public bool Distributed { get; set; }
 
     /// <summary>Relative model paths resolve against this folder: the host's content root (the folder of the configuration file in use).</summary>
     public string ContentRoot { get; set; } = AppContext.BaseDirectory;

@@ -16,10 +16,7 @@ internal sealed class DynamoOptionsSetup(IConfiguration configuration, IHostEnvi
     private void Read(DynamoOptions options)
     {
         var section = configuration.GetSection(DynamoOptions.Section);
-        if (section["PluginsPath"] is { Length: > 0 } plugins)
-            options.PluginsPath = Path.GetFullPath(plugins, AppContext.BaseDirectory);
         options.MaxRequestBodyBytes = section.GetValue("MaxRequestBodyBytes", DynamoOptions.DefaultMaxRequestBodyBytes);
-        options.Distributed = section.GetValue("Distributed", false);
         if (environment is not null)
             options.ContentRoot = environment.ContentRootPath;
         options.Models = [.. section.GetSection("Models").GetChildren().Select(ModelOptions.From)];

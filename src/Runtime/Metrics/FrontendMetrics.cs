@@ -57,7 +57,7 @@ internal sealed class FrontendMetrics
 
     public Histogram<int> OutputTokens { get; }
 
-    public RequestMetrics Start(PreparedRequest request, RequestInfo info, RouteRecord? route = null) => new(this, _clock, info, request.ModelName, request.Engine, _tracer, route);
+    public RequestMetrics Start(PreparedRequest request, RequestInfo info, RouteRecord? route) => new(this, _clock, info, request.ModelName, request.Engine, _tracer, route);
 
     private static IEnumerable<Measurement<int>> PerModel(ModelRegistry registry, Func<ServedModel, int> value) =>
         registry.Models.Select(m => new Measurement<int>(value(m), new KeyValuePair<string, object?>("model", m.Name)));

@@ -28,7 +28,7 @@ internal sealed class RequestMetrics : IDisposable
     private string _status = "error";
     private bool _disposed;
 
-    public RequestMetrics(FrontendMetrics metrics, TimeProvider clock, RequestInfo info, string model, EngineRequest request, AgentTracer? tracer, RouteRecord? route = null)
+    public RequestMetrics(FrontendMetrics metrics, TimeProvider clock, RequestInfo info, string model, EngineRequest request, AgentTracer? tracer, RouteRecord? route)
     {
         (_metrics, _clock, _info, _model, _request, _tracer) = (metrics, clock, info, new("model", model), request, tracer);
         Route = route ?? new RouteRecord();

@@ -29,7 +29,7 @@ internal sealed class GrammarCache(IGrammarCompiler compiler, string name, int c
             }
             else
             {
-                node = _order.AddFirst((spec.CacheKey, tokenizer, new Lazy<ICompiledGrammar>(() => compiler.Compile(spec, tokenizer))));
+                node = _order.AddFirst((key.CacheKey, tokenizer, new Lazy<ICompiledGrammar>(() => compiler.Compile(spec, tokenizer))));
                 _entries[key] = node;
                 if (_order.Count > capacity)
                 {

@@ -47,9 +47,7 @@ internal sealed class ModelFactory(IOptions<DynamoOptions> options, ComponentReg
                 }
                 workers = new LocalWorkerSet(local, loggers.CreateLogger("Dynamo.Workers"));
             }
-            var description = remote is null
-                ? $"engine {model.Engine.Name} x{model.Replicas}, router {model.Router.Name}, tokenizer {model.Tokenizer.Name}, chat template {model.ChatTemplate.Name}"
-                : $"{remote.Description}, router {model.Router.Name}, tokenizer {model.Tokenizer.Name}, chat template {model.ChatTemplate.Name}";
+            var description = $"{remote?.Description ?? $"engine {model.Engine.Name} x{model.Replicas}"}, router {model.Router.Name}, tokenizer {model.Tokenizer.Name}, chat template {model.ChatTemplate.Name}";
             return new ServedModel(model.Name, tokenizer, template, router, toolParser, reasoningParser, workers, model.MigrationLimit,
                 loggers.CreateLogger<ServedModel>(), clock, model.BusyThreshold)
             {

@@ -20,6 +20,7 @@ internal sealed class ServedModel : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly AdmissionQueue? _queue;
     private readonly SessionAffinity _sessions;
+    private readonly Lazy<(int[]? Start, int[] End, bool StartsInReasoning)?> _reasoningMarkers;
 
     /// <param name="busyThreshold">Requests in flight per worker beyond which new ones queue by priority; null: no queue.</param>
     public ServedModel(string name, ITokenizer tokenizer, IChatTemplate chatTemplate, IRouter router,
@@ -30,6 +31,9 @@ internal sealed class ServedModel : IAsyncDisposable
         _sessions = new SessionAffinity(clock);
         Created = clock.GetUtcNow();
         _queue = busyThreshold is { } threshold ? new AdmissionQueue(threshold, () => workers.Workers.Count) : null;
+        _reasoningMarkers = new(() => reasoningParser?.Markers is { } m
+            ? (m.Start is { } start ? tokenizer.Encode(start, addSpecialTokens: false) : null, tokenizer.Encode(m.End, addSpecialTokens: false), m.StartsInReasoning)
+            : null);
         workers.KvEventPublished += router.OnKvEvent;
         workers.WorkerRemoved += router.OnWorkerRemoved;
     }
@@ -43,6 +47,9 @@ internal sealed class ServedModel : IAsyncDisposable
     public IToolCallParser? ToolCallParser { get; }
 
     public IReasoningParser? ReasoningParser { get; }
+
+    /// <summary>The reasoning parser's markers in the model's own tokens, encoded once; null when it has none.</summary>
+    public (int[]? Start, int[] End, bool StartsInReasoning)? ReasoningMarkers => _reasoningMarkers.Value;
 
     public IReadOnlyList<IWorker> Workers => _workers.Workers;
 
@@ -72,9 +79,8 @@ internal sealed class ServedModel : IAsyncDisposable
     /// (Dynamo's request migration), at most <c>MigrationLimit</c> times; the caller sees one stream.
     /// </summary>
     /// <param name="record">Filled in as the request is queued, routed and migrated.</param>
-    public async IAsyncEnumerable<EngineOutput> GenerateAsync(EngineRequest request, [EnumeratorCancellation] CancellationToken cancellationToken, RouteRecord? record = null)
+    public async IAsyncEnumerable<EngineOutput> GenerateAsync(EngineRequest request, RouteRecord record, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        record ??= new RouteRecord();
         var arrived = Stopwatch.GetTimestamp();
         record.QueueDepth = _queue?.Depth ?? 0;
         using var slot = _queue is null ? null : await _queue.EnterAsync(request.Priority, cancellationToken);

@@ -16,6 +16,7 @@ internal sealed class ChatStreamPostprocessor(PreparedRequest request)
     // it may turn out to be that function's arguments (see ForcedFunctionCall).
     private readonly StringBuilder? _held = request.ForcedFunction is null ? null : new StringBuilder();
     private bool _holding = true;
+    private bool _opened;
 
     public bool SawToolCalls { get; private set; }
 
@@ -55,11 +56,15 @@ internal sealed class ChatStreamPostprocessor(PreparedRequest request)
             return _held!.Length > 0 ? Release(content) : content;
         }
         _held!.Append(content);
-        var start = _held.ToString().TrimStart();
-        if (start.Length > 0 && start[0] != '{')
+        // Only the first character that is not whitespace decides; once it is '{', the rest is just held.
+        if (!_opened && content?.TrimStart() is { Length: > 0 } start)
         {
-            _holding = false;
-            return Release(null);
+            if (start[0] != '{')
+            {
+                _holding = false;
+                return Release(null);
+            }
+            _opened = true;
         }
         if (!finish)
             return null;

@@ -12,9 +12,9 @@ namespace Dynamo.Runtime.Pipeline;
 internal static class Choices
 {
     public static IReadOnlyList<PreparedRequest> Of(PreparedRequest request) =>
-        [.. Enumerable.Range(0, request.N).Select(i => request with
+        [.. Enumerable.Range(0, request.Choices).Select(i => request with
         {
-            N = 1,
+            Choices = 1,
             Engine = request.Engine with
             {
                 RequestId = i == 0 ? request.Engine.RequestId : $"{request.Engine.RequestId}.{i}",
@@ -25,21 +25,19 @@ internal static class Choices
     public static async Task<T[]> RunAsync<T>(PreparedRequest request, Func<PreparedRequest, RouteRecord, Task<T>> run)
     {
         var choices = Of(request);
-        var first = new RouteRecord();
-        var tasks = new Task<T>[choices.Count];
-        tasks[0] = run(choices[0], first);
-        if (choices.Count > 1)
-        {
-            var worker = await WorkerOfAsync(first, tasks[0]);
-            for (var i = 1; i < choices.Count; i++)
-                tasks[i] = run(choices[i], new RouteRecord { PreferredWorker = worker });
-        }
-        return await Task.WhenAll(tasks);
+        return await Task.WhenAll(await StartAsync(choices.Count, (i, route) => run(choices[i], route)));
     }
 
     public static async IAsyncEnumerable<(int Index, T Delta)> StreamAsync<T>(PreparedRequest request,
         Func<PreparedRequest, RouteRecord, CancellationToken, IAsyncEnumerable<T>> run, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        if (request.Choices == 1)
+        {
+            // One choice streams straight through: no channel, no hop per token.
+            await foreach (var delta in run(request, new RouteRecord(), cancellationToken))
+                yield return (0, delta);
+            yield break;
+        }
         var choices = Of(request);
         var channel = Channel.CreateUnbounded<(int, T)>(new UnboundedChannelOptions { SingleReader = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -48,18 +46,7 @@ internal static class Choices
             await foreach (var delta in run(choices[index], route, stop.Token))
                 await channel.Writer.WriteAsync((index, delta), stop.Token);
         }
-        async Task All()
-        {
-            var first = new RouteRecord();
-            var pumps = new List<Task> { Pump(0, first) };
-            if (choices.Count > 1)
-            {
-                var worker = await WorkerOfAsync(first, pumps[0]);
-                for (var i = 1; i < choices.Count; i++)
-                    pumps.Add(Pump(i, new RouteRecord { PreferredWorker = worker }));
-            }
-            await Task.WhenAll(pumps);
-        }
+        async Task All() => await Task.WhenAll(await StartAsync(choices.Count, Pump));
         var all = All();
         _ = all.ContinueWith(t => channel.Writer.TryComplete(t.Exception?.InnerException), TaskScheduler.Default);
         try
@@ -73,6 +60,21 @@ internal static class Choices
             // Leaving early (a client gone, an error) stops every choice.
             await stop.CancelAsync();
         }
+    }
+
+    /// <summary>Starts choice 0, then (once its prompt is on a worker) the others on that worker.</summary>
+    private static async Task<TTask[]> StartAsync<TTask>(int count, Func<int, RouteRecord, TTask> start) where TTask : Task
+    {
+        var first = new RouteRecord();
+        var tasks = new TTask[count];
+        tasks[0] = start(0, first);
+        if (count > 1)
+        {
+            var worker = await WorkerOfAsync(first, tasks[0]);
+            for (var i = 1; i < count; i++)
+                tasks[i] = start(i, new RouteRecord { PreferredWorker = worker });
+        }
+        return tasks;
     }
 
     /// <summary>The worker the first choice's prompt was prefilled on, once its first tokens are out (or it ended without any).</summary>

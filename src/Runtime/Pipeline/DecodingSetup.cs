@@ -86,14 +86,13 @@ internal static class DecodingSetup
         // A named function on a model without a call syntax: the answer is that function's arguments, as vLLM does it
         // (the bare JSON is taken as the call, see ForcedFunctionCall).
         if (mode == ToolChoiceMode.Function && model.ToolCallParser?.Syntax is null)
-            return (new JsonSchemaGrammar(tools.First(t => t.Name == request.ToolChoice!.Function).Parameters ?? System.Text.Json.JsonDocument.Parse("""{"type":"object"}""").RootElement), field);
+            return (new JsonSchemaGrammar(tools.First(t => t.Name == request.ToolChoice!.Function).Parameters ?? JsonSchemaGrammar.AnyObject.Schema), field);
         var syntax = model.ToolCallParser?.Syntax ?? throw DynamoRequestException.BadRequest(
             $"'{field}' needs the model's tool-call parser to describe its call syntax, and model '{model.Name}' has " +
             (model.ToolCallParser is null ? "no tool-call parser." : "a parser that does not (hermes, llama3_json, mistral, qwen3_coder, pythonic and harmony do)."), field);
         // Tools that are not strict still take any JSON object: the call itself is what is enforced.
-        var anyObject = System.Text.Json.JsonDocument.Parse("""{"type":"object"}""").RootElement;
         var chosen = mode == ToolChoiceMode.Function ? tools.Where(t => t.Name == request.ToolChoice!.Function).ToList() : tools.ToList();
-        var shaped = chosen.Select(t => t.Strict || mode != ToolChoiceMode.Auto ? t : t with { Parameters = anyObject }).ToList();
+        var shaped = chosen.Select(t => t.Strict || mode != ToolChoiceMode.Auto ? t : t with { Parameters = JsonSchemaGrammar.AnyObject.Schema }).ToList();
         var spec = new ToolCallsGrammar(syntax, shaped, mode == ToolChoiceMode.Auto ? ToolCallMode.Lazy : ToolCallMode.Required,
             Parallel: mode != ToolChoiceMode.Function && request.ParallelToolCalls);
         return (spec, field);

@@ -9,8 +9,6 @@ public sealed record LogprobEntry(string Token, float Logprob, byte[] Bytes, IRe
 {
     public sealed record Alternative(string Token, float Logprob, byte[] Bytes);
 
-    private static readonly UTF8Encoding Strict = new(false, throwOnInvalidBytes: true);
-
     public static LogprobEntry From(TokenLogprob logprob, ITokenizer tokenizer)
     {
         var bytes = tokenizer.TokenBytes(logprob.Token);
@@ -19,15 +17,7 @@ public sealed record LogprobEntry(string Token, float Logprob, byte[] Bytes, IRe
     }
 
     /// <summary>A token's text; part of a character shows as its bytes (<c>bytes:\xe2\x80</c>), as vLLM writes it.</summary>
-    private static string Text(byte[] bytes)
-    {
-        try
-        {
-            return Strict.GetString(bytes);
-        }
-        catch (DecoderFallbackException)
-        {
-            return "bytes:" + string.Concat(bytes.Select(b => $"\\x{b:x2}"));
-        }
-    }
+    private static string Text(byte[] bytes) => System.Text.Unicode.Utf8.IsValid(bytes)
+        ? Encoding.UTF8.GetString(bytes)
+        : "bytes:" + string.Concat(bytes.Select(b => $"\\x{b:x2}"));
 }

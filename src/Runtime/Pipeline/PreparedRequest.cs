@@ -35,11 +35,8 @@ public sealed record PreparedRequest
     /// <summary>The function <c>tool_choice</c> names, if it names one.</summary>
     internal string? ForcedFunction { get; init; }
 
-    /// <summary>How many choices to generate (one prefill, forked).</summary>
-    internal int N { get; init; } = 1;
-
-    /// <summary>How many choices the request generates (<c>n</c>).</summary>
-    public int Choices => N;
+    /// <summary>How many choices the request generates (<c>n</c>: the first one's prefill shared by the others).</summary>
+    public int Choices { get; internal init; } = 1;
 
     /// <summary>What the chat template rendered, for building the next turn's prompt (speculative prefill).</summary>
     internal ChatTemplateInput? Chat { get; init; }

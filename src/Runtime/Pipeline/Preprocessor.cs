@@ -22,7 +22,7 @@ internal sealed class Preprocessor(ModelRegistry models, ILogger<Preprocessor> l
         return prepared with
         {
             Engine = engine with { Reasoning = Budget(model, request, constrained: engine.Constraint is not null) },
-            N = request.Decoding.N,
+            Choices = request.Decoding.N,
             ForcedFunction = request.ToolChoice is { Mode: ToolChoiceMode.Function } choice ? choice.Function : null,
             Chat = input,
         };
@@ -70,11 +70,9 @@ internal sealed class Preprocessor(ModelRegistry models, ILogger<Preprocessor> l
         if (request.MaxThinkingTokens is < 1)
             throw DynamoRequestException.BadRequest($"'{request.MaxThinkingTokensField}' must be at least 1, got {request.MaxThinkingTokens}.", request.MaxThinkingTokensField);
         var max = request.MaxThinkingTokens ?? (constrained ? int.MaxValue : (int?)null);
-        if (max is null || request.Thinking == false || model.ReasoningParser?.Markers is not { } markers)
+        if (max is null || request.Thinking == false || model.ReasoningMarkers is not { } markers)
             return null;
-        var tokenizer = model.Tokenizer;
-        return new ReasoningBudget(max.Value, markers.Start is { } start ? tokenizer.Encode(start, addSpecialTokens: false) : null,
-            tokenizer.Encode(markers.End, addSpecialTokens: false), markers.StartsInReasoning);
+        return new ReasoningBudget(max.Value, markers.Start, markers.End, markers.StartsInReasoning);
     }
 
     public PreparedRequest Completion(CompletionRequest request)
@@ -85,7 +83,7 @@ internal sealed class Preprocessor(ModelRegistry models, ILogger<Preprocessor> l
         if (request.MaxTokens is null && request.DefaultMaxTokens is { } fallback)
             maxTokens = Math.Min(fallback, maxTokens);
         var prepared = Build(model, "cmpl", tokens, request.Sampling, maxTokens, request.Metadata, request.Stop, request.IgnoreEos, [], false);
-        return prepared with { Engine = DecodingSetup.Apply(prepared.Engine, model, request.Decoding, tools: null), N = request.Decoding.N };
+        return prepared with { Engine = DecodingSetup.Apply(prepared.Engine, model, request.Decoding, tools: null), Choices = request.Decoding.N };
     }
 
     public ServedModel FindModel(string? name)

@@ -19,15 +19,15 @@ internal static class TextGeneration
         var completionTokens = 0;
         EngineUsage? usage = null;
         // Log probabilities of tokens whose text is still held back (a stop string or a character not yet whole).
-        var pending = request.Engine.Logprobs is null ? null : new List<LogprobEntry>();
+        var pending = LogprobBuffer.For(request);
         // Leaving the loop early disposes the engine's enumerator, which ends its work on the request.
-        await foreach (var output in request.Model.GenerateAsync(request.Engine, cancellationToken, metrics.Route))
+        await foreach (var output in request.Model.GenerateAsync(request.Engine, metrics.Route, cancellationToken))
         {
             metrics.Tokens(output.TokenIds.Count);
             completionTokens += output.TokenIds.Count;
             usage = output.Usage ?? usage;
             if (pending is not null && output.Logprobs is { } logprobs)
-                pending.AddRange(logprobs.Select(l => LogprobEntry.From(l, request.Model.Tokenizer)));
+                pending.Add(logprobs.Select(l => LogprobEntry.From(l, request.Model.Tokenizer)));
             var (text, stopped) = stops.Push(detokenizer.Add(output.TokenIds));
             if (stopped is not null)
             {
@@ -52,13 +52,6 @@ internal static class TextGeneration
             return new TextDelta(text, finish, total, stop, Take());
         }
 
-        IReadOnlyList<LogprobEntry>? Take()
-        {
-            if (pending is null)
-                return null;
-            var taken = pending.ToArray();
-            pending.Clear();
-            return taken;
-        }
+        IReadOnlyList<LogprobEntry>? Take() => pending?.Take();
     }
 }
