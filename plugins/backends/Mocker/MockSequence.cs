@@ -35,9 +35,6 @@ internal sealed class MockSequence(EngineRequest request, int targetTokens, IEnu
     /// <summary>Picks among allowed tokens when the scripted or random word is not one (seeded like the words).</summary>
     public Random? Chooser { get; init; }
 
-    /// <summary>The allowed-token mask, made once.</summary>
-    public ulong[]? Mask { get; init; }
-
     public ulong? LastBlockHash => Blocks.Count > 0 ? Blocks[^1] : null;
 
     /// <summary>Hashes of the blocks that are full but not yet registered, in order.</summary>

@@ -48,7 +48,7 @@ internal sealed class MockTextSource
 
     private IEnumerator<int> RandomWords(long seed)
     {
-        var random = new Random(unchecked((int)(seed ^ (seed >> 32))));
+        var random = new Random(Abstractions.Requests.SamplingParams.Fold(seed));
         while (true)
             foreach (var id in _encoded[random.Next(_encoded.Length)])
                 yield return id;

@@ -58,8 +58,7 @@ internal sealed class MockerEngine : EngineScheduler<MockSequence>
         return ValueTask.FromResult(new MockSequence(request, target, _text.Start(answer, seed), _options.KvBlockSize)
         {
             Decoding = decoding,
-            Chooser = decoding.Matcher is null ? null : new Random(unchecked((int)(seed ^ (seed >> 32))) + 1),
-            Mask = decoding.Matcher is null ? null : new ulong[(vocabulary + 63) / 64],
+            Chooser = decoding.Matcher is null ? null : new Random(Abstractions.Requests.SamplingParams.Fold(seed) + 1),
         });
     }
 
@@ -102,18 +101,15 @@ internal sealed class MockerEngine : EngineScheduler<MockSequence>
                 continue;
             }
             var decoding = sequence.Decoding!;
-            var usage = new EngineUsage(sequence.Request.TokenIds.Count, sequence.Generated, sequence.CachedTokens);
-            if (decoding.MustStop(sequence.Reasoning) || (decoding.GrammarApplies(sequence.Reasoning) && decoding.Matcher!.CanEnd && sequence.Generated >= sequence.Request.Stop.MinTokens
+            if (decoding.MustStop(sequence.Reasoning) || (decoding.MayStop(sequence.Generated, sequence.Reasoning)
                 && (sequence.Generated >= sequence.TargetTokens || sequence.Chooser!.Next(8) == 0)))
             {
-                Emit(sequence, new EngineOutput([], FinishReason.Stop, usage));
+                Emit(sequence, new EngineOutput([], FinishReason.Stop, new EngineUsage(sequence.Request.TokenIds.Count, sequence.Generated, sequence.CachedTokens)));
                 continue;
             }
             // A spent reasoning budget writes the end marker instead of the next word.
             var (token, choices) = sequence.Reasoning?.Forced() is { } forced ? (forced, 1) : Choose(sequence);
-            var wasReasoning = sequence.Reasoning?.InReasoning == true;
-            sequence.Reasoning?.Observe(token);
-            decoding.Observe(token, sequence.Reasoning, wasReasoning);
+            decoding.Observe(token, sequence.Reasoning);
             sequence.Tokens.Add(token);
             sequence.Generated++;
             RegisterFullBlocks(sequence);
@@ -137,8 +133,7 @@ internal sealed class MockerEngine : EngineScheduler<MockSequence>
         var decoding = sequence.Decoding!;
         if (!decoding.GrammarApplies(sequence.Reasoning))
             return (word, Tokenizer?.VocabSize ?? 1);
-        var mask = sequence.Mask!;
-        decoding.Matcher!.FillMask(mask, Math.Max(1, sequence.TargetTokens - sequence.Generated));
+        var mask = decoding.GrammarMask(Math.Max(1, sequence.TargetTokens - sequence.Generated));
         var allowed = 0;
         foreach (var w in mask)
             allowed += System.Numerics.BitOperations.PopCount(w);

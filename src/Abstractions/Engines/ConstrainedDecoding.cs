@@ -11,7 +11,7 @@ public sealed class ConstrainedDecoding
 {
     private readonly EngineRequest _request;
     private readonly ulong[]? _mask;
-    private readonly float[]? _raw;
+    private float[]? _raw;
     private readonly int _vocabSize;
     private readonly HashSet<int> _stops;
 
@@ -22,9 +22,10 @@ public sealed class ConstrainedDecoding
         _stops = [.. request.Stop.StopTokenIds];
         if (matcher is not null)
             _mask = new ulong[(vocabSize + 63) / 64];
-        if (request.Logprobs is { Processed: false })
-            _raw = new float[vocabSize];
     }
+
+    /// <summary>Raw log probabilities are wanted: of the logits before bias and mask, kept aside when applying them.</summary>
+    private bool WantsRaw => _request.Logprobs is { Processed: false };
 
     public ITokenMatcher? Matcher { get; }
 
@@ -65,7 +66,7 @@ public sealed class ConstrainedDecoding
     /// Whether the grammar's mask may be applied where the logits are computed (on the device, before they come
     /// back): not when raw log probabilities are wanted, which are of the distribution before any mask.
     /// </summary>
-    public bool MasksEarly => Matcher is not null && _raw is null;
+    public bool MasksEarly => Matcher is not null && !WantsRaw;
 
     /// <summary>
     /// The tokens the grammar allows next, with the stop tokens where it may end and <c>min_tokens</c> are done;
@@ -87,11 +88,22 @@ public sealed class ConstrainedDecoding
         if (reasoning is not null && generated == 0 && _request.Reasoning!.StartTokenIds is [var open] && (uint)open < (uint)_vocabSize)
             _mask![open >> 6] |= 1UL << (open & 63);
         // Stop tokens write nothing, so the mask leaves them out; they come back where the grammar may end.
-        if (generated >= _request.Stop.MinTokens && Matcher.CanEnd)
+        if (MayStop(generated, reasoning))
             foreach (var stop in _stops)
                 if ((uint)stop < (uint)_vocabSize)
                     _mask![stop >> 6] |= 1UL << (stop & 63);
         return _mask;
+    }
+
+    /// <summary>The grammar may end here (and <c>min_tokens</c> are done): a stop token is allowed.</summary>
+    public bool MayStop(int generated, ReasoningBudget.Tracker? reasoning) =>
+        GrammarApplies(reasoning) && Matcher!.CanEnd && generated >= _request.Stop.MinTokens;
+
+    /// <summary>The grammar's own mask (no stop tokens) for <paramref name="remainingTokens"/>, in this decoding's buffer; for engines that pick from it directly.</summary>
+    public ulong[] GrammarMask(int remainingTokens)
+    {
+        Matcher!.FillMask(_mask!, remainingTokens);
+        return _mask!;
     }
 
     /// <summary>
@@ -103,8 +115,8 @@ public sealed class ConstrainedDecoding
     public void Apply(Span<float> logits, int generated, ReasoningBudget.Tracker? reasoning, bool masked = false)
     {
         logits = logits[.._vocabSize];
-        if (_raw is not null)
-            logits.CopyTo(_raw);
+        if (WantsRaw)
+            logits.CopyTo(_raw ??= new float[_vocabSize]);
         if (_request.LogitBias is { } bias)
             foreach (var (token, value) in bias)
                 if ((uint)token < (uint)_vocabSize)
@@ -141,6 +153,14 @@ public sealed class ConstrainedDecoding
                 if ((allowed >> (t - start) & 1) == 0)
                     logits[t] = float.NegativeInfinity;
         }
+    }
+
+    /// <summary>After sampling (or forcing) <paramref name="token"/>: the reasoning tracker and then the grammar move past it.</summary>
+    public bool Observe(int token, ReasoningBudget.Tracker? reasoning)
+    {
+        var wasReasoning = reasoning?.InReasoning == true;
+        reasoning?.Observe(token);
+        return Observe(token, reasoning, wasReasoning);
     }
 
     /// <summary>After sampling: the grammar moves past the token (stop tokens end the sequence instead).</summary>
@@ -194,6 +214,9 @@ public sealed class ConstrainedDecoding
                     best.RemoveAt(best.Count - 1);
             }
         }
-        return new TokenLogprob(token, logits[token] * scale - logSum, [.. best.Select(b => b with { Logprob = b.Logprob - logSum })]);
+        var alternatives = new TokenLogprob.Alternative[best.Count];
+        for (var i = 0; i < alternatives.Length; i++)
+            alternatives[i] = best[i] with { Logprob = best[i].Logprob - logSum };
+        return new TokenLogprob(token, logits[token] * scale - logSum, alternatives);
     }
 }

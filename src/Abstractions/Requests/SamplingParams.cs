@@ -17,5 +17,8 @@ public sealed record SamplingParams(
 {
     public static readonly SamplingParams Greedy = new(Temperature: 0f);
 
+    /// <summary>A 64-bit seed folded to the 32 bits <see cref="Random"/> takes (both halves count).</summary>
+    public static int Fold(long seed) => unchecked((int)(seed ^ (seed >> 32)));
+
     public bool HasPenalties => RepetitionPenalty != 1f || PresencePenalty != 0f || FrequencyPenalty != 0f;
 }

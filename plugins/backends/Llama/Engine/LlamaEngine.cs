@@ -22,6 +22,7 @@ internal sealed class LlamaEngine : EngineScheduler<LlamaSequence>
     private readonly BatchItem[] _items;
     private readonly List<LlamaSequence> _sampling = [];
     private readonly List<(int Item, LlamaSequence Sequence)> _masked = [];
+    private readonly Action<int> _addMask;
     private readonly KvBlockPool _pool;
     private readonly KvOffloadChain? _offload;
     private long _onboarded;
@@ -45,6 +46,7 @@ internal sealed class LlamaEngine : EngineScheduler<LlamaSequence>
         }
         _scratch = model.NewScratch(options.PrefillChunkTokens + options.MaxBatchSize, options.MaxBatchSize);
         _items = new BatchItem[options.PrefillChunkTokens + options.MaxBatchSize];
+        _addMask = AddMask;
         StartLoop(longRunning: true);
     }
 
@@ -148,6 +150,7 @@ internal sealed class LlamaEngine : EngineScheduler<LlamaSequence>
     {
         var count = 0;
         _sampling.Clear();
+        _masked.Clear();
         var prefillBudget = _options.PrefillChunkTokens;
         foreach (var sequence in Running)
         {
@@ -161,19 +164,19 @@ internal sealed class LlamaEngine : EngineScheduler<LlamaSequence>
                     var last = ++sequence.Prefilled == prompt.Count;
                     _items[count++] = new BatchItem(state, prompt[position], position, WantLogits: last);
                     if (last)
-                        _sampling.Add(sequence);
+                        WillSample(sequence, count - 1);
                     prefillBudget--;
                 }
             }
             else
             {
                 _items[count++] = new BatchItem(state, sequence.LastToken, state.Length, WantLogits: true);
-                _sampling.Add(sequence);
+                WillSample(sequence, count - 1);
             }
         }
         if (count == 0)
             return;
-        AddMasks(count);
+        AddMasks();
         _model.Forward(_items.AsSpan(0, count), _scratch);
         foreach (var sequence in Running)
             CacheFullBlocks(sequence);
@@ -181,34 +184,33 @@ internal sealed class LlamaEngine : EngineScheduler<LlamaSequence>
             Sample(sequence);
     }
 
+    /// <summary>The sequence samples after this step from item <paramref name="item"/>'s logits.</summary>
+    private void WillSample(LlamaSequence sequence, int item)
+    {
+        _sampling.Add(sequence);
+        if (sequence.Decoding!.MasksEarly)
+            _masked.Add((item, sequence));
+    }
+
     /// <summary>
     /// The grammars' masks for the logits this step computes, made before the forward pass so the pass applies them
     /// where the logits are (on a GPU, before they come back); sequences' masks are independent, so several are made
     /// in parallel. A sequence that wants raw log probabilities is masked on the host, after they are read.
     /// </summary>
-    private void AddMasks(int count)
+    private void AddMasks()
     {
-        _masked.Clear();
-        // The k-th item that wants logits is the k-th sequence to sample.
-        for (int i = 0, k = 0; i < count; i++)
-        {
-            if (!_items[i].WantLogits)
-                continue;
-            var sequence = _sampling[k++];
-            sequence.EarlyMask = null;
-            if (sequence.Decoding is { MasksEarly: true })
-                _masked.Add((i, sequence));
-        }
         if (_masked.Count == 1)
-            MakeMask(_masked[0].Sequence);
+            AddMask(0);
         else if (_masked.Count > 1)
-            Parallel.For(0, _masked.Count, j => MakeMask(_masked[j].Sequence));
-        foreach (var (item, sequence) in _masked)
-            _items[item] = _items[item] with { Mask = sequence.EarlyMask };
+            Parallel.For(0, _masked.Count, _addMask);
     }
 
-    private static void MakeMask(LlamaSequence sequence) =>
-        sequence.EarlyMask = sequence.Decoding!.NextMask(sequence.Generated, sequence.Reasoning);
+    private void AddMask(int j)
+    {
+        var (item, sequence) = _masked[j];
+        // Null inside reasoning, where the grammar waits: those logits stay whole.
+        _items[item] = _items[item] with { Mask = sequence.Decoding!.NextMask(sequence.Generated, sequence.Reasoning) };
+    }
 
     /// <summary>
     /// Picks a sequence's next token: the reasoning budget's forced marker, else a sample of its logits after
@@ -228,31 +230,29 @@ internal sealed class LlamaEngine : EngineScheduler<LlamaSequence>
         {
             if (decoding.MustStop(reasoning))
             {
-                Finish(sequence, FinishReason.Stop);
+                EndWithoutToken(sequence, FinishReason.Stop);
                 return;
             }
             var logits = sequence.State!.Logits;
             if (decoding.Active)
             {
-                decoding.Apply(logits, sequence.Generated, reasoning, masked: sequence.EarlyMask is not null);
+                decoding.Apply(logits, sequence.Generated, reasoning, masked: decoding.MasksEarly);
                 if (!decoding.AnyAllowed(logits))
                 {
                     // The grammar has no way on (a vocabulary without some byte it needs): stop rather than break it.
-                    Finish(sequence, FinishReason.Stop);
+                    EndWithoutToken(sequence, FinishReason.Stop);
                     return;
                 }
             }
             token = sequence.Sampler!.Next(logits);
             logprob = decoding.Logprob(token, logits, sequence.Request.Sampling.Temperature);
         }
-        var wasReasoning = reasoning?.InReasoning == true;
-        reasoning?.Observe(token);
-        decoding.Observe(token, reasoning, wasReasoning);
+        decoding.Observe(token, reasoning);
         Emit(sequence, token, logprob);
     }
 
     /// <summary>Ends a sequence without a new token.</summary>
-    private void Finish(LlamaSequence sequence, FinishReason reason) =>
+    private void EndWithoutToken(LlamaSequence sequence, FinishReason reason) =>
         Emit(sequence, new EngineOutput([], reason, new EngineUsage(sequence.Request.TokenIds.Count, sequence.Generated, sequence.CachedTokens)));
 
     /// <summary>Registers the blocks the last step filled, so later requests can share them.</summary>

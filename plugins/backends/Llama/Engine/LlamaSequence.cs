@@ -33,9 +33,6 @@ internal sealed class LlamaSequence(EngineRequest request, int reservedTokens, i
     /// <summary>Grammar, logit bias, min_tokens and log probabilities around each sample.</summary>
     public ConstrainedDecoding? Decoding { get; set; }
 
-    /// <summary>This step's grammar mask, applied by the forward pass to the logits it returns; null when none was.</summary>
-    public ulong[]? EarlyMask { get; set; }
-
     /// <summary>Prompt tokens already prefilled.</summary>
     public int Prefilled { get; set; }
 

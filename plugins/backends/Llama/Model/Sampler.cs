@@ -22,7 +22,7 @@ internal sealed class Sampler
     public Sampler(SamplingParams sampling, int vocabSize, IEnumerable<int> prompt)
     {
         _sampling = sampling;
-        _random = sampling.Seed is { } seed ? new Random(unchecked((int)(seed ^ (seed >> 32)))) : new Random();
+        _random = sampling.Seed is { } seed ? new Random(SamplingParams.Fold(seed)) : new Random();
         _probabilities = new float[vocabSize];
         _order = new int[vocabSize];
         _byProbability = (a, b) => _probabilities[b].CompareTo(_probabilities[a]);

@@ -28,9 +28,6 @@ public abstract class EngineScheduler<TSequence> : IEngine where TSequence : Sch
     /// <summary>Arrived and not yet admitted.</summary>
     protected List<TSequence> Waiting { get; } = [];
 
-    /// <summary>Arrived since the loop last looked.</summary>
-    protected int IncomingCount => _incoming.Count;
-
     /// <summary>How failures name this engine ("the mocker", "the llama engine").</summary>
     protected abstract string EngineName { get; }
 
