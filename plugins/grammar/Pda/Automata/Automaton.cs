@@ -39,8 +39,6 @@ internal sealed class Automaton
     /// <summary>Whether the state ends its rule (the rule may return here).</summary>
     public bool[] Accepting { get; }
 
-    public int[] StateRule { get; }
-
     public int[] RuleStart { get; }
 
     public string[] RuleNames { get; }
@@ -53,8 +51,8 @@ internal sealed class Automaton
     /// <summary>Fewest bytes a rule can match.</summary>
     public int[] RuleMinimum { get; }
 
-    /// <summary>Whether any state has a byte edge (grammars of special tokens only have none).</summary>
-    public bool HasBytes { get; }
+    /// <summary>Whether each state has a byte edge (else only calls, special tokens or its end lie ahead).</summary>
+    public bool[] HasByteEdges { get; }
 
     /// <summary>A long counted repetition of one rule: the state before each call, in order (-1 where no state stands alone for it).</summary>
     public sealed record Chain(int Rule, int Min, int Max, int[] Positions);
@@ -98,14 +96,12 @@ internal sealed class Automaton
         var calls = new List<List<(int Rule, int Return)>?>();
         var tokens = new List<List<(int Token, int Next)>?>();
         var accepting = new List<bool>();
-        var stateRule = new List<int>();
         var chainOf = new List<(int Chain, int Index)>();
         RuleStart = new int[rules];
         var scratch = new Scratch(ClassCount);
         for (var r = 0; r < rules; r++)
             // A rule nothing calls any more (inlined everywhere) gets a dead start state it never reaches.
-            RuleStart[r] = nfas[r] is { } nfa ? Determinize(nfa, r, Classes, next, calls, tokens, accepting, stateRule, chainOf, scratch)
-                : Determinize(new Nfa(new Choice([]), grammar.Names[r]), r, Classes, next, calls, tokens, accepting, stateRule, chainOf, scratch);
+            RuleStart[r] = Determinize(nfas[r] ?? new Nfa(new Choice([]), grammar.Names[r]), Classes, next, calls, tokens, accepting, chainOf, scratch);
 
         StateCount = accepting.Count;
         ChainOf = [.. chainOf.Select(c => c.Chain)];
@@ -114,10 +110,11 @@ internal sealed class Automaton
         for (var st = 0; st < StateCount; st++)
             next[st].CopyTo(Next, st * ClassCount);
         Accepting = [.. accepting];
-        StateRule = [.. stateRule];
         (CallOffsets, CallRule, CallReturn) = Flatten(calls);
         (TokenOffsets, TokenId, TokenNext) = Flatten(tokens);
-        HasBytes = Next.Any(n => n >= 0);
+        HasByteEdges = new bool[StateCount];
+        for (var st = 0; st < StateCount; st++)
+            HasByteEdges[st] = Next.AsSpan(st * ClassCount, ClassCount).IndexOfAnyExcept(-1) >= 0;
         NoCalls = [.. Enumerable.Range(0, StateCount).Select(st => CallOffsets[st] == CallOffsets[st + 1])];
         (Distance, RuleMinimum) = Distances();
         LeftRecursion.Check(this);
@@ -152,7 +149,6 @@ internal sealed class Automaton
         return (classOf, members.Count, [.. members]);
     }
 
-    /// <summary>Subset construction for one rule; returns its start state's global id.</summary>
     /// <summary>Buffers subset construction reuses from rule to rule.</summary>
     private sealed class Scratch(int classes)
     {
@@ -162,8 +158,9 @@ internal sealed class Automaton
         public readonly SortedDictionary<int, List<int>> ByToken = [];
     }
 
-    private int Determinize(Nfa nfa, int rule, Func<ByteSet, int[]> classes, List<int[]> next, List<List<(int, int)>?> calls,
-        List<List<(int, int)>?> tokens, List<bool> accepting, List<int> stateRule, List<(int, int)> chainOf, Scratch scratch)
+    /// <summary>Subset construction for one rule; returns its start state's global id.</summary>
+    private int Determinize(Nfa nfa, Func<ByteSet, int[]> classes, List<int[]> next, List<List<(int, int)>?> calls,
+        List<List<(int, int)>?> tokens, List<bool> accepting, List<(int, int)> chainOf, Scratch scratch)
     {
         // The rule's chains, and which NFA state is which chain position.
         var positions = new Dictionary<int, (int Chain, int Index)>();
@@ -243,7 +240,6 @@ internal sealed class Automaton
             id = accepting.Count;
             lookup[kernel] = id;
             accepting.Add(Array.BinarySearch(set, nfa.Final) >= 0);
-            stateRule.Add(rule);
             if (kernel.Length == 1 && positions.TryGetValue(kernel[0], out var position))
             {
                 chainOf.Add(position);

@@ -65,7 +65,7 @@ internal sealed class Nfa
                 }
                 return end;
             }
-            case Repeat { Item: RuleRef item, Max: > Inliner.MaxInlinedRepeat } chain:
+            case Repeat { Item: RuleRef item } chain when Inliner.IsChain(chain):
             {
                 var positions = new List<int> { from };
                 var exit = NewState(rule);

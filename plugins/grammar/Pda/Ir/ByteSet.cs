@@ -25,11 +25,7 @@ internal readonly record struct ByteSet(ulong W0, ulong W1, ulong W2, ulong W3)
 
     public bool Contains(int b) => ((b >> 6) switch { 0 => W0, 1 => W1, 2 => W2, _ => W3 } >> (b & 63) & 1) != 0;
 
-    public bool IsEmpty => (W0 | W1 | W2 | W3) == 0;
-
     public ByteSet Union(ByteSet other) => new(W0 | other.W0, W1 | other.W1, W2 | other.W2, W3 | other.W3);
-
-    public ByteSet Except(ByteSet other) => new(W0 & ~other.W0, W1 & ~other.W1, W2 & ~other.W2, W3 & ~other.W3);
 
     public IEnumerable<int> Bytes()
     {

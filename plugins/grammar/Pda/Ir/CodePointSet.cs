@@ -19,11 +19,9 @@ internal sealed class CodePointSet
 
     public static CodePointSet Of(int codePoint) => Of((codePoint, codePoint));
 
-    public static CodePointSet Chars(string chars) => Normalize(EnumerateRunes(chars).Select(c => (c, c)));
+    public static CodePointSet Chars(string chars) => Normalize(chars.EnumerateRunes().Select(r => (r.Value, r.Value)));
 
     public bool IsEmpty => _ranges.Count == 0;
-
-    public bool Contains(int codePoint) => _ranges.Any(r => r.Low <= codePoint && codePoint <= r.High);
 
     public CodePointSet Union(CodePointSet other) => Normalize(_ranges.Concat(other._ranges));
 
@@ -69,11 +67,5 @@ internal sealed class CodePointSet
                 merged.Add((low, high));
         }
         return new CodePointSet(merged);
-    }
-
-    private static IEnumerable<int> EnumerateRunes(string text)
-    {
-        foreach (var rune in text.EnumerateRunes())
-            yield return rune.Value;
     }
 }

@@ -13,6 +13,9 @@ internal static class Inliner
     /// <summary>Counted repetitions of a rule up to this many are unrolled inline; longer ones call the rule.</summary>
     public const int MaxInlinedRepeat = 16;
 
+    /// <summary>A long counted repetition of a rule, kept as a chain of calls (the NFA numbers its positions).</summary>
+    public static bool IsChain(Repeat repeat) => repeat is { Item: RuleRef, Max: > MaxInlinedRepeat };
+
     /// <returns>Every rule's body with inlinable calls replaced (by index), and the rules still reachable from <paramref name="start"/>.</returns>
     /// <param name="kept">Rules never inlined.</param>
     public static (Node?[] Bodies, bool[] Reachable) Inline(IReadOnlyList<Node?> bodies, int start, IReadOnlySet<int> kept)
@@ -58,7 +61,7 @@ internal static class Inliner
             Sequence s => new Sequence([.. s.Items.Select(Rewrite)]),
             Choice c => new Choice([.. c.Items.Select(Rewrite)]),
             // A long counted repetition of a rule stays a chain of calls: unrolled inline it would copy the rule's states each time.
-            Repeat { Item: RuleRef, Max: > MaxInlinedRepeat } r => r,
+            Repeat r when IsChain(r) => r,
             Repeat r => new Repeat(Rewrite(r.Item), r.Min, r.Max),
             RuleRef call when Size(call.Rule) <= MaxInlinedSize => Body(call.Rule),
             _ => node,

@@ -31,7 +31,6 @@ internal static class IntegerRanges
         return Node.Alt([.. alternatives]);
     }
 
-    private static readonly Node Digit = new ByteClass(ByteSet.Range('0', '9'));
 
     /// <summary>Integers in [<paramref name="low"/>, <paramref name="high"/>] (open above when null).</summary>
     private static Node NonNegative(decimal low, decimal? high)
@@ -48,7 +47,7 @@ internal static class IntegerRanges
         }
         if (high is null)
             // Every number with more digits than the lower bound.
-            alternatives.Add(Node.Seq(new ByteClass(ByteSet.Range('1', '9')), new Repeat(Digit, lowText.Length, -1)));
+            alternatives.Add(Node.Seq(new ByteClass(ByteSet.Range('1', '9')), new Repeat(JsonText.Digit, lowText.Length, -1)));
         return Node.Alt([.. alternatives]);
     }
 
@@ -62,7 +61,7 @@ internal static class IntegerRanges
 
     private static string Text(decimal value, int length) => value.ToString(System.Globalization.CultureInfo.InvariantCulture).PadLeft(length, '0');
 
-    /// <summary>Digit strings of one length between <paramref name="a"/> and <paramref name="b"/>.</summary>
+    /// <summary>JsonText.Digit strings of one length between <paramref name="a"/> and <paramref name="b"/>.</summary>
     private static Node SameLength(string a, string b)
     {
         if (a.Length == 0)
@@ -71,10 +70,10 @@ internal static class IntegerRanges
             return Node.Seq(Node.Text(a[..1]), SameLength(a[1..], b[1..]));
         var rest = a.Length - 1;
         if (a[1..].All(c => c == '0') && b[1..].All(c => c == '9'))
-            return Node.Seq(new ByteClass(ByteSet.Range(a[0], b[0])), new Repeat(Digit, rest, rest));
+            return Node.Seq(new ByteClass(ByteSet.Range(a[0], b[0])), new Repeat(JsonText.Digit, rest, rest));
         var alternatives = new List<Node> { Node.Seq(Node.Text(a[..1]), SameLength(a[1..], new string('9', rest))) };
         if (b[0] - a[0] > 1)
-            alternatives.Add(Node.Seq(new ByteClass(ByteSet.Range(a[0] + 1, b[0] - 1)), new Repeat(Digit, rest, rest)));
+            alternatives.Add(Node.Seq(new ByteClass(ByteSet.Range(a[0] + 1, b[0] - 1)), new Repeat(JsonText.Digit, rest, rest)));
         alternatives.Add(Node.Seq(Node.Text(b[..1]), SameLength(new string('0', rest), b[1..])));
         return Node.Alt([.. alternatives]);
     }

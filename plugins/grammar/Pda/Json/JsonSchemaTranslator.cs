@@ -83,7 +83,7 @@ internal sealed class JsonSchemaTranslator
         if (schema.TryGetProperty("$ref", out var reference))
         {
             var target = Resolve(reference, $"{path}/$ref");
-            var siblings = Without(schema, "$ref");
+            var siblings = SchemaMerge.Without(schema, "$ref");
             if (!HasConstraints(siblings))
             {
                 var pointer = reference.GetString()!;
@@ -93,7 +93,7 @@ internal sealed class JsonSchemaTranslator
         }
         if (schema.TryGetProperty("allOf", out var allOf))
         {
-            var merged = Without(schema, "allOf");
+            var merged = SchemaMerge.Without(schema, "allOf");
             var i = 0;
             foreach (var part in Schemas(allOf, $"{path}/allOf"))
                 merged = Merge(merged, Inline(part, $"{path}/allOf/{i++}"), $"{path}/allOf");
@@ -103,7 +103,7 @@ internal sealed class JsonSchemaTranslator
             if (schema.TryGetProperty(keyword, out var branches))
             {
                 // oneOf is generated as anyOf: a value that happens to match two branches is the schema author's risk.
-                var rest = Without(schema, keyword);
+                var rest = SchemaMerge.Without(schema, keyword);
                 var i = 0;
                 return Node.Alt([.. Schemas(branches, $"{path}/{keyword}").Select(branch =>
                 {
@@ -112,7 +112,7 @@ internal sealed class JsonSchemaTranslator
                 })]);
             }
         if (schema.TryGetProperty("nullable", out var nullable) && nullable.ValueKind == JsonValueKind.True)
-            return Node.Alt(Value(Without(schema, "nullable"), path), Null);
+            return Node.Alt(Value(SchemaMerge.Without(schema, "nullable"), path), Null);
         if (schema.TryGetProperty("enum", out var values))
         {
             if (values.ValueKind != JsonValueKind.Array || values.GetArrayLength() == 0)
@@ -244,7 +244,7 @@ internal sealed class JsonSchemaTranslator
     /// <summary>A key that is none of the declared ones (written without escapes, so no key can be spelled two ways).</summary>
     private Node ExtraKey(List<string> declared)
     {
-        var plain = JsonText.AnyChar.Except(CodePointSet.Of(('\0', '\u001f'), ('"', '"'), ('\\', '\\')));
+        var plain = JsonText.Unescaped;
         if (declared.Count == 0)
             return Node.Seq(Node.Text("\""), Node.Star(Utf8Sequences.Of(plain)), Node.Text("\""));
         var free = Node.Seq(Node.Star(Utf8Sequences.Of(plain)), Node.Text("\""));
@@ -368,7 +368,7 @@ internal sealed class JsonSchemaTranslator
 
     private Node Integer(JsonElement schema, string path)
     {
-        var (low, high) = Bounds(schema, path, integer: true);
+        var (low, high) = Bounds(schema, path);
         return low is null && high is null ? JsonText.Integer(_g) : IntegerRanges.Of(low, high);
     }
 
@@ -399,7 +399,7 @@ internal sealed class JsonSchemaTranslator
     }
 
     /// <summary>Integer bounds from minimum/maximum and their exclusive forms (numbers in drafts 6+, booleans in draft 4).</summary>
-    private static (long? Low, long? High) Bounds(JsonElement schema, string path, bool integer)
+    private static (long? Low, long? High) Bounds(JsonElement schema, string path)
     {
         long? low = null, high = null;
         decimal? Read(string keyword) =>
@@ -417,7 +417,7 @@ internal sealed class JsonSchemaTranslator
             high = Clamp(Flag("exclusiveMaximum") ? Math.Ceiling(maximum) - 1 : Math.Floor(maximum));
         if (Read("exclusiveMaximum") is { } exclusiveMaximum)
             high = Math.Min(high ?? long.MaxValue, Clamp(Math.Ceiling(exclusiveMaximum) - 1));
-        if (integer && low > high)
+        if (low > high)
             throw Refuse("The bounds leave no integer", path);
         return (low, high);
     }
@@ -433,7 +433,6 @@ internal sealed class JsonSchemaTranslator
     private static bool HasConstraints(JsonElement schema) =>
         schema.ValueKind != JsonValueKind.Object || schema.EnumerateObject().Any(p => !Annotations.Contains(p.Name));
 
-    private static JsonElement Without(JsonElement schema, string keyword) => SchemaMerge.Without(schema, keyword);
 
     private JsonElement Merge(JsonElement a, JsonElement b, string path) => SchemaMerge.Merge(a, b, path, s => Inline(s, path));
 
@@ -443,7 +442,7 @@ internal sealed class JsonSchemaTranslator
         if (schema.ValueKind != JsonValueKind.Object || !schema.TryGetProperty("$ref", out var reference))
             return schema;
         var target = Inline(Resolve(reference, $"{path}/$ref"), path);
-        var siblings = Without(schema, "$ref");
+        var siblings = SchemaMerge.Without(schema, "$ref");
         return HasConstraints(siblings) ? Merge(target, siblings, path) : target;
     }
 

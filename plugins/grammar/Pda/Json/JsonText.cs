@@ -15,6 +15,11 @@ internal static class JsonText
     /// <summary>Every code point a JSON string may hold (surrogate code points have no UTF-8 form).</summary>
     public static readonly CodePointSet AnyChar = CodePointSet.All.Except(CodePointSet.Of((0xD800, 0xDFFF)));
 
+    /// <summary>Characters a JSON string holds as they are (no escape).</summary>
+    public static readonly CodePointSet Unescaped = AnyChar.Except(MustEscape);
+
+    public static readonly Node Digit = new ByteClass(ByteSet.Range('0', '9'));
+
     /// <summary>
     /// Characters of <paramref name="set"/> as a JSON string writes them: raw UTF-8, except <c>"</c>, <c>\</c>
     /// and control characters, which are escaped (<c>\"</c>, <c>\\</c>, <c>\n</c>…, else <c>\u00XX</c>).
@@ -51,7 +56,7 @@ internal static class JsonText
             Node.Seq(new ByteClass(ByteSet.Of("0123456789abcefABCEF")), hex, hex, hex),
             Node.Seq(new ByteClass(ByteSet.Of("dD")), new ByteClass(ByteSet.Of("01234567")), hex, hex));
         return Node.Alt(
-            Utf8Sequences.Of(AnyChar.Except(MustEscape)),
+            Utf8Sequences.Of(Unescaped),
             Node.Seq(Node.Text("\\"), Node.Alt(new ByteClass(ByteSet.Of("\"\\/bfnrt")), Node.Seq(Node.Text("u"), nonSurrogate))));
     });
 
@@ -70,8 +75,6 @@ internal static class JsonText
 
     public static Node Integer(GrammarBuilder g) => g.Shared("json:integer", () =>
         Node.Seq(Node.Opt(Node.Text("-")), Node.Alt(Node.Text("0"), Node.Seq(new ByteClass(ByteSet.Range('1', '9')), Node.Star(Digit)))), keep: true);
-
-    private static readonly Node Digit = new ByteClass(ByteSet.Range('0', '9'));
 
     /// <summary>Whitespace where the style allows any (<see cref="JsonWhitespace.Flexible"/>): up to 16 JSON whitespace characters.</summary>
     public static Node Space(GrammarBuilder g, JsonWhitespace style) => style == JsonWhitespace.Flexible

@@ -12,7 +12,6 @@ internal static class NumberRanges
 {
     public readonly record struct Bound(decimal Value, bool Inclusive);
 
-    private static readonly Node Digit = new ByteClass(ByteSet.Range('0', '9'));
 
     public static Node Of(Bound? low, Bound? high)
     {
@@ -58,7 +57,7 @@ internal static class NumberRanges
         decimal? to = highInteger - 1;
         if (to is null || from <= to)
             alternatives.Add(Node.Seq(IntegerRanges.Of((long)Math.Min(from, long.MaxValue / 2), to is { } t ? (long)Math.Min(t, long.MaxValue / 2) : null),
-                Node.Opt(Node.Seq(Node.Text("."), Node.Plus(Digit)))));
+                Node.Opt(Node.Seq(Node.Text("."), Node.Plus(JsonText.Digit)))));
         // The upper bound's integer part: a fraction at most the bound's.
         if (highInteger is { } top)
             alternatives.Add(Node.Seq(Integer(top), FractionPart(null, true, highFraction, high!.Value.Inclusive)));
@@ -99,14 +98,14 @@ internal static class NumberRanges
         Node Rest(int i, bool tightLow, bool tightHigh)
         {
             if (!tightLow && !tightHigh)
-                return Node.Star(Digit);
+                return Node.Star(JsonText.Digit);
             if (i >= length)
             {
                 // Past both bounds' digits, which are zeros from here.
                 if (tightLow && tightHigh)
                     return lowInclusive && highInclusive ? Node.Star(Node.Text("0")) : new Choice([]);
                 if (tightLow)
-                    return lowInclusive ? Node.Star(Digit) : Node.Seq(Node.Star(Node.Text("0")), new ByteClass(ByteSet.Range('1', '9')), Node.Star(Digit));
+                    return lowInclusive ? Node.Star(JsonText.Digit) : Node.Seq(Node.Star(Node.Text("0")), new ByteClass(ByteSet.Range('1', '9')), Node.Star(JsonText.Digit));
                 return highInclusive ? Node.Star(Node.Text("0")) : new Choice([]);
             }
             var alternatives = new List<Node>();

@@ -396,15 +396,9 @@ internal sealed class LarkTranslator
                 foreach (var flag in token.Flags)
                     if (flag is not ('i' or 's'))
                         throw Error($"the regex flag '{flag}' is not supported (i and s are)");
-                var (rx, _, _) = RegexParser.Parse(token.Text, $"/{token.Text}/");
-                var dotAll = token.Flags.Contains('s');
+                var (rx, _, _) = RegexParser.Parse(token.Text, $"/{token.Text}/", dotAll: token.Flags.Contains('s'));
                 var insensitive = token.Flags.Contains('i');
-                return RegexNodes.ToNode(rx, set =>
-                {
-                    if (dotAll && ReferenceEquals(set, RegexParser.Dot))
-                        set = CodePointSet.All;
-                    return Utf8Sequences.Of(insensitive ? set.CaseInsensitive() : set);
-                });
+                return RegexNodes.ToNode(rx, set => Utf8Sequences.Of(insensitive ? set.CaseInsensitive() : set));
             case Kind.Name:
                 if (!_rules.TryGetValue(token.Text, out var rule))
                     throw Error($"'{token.Text}' is used but not defined");

@@ -37,6 +37,7 @@ internal sealed class ChainTokens
     private readonly Cuts _cuts;
     private readonly int _exitState;
     private readonly Dictionary<int, (bool Accepted, int Distance)?> _rests = [];
+    private StateTokens? _far;
     private Runner? _runner;
     private readonly PositionSet _from = new();
     private readonly PositionSet _to = new();
@@ -58,7 +59,7 @@ internal sealed class ChainTokens
             var s = chain.Positions[i];
             if (a.TokenOffsets[s] != a.TokenOffsets[s + 1])
                 return null;
-            if (i >= chain.Min ? !SameExit(a, s, exit) : a.Accepting[s] || HasBytes(a, s))
+            if (i >= chain.Min ? !SameExit(a, s, exit) : a.Accepting[s] || a.HasByteEdges[s])
                 return null;
         }
         // The exit's first bytes must not also start a repetition, or a token could be cut two ways.
@@ -69,14 +70,6 @@ internal sealed class ChainTokens
             ? Cache.GetOrCreateValue(vocabulary).GetOrAdd(fingerprint, _ => Cut(a, vocabulary, chain.Rule))
             : Cut(a, vocabulary, chain.Rule);
         return cuts is null ? null : new ChainTokens(a, vocabulary, chain, cuts, exit);
-    }
-
-    private static bool HasBytes(Automaton a, int s)
-    {
-        for (var c = 0; c < a.ClassCount; c++)
-            if (a.Next[s * a.ClassCount + c] >= 0)
-                return true;
-        return false;
     }
 
     /// <summary>Whether <paramref name="s"/> leaves the chain as <paramref name="exit"/> does: the same byte edges, calls other than the repetition's, and accepting flag.</summary>
@@ -104,7 +97,7 @@ internal sealed class ChainTokens
         {
             if (!seen.Add(s))
                 continue;
-            if (!a.NoCalls[s] || a.TokenOffsets[s] != a.TokenOffsets[s + 1] || (a.Accepting[s] && HasBytes(a, s)) || (s == start && a.Accepting[s]))
+            if (!a.NoCalls[s] || a.TokenOffsets[s] != a.TokenOffsets[s + 1] || (a.Accepting[s] && a.HasByteEdges[s]) || (s == start && a.Accepting[s]))
                 return null;
             for (var c = 0; c < a.ClassCount; c++)
                 if (a.Next[s * a.ClassCount + c] is >= 0 and var n)
@@ -142,6 +135,17 @@ internal sealed class ChainTokens
 
     /// <summary>The token classes of the chain's position <paramref name="index"/>, as the trie walk would find them.</summary>
     public StateTokens Classify(int index)
+    {
+        // Far from both ends (past Min, more repetitions left than the longest token can read) every position
+        // classifies alike: the same tokens, the same distance (the exit's), so one classification serves them all.
+        var far = index >= _chain.Min && _chain.Max - index >= _vocabulary.MaxDepth;
+        if (far && Volatile.Read(ref _far) is { } shared)
+            return shared;
+        var tokens = ClassifyAt(index);
+        return far ? Interlocked.CompareExchange(ref _far, tokens, null) ?? tokens : tokens;
+    }
+
+    private StateTokens ClassifyAt(int index)
     {
         var a = _automaton;
         var positions = _chain.Positions;
@@ -202,7 +206,7 @@ internal sealed class ChainTokens
         {
             if (_rests.TryGetValue(token, out var known))
                 return known;
-            var runner = _runner ??= new Runner(_automaton, new StackTable(_automaton));
+            var runner = _runner ??= new Runner(_automaton);
             var (from, to) = (_from, _to);
             from.Clear();
             from.Add(new Position(_exitState, 0));

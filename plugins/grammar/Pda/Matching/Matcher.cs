@@ -25,7 +25,7 @@ internal sealed class Matcher : ITokenMatcher
     public Matcher(CompiledGrammar grammar)
     {
         (_grammar, _automaton, _vocabulary) = (grammar, grammar.Automaton, grammar.Vocabulary);
-        _runner = new Runner(_automaton, new StackTable(_automaton));
+        _runner = new Runner(_automaton);
         _scratch = new ulong[_vocabulary.MaskWords];
         _current.Add(new Position(_automaton.RuleStart[_automaton.StartRule], 0));
         CanEnd = _runner.Close(_current);
@@ -41,13 +41,8 @@ internal sealed class Matcher : ITokenMatcher
                 return false;
             var a = _automaton;
             foreach (var (s, _) in _current.Items)
-            {
-                if (a.TokenOffsets[s] != a.TokenOffsets[s + 1])
+                if (a.TokenOffsets[s] != a.TokenOffsets[s + 1] || a.HasByteEdges[s])
                     return false;
-                for (var c = 0; c < a.ClassCount; c++)
-                    if (a.Next[s * a.ClassCount + c] >= 0)
-                        return false;
-            }
             return true;
         }
     }
@@ -59,11 +54,8 @@ internal sealed class Matcher : ITokenMatcher
         var ends = false;
         _next.Clear();
         var bytes = _vocabulary.TokenBytes[token];
-        if (bytes.Length > 0 && Run(_current, bytes, _trialB) is var byteEnds && _trialB.Count > 0)
-        {
-            _next.CopyFrom(_trialB);
+        if (bytes.Length > 0 && Run(_current, bytes, _next) is var byteEnds && _next.Count > 0)
             ends = byteEnds;
-        }
         if (_runner.StepToken(_current, token, _trialA) is var tokenEnds && _trialA.Count > 0)
         {
             foreach (var p in _trialA.Items)
@@ -118,7 +110,7 @@ internal sealed class Matcher : ITokenMatcher
         foreach (var position in _current.Items)
         {
             var classes = _grammar.Classified(position.State);
-            var here = (long)_automaton.Distance[position.State] + _runner.Stacks.Distance(position.Stack);
+            var here = _runner.Distance(position.State, position.Stack);
             var slack = limit - here;
             if (slack >= 0)
             {
@@ -148,7 +140,7 @@ internal sealed class Matcher : ITokenMatcher
         var a = _automaton;
         for (var i = a.TokenOffsets[position.State]; i < a.TokenOffsets[position.State + 1]; i++)
         {
-            var after = (long)a.Distance[a.TokenNext[i]] + _runner.Stacks.Distance(position.Stack);
+            var after = _runner.Distance(a.TokenNext[i], position.Stack);
             if (after <= limit)
                 mask[a.TokenId[i] >> 6] |= 1UL << (a.TokenId[i] & 63);
         }
@@ -197,14 +189,12 @@ internal sealed class Matcher : ITokenMatcher
         var a = _automaton;
         foreach (var position in _current.Items)
         {
-            var here = (long)a.Distance[position.State] + _runner.Stacks.Distance(position.Stack);
+            var here = _runner.Distance(position.State, position.Stack);
             var classes = _grammar.Classified(position.State);
-            var shift = classes.Uncertain.Length > 0 ? UncertainShift : 0;
-            foreach (var d in classes.ShiftDeltas)
-                shift = Math.Max(shift, d);
+            var shift = Math.Max(classes.Uncertain.Length > 0 ? UncertainShift : 0, classes.MaxShift);
             longest = Math.Max(longest, here + shift);
             for (var i = a.TokenOffsets[position.State]; i < a.TokenOffsets[position.State + 1]; i++)
-                longest = Math.Max(longest, (long)a.Distance[a.TokenNext[i]] + _runner.Stacks.Distance(position.Stack));
+                longest = Math.Max(longest, _runner.Distance(a.TokenNext[i], position.Stack));
         }
         return longest;
     }

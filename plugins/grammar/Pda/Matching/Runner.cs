@@ -3,11 +3,12 @@ using Dynamo.Grammar.Pda.Automata;
 namespace Dynamo.Grammar.Pda.Matching;
 
 /// <summary>Steps a set of positions through the automaton: bytes, special tokens, and the calls and returns between them.</summary>
-internal sealed class Runner(Automaton automaton, StackTable stacks)
+/// <remarks>Each runner has its own stacks: a matcher's, or a classification's local ones.</remarks>
+internal sealed class Runner(Automaton automaton)
 {
     public Automaton Automaton { get; } = automaton;
 
-    public StackTable Stacks { get; } = stacks;
+    public StackTable Stacks { get; } = new(automaton);
 
     /// <summary>
     /// Adds every position reachable without input: each call's rule start (its return pushed), and each
@@ -63,7 +64,10 @@ internal sealed class Runner(Automaton automaton, StackTable stacks)
     {
         var best = Automaton.Unreachable;
         foreach (var (s, k) in set.Items)
-            best = Math.Min(best, (int)Math.Min((long)Automaton.Distance[s] + Stacks.Distance(k), Automaton.Unreachable));
+            best = Math.Min(best, (int)Math.Min(Distance(s, k), Automaton.Unreachable));
         return best;
     }
+
+    /// <summary>Fewest bytes from state <paramref name="state"/> on stack <paramref name="stack"/> to the end.</summary>
+    public long Distance(int state, int stack) => (long)Automaton.Distance[state] + Stacks.Distance(stack);
 }

@@ -15,8 +15,6 @@ internal sealed class StackTable(Automaton automaton)
     private readonly List<ulong> _hash = [0x9E37_79B9_7F4A_7C15UL];
     private readonly Dictionary<long, int> _index = [];
 
-    public int Count => _return.Count;
-
     public int Push(int returnState, int parent)
     {
         var key = (long)returnState << 32 | (uint)parent;

@@ -24,7 +24,8 @@ internal sealed class StateTokens
 
     public int[] ShiftDeltas { get; private init; } = [];
 
-    public bool IsEmpty => AcceptedMask is null && AcceptedList.Length == 0 && Uncertain.Length == 0;
+    /// <summary>The most any accepted token lengthens the shortest completion (0 when none does).</summary>
+    public int MaxShift { get; private init; }
 
     public void OrAccepted(Span<ulong> mask)
     {
@@ -38,7 +39,7 @@ internal sealed class StateTokens
     /// <summary>Reads every token from <paramref name="state"/> on an empty local stack: a walk of the vocabulary trie that skips refused prefixes.</summary>
     public static StateTokens Classify(Automaton automaton, Vocabulary vocabulary, int state)
     {
-        var runner = new Runner(automaton, new StackTable(automaton));
+        var runner = new Runner(automaton);
         var depths = vocabulary.MaxDepth + 1;
         // Per depth: a lone position on the local root in a state without calls (steps by table lookup), else a set.
         var simple = new int[depths];
@@ -140,6 +141,7 @@ internal sealed class StateTokens
             Uncertain = [.. uncertain],
             ShiftTokens = [.. shiftTokens],
             ShiftDeltas = [.. shiftDeltas],
+            MaxShift = shiftDeltas.Count > 0 ? Math.Max(0, shiftDeltas.Max()) : 0,
         };
     }
 }

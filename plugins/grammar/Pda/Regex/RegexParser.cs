@@ -19,14 +19,16 @@ internal sealed class RegexParser
 
     private readonly string _pattern;
     private readonly string _where;
+    private readonly CodePointSet _dot;
     private int _at;
 
-    private RegexParser(string pattern, string where) => (_pattern, _where) = (pattern, where);
+    private RegexParser(string pattern, string where, bool dotAll) => (_pattern, _where, _dot) = (pattern, where, dotAll ? CodePointSet.All : Dot);
 
     /// <summary>The pattern as a regex AST, with whether it was anchored at its start and end.</summary>
-    public static (Rx Expression, bool AnchoredStart, bool AnchoredEnd) Parse(string pattern, string where)
+    /// <param name="dotAll"><c>.</c> matches line breaks too (the <c>s</c> flag).</param>
+    public static (Rx Expression, bool AnchoredStart, bool AnchoredEnd) Parse(string pattern, string where, bool dotAll = false)
     {
-        var parser = new RegexParser(pattern, where);
+        var parser = new RegexParser(pattern, where, dotAll);
         var start = parser.Eat('^');
         var expression = parser.Alternation();
         var end = parser.Eat('$');
@@ -142,7 +144,7 @@ internal sealed class RegexParser
                 return new RxChars(Class());
             case '.':
                 _at++;
-                return new RxChars(Dot);
+                return new RxChars(_dot);
             case '\\':
                 _at++;
                 return new RxChars(Escape(inClass: false));
@@ -215,7 +217,7 @@ internal sealed class RegexParser
     }
 
     /// <summary>What <c>.</c> matches: anything but a line break.</summary>
-    public static readonly CodePointSet Dot = CodePointSet.Chars("\n\r\u2028\u2029").Negate();
+    private static readonly CodePointSet Dot = CodePointSet.Chars("\n\r\u2028\u2029").Negate();
 
     private static readonly CodePointSet Digits = CodePointSet.Of(('0', '9'));
     private static readonly CodePointSet Word = CodePointSet.Of(('0', '9'), ('A', 'Z'), ('a', 'z'), ('_', '_'));

@@ -107,7 +107,7 @@ internal sealed class ToolCallsTranslator
             ? bare
             : Node.Seq(JsonSchemaTranslator.Embedded(_g, value, JsonWhitespace.Compact), Node.Text("\n</parameter>\n"))));
 
-    private static readonly CodePointSet BareChars = CodePointSet.All.Except(CodePointSet.Of((0xD800, 0xDFFF))).Except(CodePointSet.Chars("<"));
+    private static readonly CodePointSet BareChars = JsonText.AnyChar.Except(CodePointSet.Chars("<"));
 
     /// <summary>A string parameter written bare, up to its closing tag; null for values written as JSON.</summary>
     private Node? BareString(JsonElement schema)
@@ -116,15 +116,16 @@ internal sealed class ToolCallsTranslator
             return null;
         var typed = schema.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "string";
         // An enum or const of strings is a string too (the parser takes an untyped value as text).
-        var stringsOnly = schema.TryGetProperty("enum", out var e) && e.ValueKind == JsonValueKind.Array && e.EnumerateArray().All(v => v.ValueKind == JsonValueKind.String)
-            || schema.TryGetProperty("const", out var c) && c.ValueKind == JsonValueKind.String;
-        if (!typed && !(stringsOnly && !schema.TryGetProperty("type", out _)))
+        var strings = schema.TryGetProperty("enum", out var values) && values.ValueKind == JsonValueKind.Array
+            && values.EnumerateArray().All(v => v.ValueKind == JsonValueKind.String);
+        var constant = schema.TryGetProperty("const", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+        if (!typed && !((strings || constant is not null) && !schema.TryGetProperty("type", out _)))
             return null;
         var close = Node.Text("\n</parameter>\n");
-        if (schema.TryGetProperty("enum", out var values) && values.ValueKind == JsonValueKind.Array && values.EnumerateArray().All(v => v.ValueKind == JsonValueKind.String))
+        if (strings)
             return Node.Seq(Node.Alt([.. values.EnumerateArray().Select(v => Node.Text(v.GetString()!))]), close);
-        if (schema.TryGetProperty("const", out var constant) && constant.ValueKind == JsonValueKind.String)
-            return Node.Seq(Node.Text(constant.GetString()!), close);
+        if (constant is not null)
+            return Node.Seq(Node.Text(constant), close);
         var pattern = schema.TryGetProperty("format", out var format) && format.ValueKind == JsonValueKind.String
             ? StringFormats.Pattern(format.GetString()!) is { } known ? "^" + known + "$" : throw new GrammarException($"The string format '{format.GetString()}' is not supported.")
             : schema.TryGetProperty("pattern", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
