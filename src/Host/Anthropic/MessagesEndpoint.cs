@@ -22,7 +22,7 @@ internal sealed class MessagesEndpoint(RequestBodyReader reader, DynamoRuntime r
         var cancellationToken = context.RequestAborted;
         var body = await reader.ReadAsync(context.Request, AnthropicJson.Context.MessagesRequest, cancellationToken);
         var chat = AnthropicRequests.ToChat(body, options.Value, runtime.Efforts, requireMaxTokens: true, out var ignored);
-        ReportIgnored(context, ignored);
+        FrontDoor.ReportIgnoredTools(context, ignored, logger, "server");
         var (metadata, identity) = SessionHeaders.Apply(context.Request, chat.Metadata);
         var request = runtime.PrepareChat(chat with { Metadata = metadata });
         var stream = body.Stream ?? false;
@@ -72,18 +72,9 @@ internal sealed class MessagesEndpoint(RequestBodyReader reader, DynamoRuntime r
     {
         var body = await reader.ReadAsync(context.Request, AnthropicJson.Context.MessagesRequest, context.RequestAborted);
         var chat = AnthropicRequests.ToChat(body, options.Value, runtime.Efforts, requireMaxTokens: false, out var ignored);
-        ReportIgnored(context, ignored);
+        FrontDoor.ReportIgnoredTools(context, ignored, logger, "server");
         await context.Response.WriteAsJsonAsync(new CountTokensOut(runtime.TokenizeChat(chat).Tokens.Length),
             AnthropicJson.Context.CountTokensOut, cancellationToken: context.RequestAborted);
-    }
-
-    /// <summary>Server tools this server cannot run are left out of the prompt; the client learns which from a header.</summary>
-    private void ReportIgnored(HttpContext context, IReadOnlyList<string> ignored)
-    {
-        if (ignored.Count == 0)
-            return;
-        context.Response.Headers["x-dynamo-ignored-tools"] = string.Join(",", ignored);
-        logger.LogInformation("Left out server tools this server cannot run: {Tools}", string.Join(", ", ignored));
     }
 
     public static string MessageId(string requestId) => "msg_" + requestId[(requestId.IndexOf('-') + 1)..];
@@ -119,6 +110,8 @@ internal sealed class MessagesEndpoint(RequestBodyReader reader, DynamoRuntime r
     public static UsageOut Usage(EngineUsage usage) => new(usage.PromptTokens - usage.CachedTokens, usage.CompletionTokens, usage.CachedTokens, 0);
 
     /// <summary>Turns deltas into Anthropic's content blocks: one open at a time, each started, filled and stopped in order.</summary>
+    private static readonly JsonElement EmptyInput = JsonSerializer.SerializeToElement(new Dictionary<string, string>(), AnthropicJson.Context.DictionaryStringString);
+
     private sealed class BlockWriter(SseWriter sse, CancellationToken cancellationToken)
     {
         private readonly StringBuilder _thinking = new();
@@ -145,7 +138,7 @@ internal sealed class MessagesEndpoint(RequestBodyReader reader, DynamoRuntime r
             {
                 await CloseAsync();
                 _toolCall = index;
-                await OpenAsync("tool_use", new ContentBlockOut("tool_use", Id: id, Name: name, Input: JsonSerializer.SerializeToElement(new Dictionary<string, string>(), AnthropicJson.Context.DictionaryStringString)));
+                await OpenAsync("tool_use", new ContentBlockOut("tool_use", Id: id, Name: name, Input: EmptyInput));
             }
             if (!string.IsNullOrEmpty(arguments))
                 await DeltaAsync(new BlockDelta("input_json_delta", PartialJson: arguments));

@@ -25,4 +25,14 @@ internal static class FrontDoor
                 await shape.WriteAsync(context, error);
         }
     };
+
+    /// <summary>Tools this server cannot run are left out of the prompt; the client learns which from a header, the log says so.</summary>
+    /// <param name="kind">What the API calls them ("server", "hosted").</param>
+    public static void ReportIgnoredTools(HttpContext context, IReadOnlyList<string> ignored, ILogger logger, string kind)
+    {
+        if (ignored.Count == 0)
+            return;
+        context.Response.Headers["x-dynamo-ignored-tools"] = string.Join(",", ignored);
+        logger.LogInformation("Left out {Kind} tools this server cannot run: {Tools}", kind, string.Join(", ", ignored));
+    }
 }

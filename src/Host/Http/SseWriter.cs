@@ -35,7 +35,11 @@ internal sealed class SseWriter(HttpResponse response, TimeProvider clock)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
         if (eventName is not null)
-            buffer.Write(Encoding.UTF8.GetBytes($"event: {eventName}\n"));
+        {
+            buffer.Write("event: "u8);
+            Encoding.UTF8.GetBytes(eventName, buffer);
+            buffer.Write("\n"u8);
+        }
         buffer.Write("data: "u8);
         using (var json = new Utf8JsonWriter(buffer, Readable))
             JsonSerializer.Serialize(json, value, typeInfo);

@@ -12,7 +12,6 @@ internal sealed class ChatCompletionRequest : GenerationRequestBody
     public Dictionary<string, JsonElement>? ChatTemplateKwargs { get; init; }
     public bool? Logprobs { get; init; }
     public int? TopLogprobs { get; init; }
-    public JsonElement? ResponseFormat { get; init; }
     public bool? ParallelToolCalls { get; init; }
 }
 

@@ -8,5 +8,4 @@ internal sealed class CompletionRequest : GenerationRequestBody
     public JsonElement? Prompt { get; init; }
     public bool? Echo { get; init; }
     public int? Logprobs { get; init; }
-    public JsonElement? ResponseFormat { get; init; }
 }

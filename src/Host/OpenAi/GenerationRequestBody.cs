@@ -28,7 +28,8 @@ internal abstract class GenerationRequestBody
     public Nvext? Nvext { get; init; }
     public JsonElement? LogitBias { get; init; }
 
-    // Structured output as vLLM takes it (StructuredOutputs reads these).
+    // Structured output as OpenAI and vLLM take it (StructuredOutputs reads these).
+    public JsonElement? ResponseFormat { get; init; }
     public JsonElement? StructuredOutputs { get; init; }
     public JsonElement? GuidedJson { get; init; }
     public string? GuidedRegex { get; init; }

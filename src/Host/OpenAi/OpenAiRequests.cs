@@ -28,7 +28,7 @@ internal static class OpenAiRequests
             Metadata = Nvext.Metadata(body.Nvext),
             ChatTemplateKwargs = body.ChatTemplateKwargs,
             MaxThinkingTokens = body.Nvext?.MaxThinkingTokens,
-            Decoding = Decoding(body, body.ResponseFormat, body.Logprobs == true ? body.TopLogprobs ?? 0 : null),
+            Decoding = Decoding(body, body.Logprobs == true ? body.TopLogprobs ?? 0 : null),
         };
     }
 
@@ -48,7 +48,7 @@ internal static class OpenAiRequests
             Stop = Stop(body.Stop),
             IgnoreEos = body.IgnoreEos ?? false,
             Metadata = Nvext.Metadata(body.Nvext),
-            Decoding = Decoding(body, body.ResponseFormat, body.Logprobs),
+            Decoding = Decoding(body, body.Logprobs),
         };
     }
 
@@ -61,9 +61,9 @@ internal static class OpenAiRequests
     }
 
     /// <summary>Structured output, log probabilities (<paramref name="topLogprobs"/>: null when not asked), n, logit bias, stop token ids and min_tokens.</summary>
-    private static DecodingOptions Decoding(GenerationRequestBody body, JsonElement? responseFormat, int? topLogprobs)
+    private static DecodingOptions Decoding(GenerationRequestBody body, int? topLogprobs)
     {
-        var (structured, field) = StructuredOutputs.Read(body, responseFormat);
+        var (structured, field) = StructuredOutputs.Read(body);
         return new DecodingOptions
         {
             Structured = structured,

@@ -13,7 +13,7 @@ namespace Dynamo.Host.OpenAi;
 internal static class StructuredOutputs
 {
 
-    public static (GrammarSpec? Spec, string Field) Read(GenerationRequestBody body, JsonElement? responseFormat)
+    public static (GrammarSpec? Spec, string Field) Read(GenerationRequestBody body)
     {
         var found = new List<(GrammarSpec Spec, string Field)>();
         var whitespace = JsonWhitespace.Compact;
@@ -68,7 +68,7 @@ internal static class StructuredOutputs
             found.Add((new LarkGrammar(grammar), "guided_grammar"));
         if (body.GuidedWhitespacePattern is not null)
             throw DynamoRequestException.BadRequest("'guided_whitespace_pattern' is not supported; 'structured_outputs.disable_any_whitespace': false allows any JSON whitespace.", "guided_whitespace_pattern", "unsupported_parameter");
-        if (responseFormat is { ValueKind: not JsonValueKind.Null } format)
+        if (body.ResponseFormat is { ValueKind: not JsonValueKind.Null } format)
             if (ResponseFormat(format) is { } spec)
                 found.Add((spec, "response_format"));
         if (found.Count > 1)

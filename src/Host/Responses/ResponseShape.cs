@@ -22,6 +22,8 @@ internal sealed class ResponseShape(ResponsesRequest body, PreparedRequest reque
 
     public string NextItemId(string prefix) => $"{prefix}_{Id["resp_".Length..]}{_items++:x2}";
 
+    private static readonly JsonElement AutoToolChoice = JsonSerializer.SerializeToElement("auto", ResponsesJson.Context.String);
+
     public ResponseObject InProgress() => Object("in_progress", [], null, null);
 
     public ResponseObject Finished(List<OutputItem> items, FinishReason finish, ResponseUsage usage) => finish == FinishReason.Length
@@ -31,7 +33,7 @@ internal sealed class ResponseShape(ResponsesRequest body, PreparedRequest reque
     private ResponseObject Object(string status, List<OutputItem> output, ResponseUsage? usage, IncompleteDetails? incomplete) => new(
         Id, createdAt, status, request.ModelName, output, usage, incomplete, null, body.Instructions, body.MaxOutputTokens, body.PreviousResponseId,
         new ReasoningOut(body.Reasoning?.Effort, body.Reasoning?.Summary), body.Store ?? true, body.Temperature, body.TopP, body.ParallelToolCalls ?? true,
-        body.ToolChoice ?? JsonSerializer.SerializeToElement("auto", ResponsesJson.Context.String), body.Tools ?? [], body.Metadata ?? [], body.User);
+        body.ToolChoice ?? AutoToolChoice, body.Tools ?? [], body.Metadata ?? [], body.User);
 
     /// <summary>The output items of a whole answer: reasoning, the message, then each call.</summary>
     public List<OutputItem> Items(string? reasoning, string? content, IReadOnlyList<ToolCall> calls, List<OpenAi.TokenLogprobOut>? logprobs = null)
@@ -55,6 +57,7 @@ internal sealed class ResponseShape(ResponsesRequest body, PreparedRequest reque
         new(id, "message", status, "assistant", text.Length > 0 ? [new OutputContent("output_text", text, [], logprobs)] : []);
 
     /// <summary>A call as the API reports it: a custom tool's call carries its freeform input, a namespaced function is split back.</summary>
+    /// <param name="id">The item's id when it has one already (a streamed call closing), else a new one.</param>
     public OutputItem Call(string callId, string modelName, string arguments, string status, string? id = null)
     {
         if (names.IsCustom(modelName))
@@ -68,6 +71,8 @@ internal sealed class ResponseShape(ResponsesRequest body, PreparedRequest reque
     /// <summary>A custom tool's input: the model wrote <c>{"input": "…"}</c> (the one argument it was shown); anything else is passed as written.</summary>
     public static string CustomInput(string arguments)
     {
+        if (arguments.Length == 0)
+            return arguments; // a call just opened: nothing to read yet
         try
         {
             using var document = JsonDocument.Parse(arguments);

@@ -54,9 +54,8 @@ internal sealed class ResponseStreamWriter(SseWriter sse, ResponseShape shape, H
             if (chunk.Id is not null || _kind != "call" || _call.Index != chunk.Index)
             {
                 await CloseOpenAsync(); // the call before this one closes under its own id and name
-                var itemId = shape.NextItemId(shape.IsCustom(chunk.Name ?? "") ? "ctc" : "fc");
                 _call = (chunk.Index, chunk.Id ?? "", chunk.Name ?? "");
-                await OpenAsync("call", shape.Call(_call.Id, _call.Name, "", "in_progress", itemId) with { Input = shape.IsCustom(_call.Name) ? "" : null });
+                await OpenAsync("call", shape.Call(_call.Id, _call.Name, "", "in_progress"));
             }
             if (string.IsNullOrEmpty(chunk.ArgumentsDelta))
                 continue;

@@ -24,11 +24,7 @@ internal sealed class ResponsesEndpoint(RequestBodyReader reader, DynamoRuntime 
                 $"No stored response has the id '{previousId}' (never stored, deleted, or older than the store keeps).", "previous_response_id", "not_found")).Conversation
             : [];
         var converted = ResponsesRequests.ToChat(body, previous, runtime.Efforts);
-        if (converted.IgnoredTools.Count > 0)
-        {
-            context.Response.Headers["x-dynamo-ignored-tools"] = string.Join(",", converted.IgnoredTools);
-            logger.LogInformation("Left out hosted tools this server cannot run: {Tools}", string.Join(", ", converted.IgnoredTools));
-        }
+        FrontDoor.ReportIgnoredTools(context, converted.IgnoredTools, logger, "hosted");
         var (metadata, identity) = SessionHeaders.Apply(context.Request, converted.Request.Metadata, body.PromptCacheKey);
         var request = runtime.PrepareChat(converted.Request with { Metadata = metadata });
         var stream = body.Stream ?? false;
