@@ -13,22 +13,17 @@ internal sealed class ResponseStore(IOptions<ResponsesOptions> options, TimeProv
     public sealed record Entry(ResponseObject Response, IReadOnlyList<ChatMessage> Conversation, long StoredAt);
 
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-    private readonly Queue<string> _order = new();
-
-    public int Count
-    {
-        get { lock (_lock) return _entries.Count; }
-    }
+    private readonly Dictionary<string, (Entry Entry, LinkedListNode<string> Node)> _entries = new(StringComparer.Ordinal);
+    private readonly LinkedList<string> _order = new(); // oldest first; deleted and expired ids leave it too
 
     public void Put(ResponseObject response, IReadOnlyList<ChatMessage> conversation)
     {
         lock (_lock)
         {
-            _entries[response.Id] = new Entry(response, conversation, clock.GetTimestamp());
-            _order.Enqueue(response.Id);
-            while (_entries.Count > options.Value.StoreMaxEntries && _order.TryDequeue(out var oldest))
-                _entries.Remove(oldest);
+            Remove(response.Id);
+            _entries[response.Id] = (new Entry(response, conversation, clock.GetTimestamp()), _order.AddLast(response.Id));
+            while (_entries.Count > options.Value.StoreMaxEntries)
+                Remove(_order.First!.Value);
         }
     }
 
@@ -37,11 +32,11 @@ internal sealed class ResponseStore(IOptions<ResponsesOptions> options, TimeProv
     {
         lock (_lock)
         {
-            if (!_entries.TryGetValue(id, out var entry))
+            if (!_entries.TryGetValue(id, out var stored))
                 return null;
-            if (clock.GetElapsedTime(entry.StoredAt) <= TimeSpan.FromSeconds(options.Value.StoreTtlSeconds))
-                return entry;
-            _entries.Remove(id);
+            if (clock.GetElapsedTime(stored.Entry.StoredAt) <= TimeSpan.FromSeconds(options.Value.StoreTtlSeconds))
+                return stored.Entry;
+            Remove(id);
             return null;
         }
     }
@@ -49,6 +44,14 @@ internal sealed class ResponseStore(IOptions<ResponsesOptions> options, TimeProv
     public bool Delete(string id)
     {
         lock (_lock)
-            return _entries.Remove(id);
+            return Remove(id);
+    }
+
+    private bool Remove(string id)
+    {
+        if (!_entries.Remove(id, out var stored))
+            return false;
+        _order.Remove(stored.Node);
+        return true;
     }
 }
