@@ -15,7 +15,6 @@ namespace Dynamo.Host.OpenAi;
 [JsonSerializable(typeof(CompletionResponse))]
 [JsonSerializable(typeof(ModelList))]
 [JsonSerializable(typeof(ErrorBody))]
-[JsonSerializable(typeof(List<ToolBody>))]
 [JsonSerializable(typeof(System.Text.Json.JsonElement))]
 [JsonSerializable(typeof(ModelCard))]
 [JsonSerializable(typeof(TokenizeRequest))]

@@ -11,7 +11,6 @@ namespace Dynamo.Host.Responses;
 [JsonSerializable(typeof(StreamEvent))]
 [JsonSerializable(typeof(StreamError))]
 [JsonSerializable(typeof(DeletedResponse))]
-[JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(string))]
 internal sealed partial class ResponsesJsonContext : JsonSerializerContext;
 

@@ -32,7 +32,7 @@ internal static class GrammarBenchCommand
         var maxTokens = maxText is null ? 256 : Arguments.Int(maxText, "--max-tokens");
         var seed = seedText is null ? 1 : Arguments.Int(seedText, "--seed");
         vocab ??= DefaultVocabulary();
-        schemasPath ??= Path.Combine(RepoFile("bench"), "schemas.jsonl");
+        schemasPath ??= Path.Combine(RepoFiles.Find("bench"), "schemas.jsonl");
         if (!File.Exists(vocab))
             throw new DynamoConfigurationException($"--vocab: {vocab} does not exist.");
         if (!File.Exists(schemasPath))
@@ -132,18 +132,10 @@ internal static class GrammarBenchCommand
         return sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(percent / 100.0 * sorted.Count) - 1)];
     }
 
-    internal static string RepoFile(string name)
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (Directory.Exists(Path.Combine(dir.FullName, name)) && File.Exists(Path.Combine(dir.FullName, "Dynamo.sln")))
-                return Path.Combine(dir.FullName, name);
-        return name;
-    }
-
     /// <summary>A 32k SentencePiece vocabulary from ../shared when it is there, else the shipped model's.</summary>
     private static string DefaultVocabulary()
     {
-        var repo = Path.GetDirectoryName(RepoFile("bench"))!;
+        var repo = Path.GetDirectoryName(RepoFiles.Find("bench"))!;
         var shared = Path.Combine(repo, "..", "shared", "vocab", "ggml-vocab-llama-spm.gguf");
         return File.Exists(shared) ? Path.GetFullPath(shared) : Path.Combine(repo, "models", "stories260K.gguf");
     }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using Dynamo.Runtime.Configuration;
 
 namespace Dynamo.Dev.Commands;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Dynamo.Runtime.Configuration;
 
 namespace Dynamo.Dev.Commands;

@@ -42,7 +42,7 @@ internal static class StructuredBenchCommand
         var decodeTotal = totalText is null ? 12_288 : Arguments.Int(totalText, "--decode-total");
         var maxTokens = maxText is null ? 128 : Arguments.Int(maxText, "--max-tokens");
         var seed = seedText is null ? 1 : Arguments.Int(seedText, "--seed");
-        schemasPath ??= Path.Combine(GrammarBenchCommand.RepoFile("bench"), "schemas.jsonl");
+        schemasPath ??= Path.Combine(RepoFiles.Find("bench"), "schemas.jsonl");
         if (!File.Exists(schemasPath))
             throw new DynamoConfigurationException($"--schemas: {schemasPath} does not exist.");
         var schemas = File.ReadLines(schemasPath).Where(l => l.Length > 0).Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
@@ -67,6 +67,7 @@ internal static class StructuredBenchCommand
         // Decode throughput: each constrained batch, then a plain batch of the same lengths (a grammar may end a
         // sequence early, and a shorter batch is a slower one), alternating so both see the same machine.
         var specs = schemas.Select(s => new JsonSchemaGrammar(s.GetProperty("schema"))).ToList();
+        var validators = schemas.Select(s => SchemaDialect.Validator(s.GetProperty("schema"))).ToList();
         var requests = 0;
         async Task<(TimeSpan Time, int[] Tokens)> Batch(int batch, int[]? lengths)
         {
@@ -145,11 +146,10 @@ internal static class StructuredBenchCommand
                     }
                     Interlocked.Increment(ref finished);
                     var bytes = tokens.SelectMany(tokenizer.TokenBytes).ToArray();
-                    var text = Encoding.UTF8.GetString(bytes);
                     string? errors;
                     try
                     {
-                        errors = SchemaDialect.Errors(SchemaDialect.Validator(entry.GetProperty("schema")), JsonDocument.Parse(strict.GetString(bytes)).RootElement);
+                        errors = SchemaDialect.Errors(validators[i], JsonDocument.Parse(strict.GetString(bytes)).RootElement);
                     }
                     catch (Exception ex) when (ex is JsonException or DecoderFallbackException)
                     {
@@ -159,7 +159,7 @@ internal static class StructuredBenchCommand
                         Interlocked.Increment(ref valid);
                     else
                         lock (invalid)
-                            invalid.Add($"{name}: {errors}\n    {text}");
+                            invalid.Add($"{name}: {errors}\n    {Encoding.UTF8.GetString(bytes)}");
                 }
                 finally
                 {
