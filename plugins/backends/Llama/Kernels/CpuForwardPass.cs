@@ -1,5 +1,6 @@
 using Dynamo.Abstractions.Engines;
 using System.Numerics.Tensors;
+using Dynamo.Backends.Llama.Kernels.Cpu;
 using Dynamo.Backends.Llama.Model;
 using K = Dynamo.Backends.Llama.Kernels.CpuKernels;
 
@@ -9,11 +10,14 @@ namespace Dynamo.Backends.Llama.Kernels;
 /// The forward pass on the CPU kernels: the projections run as one matrix product over the batch
 /// (prefill chunks and decode steps mixed), attention per token over its sequence's blocks.
 /// </summary>
-internal sealed class CpuForwardPass(LlamaConfig config, LlamaWeights weights) : IForwardPass
+/// <param name="floatInputs">Quantized matrices take float inputs (rows decoded) instead of 8-bit ones: the GPU pass's arithmetic, for comparing the two.</param>
+internal sealed class CpuForwardPass(LlamaConfig config, LlamaWeights weights, bool floatInputs = false) : IForwardPass
 {
     private readonly float[] _inverseFrequencies = K.RopeInverseFrequencies(config.RopeDim, config.RopeBase);
+    private readonly CpuMatMul _matMul = new(CpuThreads.Shared, CpuPaths.Best, quantizeInputs: !floatInputs);
+    private readonly CpuAttention _attention = new(config, CpuThreads.Shared);
 
-    public string Device => $"CPU SIMD, {Environment.ProcessorCount} cores";
+    public string Device => $"CPU SIMD ({CpuPaths.Describe(_matMul.Path)}), {CpuThreads.Shared.Count} threads";
 
     public IKvStorage CreateKvStorage(int blocks, int blockSize) => new HostKvStorage((long)blocks * config.Layers * blockSize * config.KvDim);
 
@@ -27,26 +31,27 @@ internal sealed class CpuForwardPass(LlamaConfig config, LlamaWeights weights) :
             var embedding = s.X.AsSpan(t * c.Dim, c.Dim);
             weights.Embedding.Row(items[t].Token, embedding).CopyTo(embedding);
         }
-        var parallelAttention = ParallelAttention(items, s);
+        var all = n * c.Dim;
         for (var l = 0; l < c.Layers; l++)
         {
             var w = weights.Layers[l];
             NormRows(s.X, w.AttnNorm, s.Normed, n);
-            K.MatMul(w.Wq, s.Normed, s.Q, n, w.Bq);
-            K.MatMul(w.Wk, s.Normed, s.K, n, w.Bk);
-            K.MatMul(w.Wv, s.Normed, s.V, n, w.Bv);
+            _matMul.Multiply(w.Wq, s.Normed, s.Q, n, w.Bq);
+            _matMul.Multiply(w.Wk, s.Normed, s.K, n, w.Bk);
+            _matMul.Multiply(w.Wv, s.Normed, s.V, n, w.Bv);
             for (var t = 0; t < n; t++)
                 StoreKeyValue(items[t], l, s.Q.AsSpan(t * c.QDim, c.QDim), s.K.AsSpan(t * c.KvDim, c.KvDim), s.V.AsSpan(t * c.KvDim, c.KvDim), w);
-            AttendAll(items, l, s, parallelAttention);
-            K.MatMul(w.Wo, s.Attention, s.Projected, n);
-            TensorPrimitives.Add(s.X.AsSpan(0, n * c.Dim), s.Projected.AsSpan(0, n * c.Dim), s.X.AsSpan(0, n * c.Dim));
+            _attention.Attend(items, l, s);
+            _matMul.Multiply(w.Wo, s.Attention, s.Projected, n);
+            TensorPrimitives.Add(s.X.AsSpan(0, all), s.Projected.AsSpan(0, all), s.X.AsSpan(0, all));
 
             NormRows(s.X, w.FfnNorm, s.Normed, n);
-            K.MatMul(w.WGate, s.Normed, s.Gate, n);
-            K.MatMul(w.WUp, s.Normed, s.Up, n);
-            K.SwiGlu(s.Gate.AsSpan(0, n * c.FfnDim), s.Up.AsSpan(0, n * c.FfnDim));
-            K.MatMul(w.WDown, s.Gate, s.Projected, n);
-            TensorPrimitives.Add(s.X.AsSpan(0, n * c.Dim), s.Projected.AsSpan(0, n * c.Dim), s.X.AsSpan(0, n * c.Dim));
+            _matMul.Multiply(w.WGate, s.Normed, s.Gate.Values, n);
+            _matMul.Multiply(w.WUp, s.Normed, s.Up, n);
+            K.SwiGlu(s.Gate.Values.AsSpan(0, n * c.FfnDim), s.Up.AsSpan(0, n * c.FfnDim));
+            s.Gate.Changed();
+            _matMul.Multiply(w.WDown, s.Gate, s.Projected, n);
+            TensorPrimitives.Add(s.X.AsSpan(0, all), s.Projected.AsSpan(0, all), s.X.AsSpan(0, all));
         }
         ComputeLogits(items, s);
     }
@@ -55,11 +60,12 @@ internal sealed class CpuForwardPass(LlamaConfig config, LlamaWeights weights) :
     {
     }
 
-    private void NormRows(float[] x, float[] weight, float[] y, int rows)
+    private void NormRows(float[] x, float[] weight, InputRows y, int rows)
     {
         var d = config.Dim;
         for (var t = 0; t < rows; t++)
-            K.RmsNorm(x.AsSpan(t * d, d), weight, config.RmsEps, y.AsSpan(t * d, d));
+            K.RmsNorm(x.AsSpan(t * d, d), weight, config.RmsEps, y.Values.AsSpan(t * d, d));
+        y.Changed();
     }
 
     private void StoreKeyValue(BatchItem item, int layer, Span<float> q, Span<float> k, ReadOnlySpan<float> v, LayerWeights w)
@@ -79,65 +85,17 @@ internal sealed class CpuForwardPass(LlamaConfig config, LlamaWeights weights) :
         v.CopyTo(storage.Values.AsSpan(at, c.KvDim));
     }
 
-    /// <summary>Attention for every token of the batch; tokens are independent once their K and V are stored, so long batches split across cores.</summary>
-    private void AttendAll(ReadOnlySpan<BatchItem> items, int layer, CpuScratch s, bool parallel)
-    {
-        var c = config;
-        if (!parallel)
-        {
-            for (var t = 0; t < items.Length; t++)
-                Attend(items[t], layer, s.Q.AsSpan(t * c.QDim, c.QDim), s.Attention.AsSpan(t * c.QDim, c.QDim), s.Scores);
-            return;
-        }
-        Parallel.For(0, items.Length, t =>
-            Attend(s.Items[t], layer, s.Q.AsSpan(t * c.QDim, c.QDim), s.Attention.AsSpan(t * c.QDim, c.QDim), s.WorkerScores.Value!));
-    }
-
-    /// <summary>Whether a batch's attention is worth splitting across cores (then its items are copied where worker threads can read them).</summary>
-    private bool ParallelAttention(ReadOnlySpan<BatchItem> items, CpuScratch s)
-    {
-        long work = 0;
-        foreach (var item in items)
-            work += item.Position + 1;
-        if (items.Length == 1 || work * config.QDim < 1 << 18)
-            return false;
-        items.CopyTo(s.Items);
-        return true;
-    }
-
-    /// <summary>Causal attention of one token over its sequence's cache (positions up to its own); grouped-query heads share K and V.</summary>
-    private void Attend(BatchItem item, int layer, ReadOnlySpan<float> q, Span<float> output, float[] scoreBuffer)
-    {
-        var c = config;
-        var scale = 1f / MathF.Sqrt(c.HeadDim);
-        var group = c.Heads / c.KvHeads;
-        var cache = item.Sequence;
-        var storage = (HostKvStorage)cache.Pool.Storage;
-        var scores = scoreBuffer.AsSpan(0, item.Position + 1);
-        for (var h = 0; h < c.Heads; h++)
-        {
-            var qh = q.Slice(h * c.HeadDim, c.HeadDim);
-            var kvOffset = h / group * c.HeadDim;
-            for (var p = 0; p <= item.Position; p++)
-                scores[p] = TensorPrimitives.Dot(qh, storage.Keys.AsSpan(cache.Offset(layer, p) + kvOffset, c.HeadDim)) * scale;
-            K.Softmax(scores);
-            var oh = output.Slice(h * c.HeadDim, c.HeadDim);
-            oh.Clear();
-            for (var p = 0; p <= item.Position; p++)
-                TensorPrimitives.MultiplyAdd(storage.Values.AsSpan(cache.Offset(layer, p) + kvOffset, c.HeadDim), scores[p], oh, oh);
-        }
-    }
-
     private void ComputeLogits(ReadOnlySpan<BatchItem> items, CpuScratch s)
     {
         var c = config;
         var wanted = 0;
         for (var t = 0; t < items.Length; t++)
             if (items[t].WantLogits)
-                K.RmsNorm(s.X.AsSpan(t * c.Dim, c.Dim), weights.OutputNorm, c.RmsEps, s.LogitsIn.AsSpan(wanted++ * c.Dim, c.Dim));
+                K.RmsNorm(s.X.AsSpan(t * c.Dim, c.Dim), weights.OutputNorm, c.RmsEps, s.LogitsIn.Values.AsSpan(wanted++ * c.Dim, c.Dim));
         if (wanted == 0)
             return;
-        K.MatMul(weights.Output, s.LogitsIn, s.Logits, wanted);
+        s.LogitsIn.Changed();
+        _matMul.Multiply(weights.Output, s.LogitsIn, s.Logits, wanted);
         var next = 0;
         foreach (var item in items)
             if (item.WantLogits)

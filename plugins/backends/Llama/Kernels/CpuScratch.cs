@@ -1,3 +1,4 @@
+using Dynamo.Backends.Llama.Kernels.Cpu;
 using Dynamo.Backends.Llama.Model;
 
 namespace Dynamo.Backends.Llama.Kernels;
@@ -7,7 +8,7 @@ internal sealed class CpuScratch(LlamaConfig c, int maxTokens, int maxLogits) : 
 {
     public float[] X { get; } = new float[maxTokens * c.Dim];
 
-    public float[] Normed { get; } = new float[maxTokens * c.Dim];
+    public InputRows Normed { get; } = new(maxTokens * c.Dim);
 
     public float[] Projected { get; } = new float[maxTokens * c.Dim];
 
@@ -17,21 +18,19 @@ internal sealed class CpuScratch(LlamaConfig c, int maxTokens, int maxLogits) : 
 
     public float[] V { get; } = new float[maxTokens * c.KvDim];
 
-    public float[] Attention { get; } = new float[maxTokens * c.QDim];
+    public InputRows Attention { get; } = new(maxTokens * c.QDim);
 
-    public float[] Gate { get; } = new float[maxTokens * c.FfnDim];
+    public InputRows Gate { get; } = new(maxTokens * c.FfnDim);
 
     public float[] Up { get; } = new float[maxTokens * c.FfnDim];
-
-    public float[] Scores { get; } = new float[c.ContextLength];
 
     /// <summary>The batch, for worker threads when attention runs in parallel.</summary>
     public BatchItem[] Items { get; } = new BatchItem[maxTokens];
 
-    /// <summary>Attention scores of each worker thread when attention runs in parallel.</summary>
-    public ThreadLocal<float[]> WorkerScores { get; } = new(() => new float[c.ContextLength]);
+    /// <summary>Attention scores, one buffer per CPU thread.</summary>
+    public float[][] Scores { get; } = Enumerable.Range(0, CpuThreads.Shared.Count).Select(_ => new float[c.ContextLength]).ToArray();
 
-    public float[] LogitsIn { get; } = new float[maxLogits * c.Dim];
+    public InputRows LogitsIn { get; } = new(maxLogits * c.Dim);
 
     public float[] Logits { get; } = new float[maxLogits * c.VocabSize];
 }

@@ -12,7 +12,6 @@ internal sealed class WeightMatrix
 {
     private readonly float[]? _floats;
     private readonly byte[]? _packed;
-    private readonly int _rowBytes;
 
     public GgmlType Type { get; }
 
@@ -20,13 +19,24 @@ internal sealed class WeightMatrix
 
     public int Cols { get; }
 
+    /// <summary>Bytes per row in the file encoding.</summary>
+    public int RowBytes { get; }
+
+    /// <summary>The whole matrix in its file encoding (16-bit or quantized matrices only).</summary>
+    public ReadOnlySpan<byte> Packed => _packed ?? throw new InvalidOperationException("F32 rows are not packed.");
+
+    /// <summary>Rows <paramref name="from"/>..<paramref name="to"/> in place (F32 matrices only).</summary>
+    public ReadOnlySpan<float> FloatRows(int from, int to) => _floats is null
+        ? throw new InvalidOperationException("Packed rows must be decoded.")
+        : _floats.AsSpan(from * Cols, (to - from) * Cols);
+
     /// <summary>Whether rows must be decoded (16-bit or quantized) rather than used in place.</summary>
     public bool IsPacked => _floats is null;
 
     private WeightMatrix(GgmlType type, int rows, int cols, float[]? floats, byte[]? packed)
     {
         (Type, Rows, Cols, _floats, _packed) = (type, rows, cols, floats, packed);
-        _rowBytes = (int)GgmlTypeInfo.ByteSize(type, cols);
+        RowBytes = (int)GgmlTypeInfo.ByteSize(type, cols);
     }
 
     public static WeightMatrix Create(GgmlType type, ReadOnlySpan<byte> data, int rows, int cols) => type == GgmlType.F32
@@ -38,7 +48,7 @@ internal sealed class WeightMatrix
     /// <summary>Row <paramref name="row"/> in its file encoding (16-bit or quantized matrices only).</summary>
     public ReadOnlySpan<byte> PackedRow(int row) => _packed is null
         ? throw new InvalidOperationException("F32 rows are not packed.")
-        : _packed.AsSpan(row * _rowBytes, _rowBytes);
+        : _packed.AsSpan(row * RowBytes, RowBytes);
 
     /// <summary>Row <paramref name="row"/> as F32: the stored row itself, or decoded into <paramref name="buffer"/> (at least Cols long).</summary>
     public ReadOnlySpan<float> Row(int row, Span<float> buffer)
@@ -46,7 +56,7 @@ internal sealed class WeightMatrix
         if (_floats is not null)
             return _floats.AsSpan(row * Cols, Cols);
         var values = buffer[..Cols];
-        GgmlDecoder.Decode(Type, _packed.AsSpan(row * _rowBytes, _rowBytes), values);
+        GgmlDecoder.Decode(Type, _packed.AsSpan(row * RowBytes, RowBytes), values);
         return values;
     }
 }

@@ -1,3 +1,5 @@
+using Dynamo.Backends.Llama.Gguf;
+
 namespace Dynamo.Backends.Llama.Tests.Infrastructure;
 
 /// <summary>
@@ -11,6 +13,9 @@ internal static class NaiveReference
     {
         var s = m.Dims;
         var w = m.Weights;
+        // The engine, like llama.cpp, feeds quantized matrices 8-bit inputs (blocks of 32 with one scale each).
+        var quantizedInputs = m.Type is GgmlType.Q8_0 or GgmlType.Q4_0 or GgmlType.Q4_K or GgmlType.Q6_K;
+        double[] MatVec(float[] matrix, double[] x) => NaiveReference.MatVec(matrix, quantizedInputs ? Quantize(x) : x);
         var n = tokens.Count;
         var x = tokens.Select(t => Row(w["token_embd.weight"], t, s.Dim)).ToArray();
         for (var l = 0; l < s.Layers; l++)
@@ -66,6 +71,21 @@ internal static class NaiveReference
     }
 
     private static double[] Row(float[] matrix, int row, int length) => matrix.Skip(row * length).Take(length).Select(f => (double)f).ToArray();
+
+    /// <summary>x in 8-bit blocks of 32: scale = max|x|/127, value = round(x/scale)·scale.</summary>
+    public static double[] Quantize(double[] x)
+    {
+        var result = new double[x.Length];
+        for (var b = 0; b < x.Length; b += 32)
+        {
+            var max = (float)x.Skip(b).Take(32).Max(Math.Abs);
+            var scale = max / 127f;
+            var inverse = max == 0 ? 0f : 127f / max;
+            for (var i = b; i < b + 32; i++)
+                result[i] = MathF.Round((float)x[i] * inverse) * (double)scale;
+        }
+        return result;
+    }
 
     private static double[] MatVec(float[] matrix, double[] x)
     {

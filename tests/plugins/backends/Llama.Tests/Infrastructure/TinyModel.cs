@@ -7,7 +7,7 @@ namespace Dynamo.Backends.Llama.Tests.Infrastructure;
 /// A small random model of a given architecture written as a real GGUF file, with the weights
 /// as the file holds them (after F16 rounding or quantization) kept for the naive reference.
 /// </summary>
-internal sealed record TinyModel(string Path, string Architecture, ModelGenerator.Shape Dims, Dictionary<string, float[]> Weights, bool Tied)
+internal sealed record TinyModel(string Path, string Architecture, ModelGenerator.Shape Dims, Dictionary<string, float[]> Weights, bool Tied, GgmlType Type = GgmlType.F32)
 {
     public static readonly ModelGenerator.Shape DefaultShape = new(Dim: 32, Layers: 2, Heads: 4, KvHeads: 2, HeadDim: 8, Ffn: 64, Vocab: 64, Context: 128);
 
@@ -15,6 +15,6 @@ internal sealed record TinyModel(string Path, string Architecture, ModelGenerato
     {
         var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"tiny-{architecture}-{type}-{Guid.NewGuid():N}.gguf");
         var weights = ModelGenerator.Write(path, architecture, DefaultShape, type, tied, seed, keepWeights: true)!;
-        return new TinyModel(path, architecture, DefaultShape, weights, tied);
+        return new TinyModel(path, architecture, DefaultShape, weights, tied, type);
     }
 }

@@ -1,5 +1,6 @@
 using Dynamo.Backends.Llama.Gguf;
 using Dynamo.Backends.Llama.Kernels;
+using Dynamo.Backends.Llama.Kernels.Cpu;
 using Dynamo.Backends.Llama.Model;
 using Dynamo.Backends.Llama.Tests.Infrastructure;
 
@@ -18,46 +19,59 @@ public sealed class CpuKernelsTests
 
     [Theory]
     [InlineData(1, 7, 13)]      // one token, serial path, odd sizes
-    [InlineData(1, 300, 257)]   // parallel row blocks, a partial last block
-    [InlineData(5, 130, 33)]    // a batch of tokens
-    [InlineData(37, 130, 64)]   // prefill-sized: token tiles, four at a time, and a remainder
+    [InlineData(1, 300, 257)]   // rows split across threads, a partial last share
+    [InlineData(5, 130, 33)]    // a batch of tokens, no 16-wide vectors
+    [InlineData(37, 130, 64)]   // prefill-sized: four-by-four tiles and their edges
     public void MatMulWithBias(int tokens, int rows, int cols)
     {
         var w = RandomVector(rows * cols);
-        var x = RandomVector(tokens * cols);
+        var x = Inputs(RandomVector(tokens * cols));
         var bias = RandomVector(rows);
-        var y = new float[tokens * rows];
-
-        CpuKernels.MatMul(WeightMatrix.FromFloats(w, rows, cols), x, y, tokens, bias);
-
         var expected = Enumerable.Range(0, tokens * rows)
-            .Select(i => Enumerable.Range(0, cols).Sum(c => (double)w[i % rows * cols + c] * x[i / rows * cols + c]) + bias[i % rows]).ToArray();
-        AssertClose(expected, y);
+            .Select(i => Enumerable.Range(0, cols).Sum(c => (double)w[i % rows * cols + c] * x.Values[i / rows * cols + c]) + bias[i % rows]).ToArray();
+
+        foreach (var threads in Threads())
+        {
+            var y = new float[tokens * rows];
+            new CpuMatMul(threads, CpuPaths.Best).Multiply(WeightMatrix.FromFloats(w, rows, cols), x, y, tokens, bias);
+            AssertClose(expected, y);
+        }
     }
 
     [Theory]
     [InlineData("F16")]
     [InlineData("BF16")]
-    [InlineData("Q8_0")]
-    [InlineData("Q4_0")]
     public void MatMulOnPackedRowsEqualsTheDecodedMatrix(string typeName)
     {
         foreach (var tokens in new[] { 3, 21 }) // rows decoded one at a time, and once per block for tiles
-            PackedCase(typeName, tokens);
+        {
+            const int rows = 70, cols = 96;
+            var (data, stored) = GgmlEncoder.Encode(RandomVector(rows * cols), Enum.Parse<GgmlType>(typeName));
+            var x = Inputs(RandomVector(tokens * cols));
+            var y = new float[tokens * rows];
+
+            new CpuMatMul(CpuThreads.Shared, CpuPaths.Best).Multiply(WeightMatrix.Create(Enum.Parse<GgmlType>(typeName), data, rows, cols), x, y, tokens);
+
+            var expected = Enumerable.Range(0, tokens * rows)
+                .Select(i => Enumerable.Range(0, cols).Sum(c => (double)stored[i % rows * cols + c] * x.Values[i / rows * cols + c])).ToArray();
+            AssertClose(expected, y);
+        }
     }
 
-    private void PackedCase(string typeName, int tokens)
+    /// <summary>The shared threads, and a private set of three (more parts than this machine's cores, uneven shares).</summary>
+    internal static IEnumerable<CpuThreads> Threads()
     {
-        const int rows = 70, cols = 96;
-        var (data, stored) = GgmlEncoder.Encode(RandomVector(rows * cols), Enum.Parse<GgmlType>(typeName));
-        var x = RandomVector(tokens * cols);
-        var y = new float[tokens * rows];
+        yield return CpuThreads.Shared;
+        using var three = new CpuThreads(3);
+        yield return three;
+    }
 
-        CpuKernels.MatMul(WeightMatrix.Create(Enum.Parse<GgmlType>(typeName), data, rows, cols), x, y, tokens);
-
-        var expected = Enumerable.Range(0, tokens * rows)
-            .Select(i => Enumerable.Range(0, cols).Sum(c => (double)stored[i % rows * cols + c] * x[i / rows * cols + c])).ToArray();
-        AssertClose(expected, y);
+    internal static InputRows Inputs(float[] values)
+    {
+        var rows = new InputRows(values.Length);
+        values.CopyTo(rows.Values, 0);
+        rows.Changed();
+        return rows;
     }
 
     [Fact]

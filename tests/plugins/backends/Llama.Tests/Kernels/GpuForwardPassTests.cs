@@ -4,6 +4,7 @@ using Dynamo.Abstractions.Preprocessing;
 using Dynamo.Abstractions.Requests;
 using Dynamo.Backends.Llama.Engine;
 using Dynamo.Backends.Llama.Gguf;
+using Dynamo.Backends.Llama.Kernels;
 using Dynamo.Backends.Llama.Model;
 using Dynamo.Backends.Llama.Tests.Infrastructure;
 
@@ -27,6 +28,8 @@ public sealed class GpuForwardPassTests
         var tiny = TinyModel.Generate(architecture, type, tied, seed);
         using var file = GgufFile.Open(tiny.Path);
         var cpu = LlamaModel.Load(file);
+        // The GPU pass feeds quantized matrices float inputs; so does this CPU pass (the 8-bit one is checked against the naive reference).
+        cpu.UseDevice(new CpuForwardPass(cpu.Config, cpu.Weights, floatInputs: true));
         var gpu = new LlamaModel(cpu.Config, cpu.Weights);
         File.Delete(tiny.Path);
         LlamaEngineFactory.UseDevice(gpu, "ilgpu-cpu");

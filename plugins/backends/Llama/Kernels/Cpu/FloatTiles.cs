@@ -1,0 +1,158 @@
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using Dynamo.Backends.Llama.Model;
+
+namespace Dynamo.Backends.Llama.Kernels.Cpu;
+
+/// <summary>
+/// Products of F32 rows (or 16-bit rows decoded once per block of rows) with F32 inputs: register
+/// tiles of four rows by four tokens with AVX-512, two rows by four tokens with 256-bit vectors,
+/// plain dot products otherwise and for the edges.
+/// </summary>
+internal static class FloatTiles
+{
+    private const int RowsPerBlock = 16;
+
+    [ThreadStatic]
+    private static float[]? _buffer;
+
+    public static void Multiply(WeightMatrix w, float[] x, float[] y, int tokens, int from, int to, float[]? bias)
+    {
+        var cols = w.Cols;
+        if (tokens < 4)
+        {
+            var rowBuffer = Buffer(cols);
+            for (var r = from; r < to; r++)
+            {
+                var row = w.Row(r, rowBuffer);
+                var add = bias is null ? 0f : bias[r];
+                for (var t = 0; t < tokens; t++)
+                    y[t * w.Rows + r] = TensorPrimitives.Dot(row, x.AsSpan(t * cols, cols)) + add;
+            }
+            return;
+        }
+        var block = Buffer(w.IsPacked ? RowsPerBlock * cols : 0);
+        for (var start = from; start < to; start += RowsPerBlock)
+        {
+            var end = Math.Min(to, start + RowsPerBlock);
+            ReadOnlySpan<float> rows;
+            if (w.IsPacked)
+            {
+                for (var r = start; r < end; r++)
+                    w.Row(r, block.AsSpan((r - start) * cols, cols));
+                rows = block.AsSpan(0, (end - start) * cols);
+            }
+            else
+                rows = w.FloatRows(start, end);
+            Block(rows, start, end - start, cols, x, y, tokens, w.Rows, bias);
+        }
+    }
+
+    /// <summary>The products of <paramref name="count"/> consecutive rows (the first is row <paramref name="first"/>) with every token.</summary>
+    private static void Block(ReadOnlySpan<float> rows, int first, int count, int cols, float[] x, float[] y, int tokens, int rowCount, float[]? bias)
+    {
+        var r = 0;
+        if (Vector512.IsHardwareAccelerated && cols % 16 == 0)
+            for (; r + 4 <= count; r += 4)
+            {
+                var t = 0;
+                for (; t + 4 <= tokens; t += 4)
+                    FourByFour(rows.Slice(r * cols, 4 * cols), cols, x.AsSpan(t * cols, 4 * cols), y, t, first + r, rowCount, bias);
+                for (; t < tokens; t++)
+                    for (var i = 0; i < 4; i++)
+                        y[t * rowCount + first + r + i] = Dot(rows.Slice((r + i) * cols, cols), x, t, first + r + i, bias);
+            }
+        for (; r < count; r++)
+        {
+            var row = rows.Slice(r * cols, cols);
+            var t = 0;
+            for (; t + 4 <= tokens && Vector256.IsHardwareAccelerated && cols % 8 == 0; t += 4)
+            {
+                var (s0, s1, s2, s3) = Dot4(row, x.AsSpan(t * cols, 4 * cols), cols);
+                var add = bias is null ? 0f : bias[first + r];
+                y[t * rowCount + first + r] = s0 + add;
+                y[(t + 1) * rowCount + first + r] = s1 + add;
+                y[(t + 2) * rowCount + first + r] = s2 + add;
+                y[(t + 3) * rowCount + first + r] = s3 + add;
+            }
+            for (; t < tokens; t++)
+                y[t * rowCount + first + r] = Dot(row, x, t, first + r, bias);
+        }
+    }
+
+    private static float Dot(ReadOnlySpan<float> row, float[] x, int t, int r, float[]? bias) =>
+        TensorPrimitives.Dot(row, x.AsSpan(t * row.Length, row.Length)) + (bias is null ? 0f : bias[r]);
+
+    /// <summary>Four rows times four tokens in 16 accumulators: each loaded piece of a row or an input serves four products.</summary>
+    private static void FourByFour(ReadOnlySpan<float> rows, int cols, ReadOnlySpan<float> inputs, float[] y, int t, int r, int rowCount, float[]? bias)
+    {
+        ref var w = ref MemoryMarshal.GetReference(rows);
+        ref var x = ref MemoryMarshal.GetReference(inputs);
+        Vector512<float> a00 = default, a01 = default, a02 = default, a03 = default;
+        Vector512<float> a10 = default, a11 = default, a12 = default, a13 = default;
+        Vector512<float> a20 = default, a21 = default, a22 = default, a23 = default;
+        Vector512<float> a30 = default, a31 = default, a32 = default, a33 = default;
+        var (c1, c2, c3) = ((nuint)cols, (nuint)(2 * cols), (nuint)(3 * cols));
+        for (nuint c = 0; c < (nuint)cols; c += 16)
+        {
+            var x0 = Vector512.LoadUnsafe(ref x, c);
+            var x1 = Vector512.LoadUnsafe(ref x, c + c1);
+            var x2 = Vector512.LoadUnsafe(ref x, c + c2);
+            var x3 = Vector512.LoadUnsafe(ref x, c + c3);
+            var w0 = Vector512.LoadUnsafe(ref w, c);
+            a00 = Vector512.FusedMultiplyAdd(w0, x0, a00);
+            a01 = Vector512.FusedMultiplyAdd(w0, x1, a01);
+            a02 = Vector512.FusedMultiplyAdd(w0, x2, a02);
+            a03 = Vector512.FusedMultiplyAdd(w0, x3, a03);
+            var w1 = Vector512.LoadUnsafe(ref w, c + c1);
+            a10 = Vector512.FusedMultiplyAdd(w1, x0, a10);
+            a11 = Vector512.FusedMultiplyAdd(w1, x1, a11);
+            a12 = Vector512.FusedMultiplyAdd(w1, x2, a12);
+            a13 = Vector512.FusedMultiplyAdd(w1, x3, a13);
+            var w2 = Vector512.LoadUnsafe(ref w, c + c2);
+            a20 = Vector512.FusedMultiplyAdd(w2, x0, a20);
+            a21 = Vector512.FusedMultiplyAdd(w2, x1, a21);
+            a22 = Vector512.FusedMultiplyAdd(w2, x2, a22);
+            a23 = Vector512.FusedMultiplyAdd(w2, x3, a23);
+            var w3 = Vector512.LoadUnsafe(ref w, c + c3);
+            a30 = Vector512.FusedMultiplyAdd(w3, x0, a30);
+            a31 = Vector512.FusedMultiplyAdd(w3, x1, a31);
+            a32 = Vector512.FusedMultiplyAdd(w3, x2, a32);
+            a33 = Vector512.FusedMultiplyAdd(w3, x3, a33);
+        }
+        Store(y, t, r, rowCount, bias, a00, a01, a02, a03);
+        Store(y, t, r + 1, rowCount, bias, a10, a11, a12, a13);
+        Store(y, t, r + 2, rowCount, bias, a20, a21, a22, a23);
+        Store(y, t, r + 3, rowCount, bias, a30, a31, a32, a33);
+    }
+
+    private static void Store(float[] y, int t, int r, int rowCount, float[]? bias, Vector512<float> s0, Vector512<float> s1, Vector512<float> s2, Vector512<float> s3)
+    {
+        var add = bias is null ? 0f : bias[r];
+        y[t * rowCount + r] = Vector512.Sum(s0) + add;
+        y[(t + 1) * rowCount + r] = Vector512.Sum(s1) + add;
+        y[(t + 2) * rowCount + r] = Vector512.Sum(s2) + add;
+        y[(t + 3) * rowCount + r] = Vector512.Sum(s3) + add;
+    }
+
+    /// <summary>The row's dot products with four consecutive input rows of length <paramref name="cols"/> (a multiple of 8).</summary>
+    private static (float, float, float, float) Dot4(ReadOnlySpan<float> row, ReadOnlySpan<float> inputs, int cols)
+    {
+        ref var w = ref MemoryMarshal.GetReference(row);
+        ref var x = ref MemoryMarshal.GetReference(inputs);
+        Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
+        for (var c = 0; c < cols; c += 8)
+        {
+            var weights = Vector256.LoadUnsafe(ref w, (nuint)c);
+            a0 = Vector256.FusedMultiplyAdd(weights, Vector256.LoadUnsafe(ref x, (nuint)c), a0);
+            a1 = Vector256.FusedMultiplyAdd(weights, Vector256.LoadUnsafe(ref x, (nuint)(cols + c)), a1);
+            a2 = Vector256.FusedMultiplyAdd(weights, Vector256.LoadUnsafe(ref x, (nuint)(2 * cols + c)), a2);
+            a3 = Vector256.FusedMultiplyAdd(weights, Vector256.LoadUnsafe(ref x, (nuint)(3 * cols + c)), a3);
+        }
+        return (Vector256.Sum(a0), Vector256.Sum(a1), Vector256.Sum(a2), Vector256.Sum(a3));
+    }
+
+    private static float[] Buffer(int length) =>
+        _buffer is { } b && b.Length >= length ? b : _buffer = new float[Math.Max(length, 1024)];
+}

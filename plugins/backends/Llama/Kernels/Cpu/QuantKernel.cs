@@ -1,0 +1,34 @@
+using Dynamo.Backends.Llama.Gguf;
+
+namespace Dynamo.Backends.Llama.Kernels.Cpu;
+
+/// <summary>
+/// Products of quantized weight rows with quantized input rows (<see cref="QuantizedRows"/>) as
+/// integer dot products, one class per weight type and instruction-set path, chosen once.
+/// </summary>
+internal abstract class QuantKernel
+{
+    public static bool IsQuantized(GgmlType type) => type is GgmlType.Q8_0 or GgmlType.Q4_0 or GgmlType.Q4_K or GgmlType.Q6_K;
+
+    public static QuantKernel For(GgmlType type, CpuPath path) => type switch
+    {
+        GgmlType.Q8_0 => Create<Q8_0Blocks>(path),
+        GgmlType.Q4_0 => Create<Q4_0Blocks>(path),
+        GgmlType.Q4_K => Create<Q4KBlocks>(path),
+        GgmlType.Q6_K => Create<Q6KBlocks>(path),
+        _ => throw new ArgumentException($"{type} has no integer kernel."),
+    };
+
+    private static QuantKernel Create<TBlocks>(CpuPath path) where TBlocks : struct, IQuantBlocks => path switch
+    {
+        CpuPath.Vnni => new QuantKernel<TBlocks, VnniByteDot>(),
+        CpuPath.Avx2 => new QuantKernel<TBlocks, Avx2ByteDot>(),
+        _ => new QuantKernel<TBlocks, PortableByteDot>(),
+    };
+
+    /// <summary>
+    /// y[t, r] = row r · x[t] (+ bias[r]) for rows <paramref name="from"/>..<paramref name="to"/> of
+    /// a matrix stored as <paramref name="rowBytes"/>-byte rows, and every token of <paramref name="x"/>.
+    /// </summary>
+    public abstract void Multiply(ReadOnlySpan<byte> matrix, int rowBytes, int from, int to, QuantizedRows x, int tokens, float[] y, int rows, float[]? bias);
+}

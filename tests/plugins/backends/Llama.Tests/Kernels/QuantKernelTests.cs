@@ -1,0 +1,111 @@
+using System.Buffers.Binary;
+using Dynamo.Backends.Llama.Gguf;
+using Dynamo.Backends.Llama.Kernels.Cpu;
+using Dynamo.Backends.Llama.Model;
+using Dynamo.Backends.Llama.Tests.Infrastructure;
+
+namespace Dynamo.Backends.Llama.Tests.Kernels;
+
+/// <summary>
+/// The integer products of quantized weights and 8-bit inputs, on every instruction-set path this
+/// CPU runs (the portable one always), against a double-precision loop over the decoded weights
+/// and the dequantized inputs; then the whole product against float inputs.
+/// </summary>
+public sealed class QuantKernelTests
+{
+    private readonly Random _random = new(77);
+
+    public static TheoryData<string> Types => new() { "Q8_0", "Q4_0", "Q4_K", "Q6_K" };
+
+    [Theory]
+    [MemberData(nameof(Types))]
+    public void EveryPathEqualsTheReferenceOnRandomBlocks(string typeName)
+    {
+        var type = Enum.Parse<GgmlType>(typeName);
+        const int rows = 37;
+        var cols = type is GgmlType.Q4_K or GgmlType.Q6_K ? 512 : 96;
+        var matrix = WeightMatrix.Create(type, RandomBlocks(type, rows, cols), rows, cols);
+        var decoded = new float[rows * cols];
+        for (var r = 0; r < rows; r++)
+            matrix.Row(r, decoded.AsSpan(r * cols, cols));
+        var bias = RandomFloats(rows);
+        foreach (var tokens in new[] { 1, 3, 4, 9 }) // one row at a time, and four tokens per unpacked group with remainders
+        {
+            var x = CpuKernelsTests.Inputs(RandomFloats(tokens * cols, 2f));
+            var q = x.Quantized(tokens, cols);
+            var dequantized = Enumerable.Range(0, tokens * cols).Select(i => (double)q.Quants[i] * q.Scales[i / 32]).ToArray();
+            var expected = Enumerable.Range(0, tokens * rows)
+                .Select(i => Enumerable.Range(0, cols).Sum(c => (double)decoded[i % rows * cols + c] * dequantized[i / rows * cols + c]) + bias[i % rows]).ToArray();
+            foreach (var path in CpuPaths.Supported())
+                foreach (var threads in CpuKernelsTests.Threads())
+                {
+                    var y = new float[tokens * rows];
+                    new CpuMatMul(threads, path).Multiply(matrix, x, y, tokens, bias);
+                    Tolerance.AssertClose(expected, y, 1e-5);
+                }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Types))]
+    public void TheProductOfFloatInputsIsWithinTheInputQuantization(string typeName)
+    {
+        var type = Enum.Parse<GgmlType>(typeName);
+        const int rows = 16, cols = 256, tokens = 5;
+        var matrix = WeightMatrix.Create(type, RandomBlocks(type, rows, cols), rows, cols);
+        var decoded = new float[rows * cols];
+        for (var r = 0; r < rows; r++)
+            matrix.Row(r, decoded.AsSpan(r * cols, cols));
+        var x = CpuKernelsTests.Inputs(RandomFloats(tokens * cols));
+        var y = new float[tokens * rows];
+
+        new CpuMatMul(CpuThreads.Shared, CpuPaths.Best).Multiply(matrix, x, y, tokens);
+
+        var expected = Enumerable.Range(0, tokens * rows)
+            .Select(i => Enumerable.Range(0, cols).Sum(c => (double)decoded[i % rows * cols + c] * x.Values[i / rows * cols + c])).ToArray();
+        Tolerance.AssertClose(expected, y, 2e-2); // 8-bit inputs: about 1/254 of each input, summed over 256 terms of both signs
+    }
+
+    [Fact]
+    public void InputsQuantizeToBlocksOf32WithTheirHalfSums()
+    {
+        var values = RandomFloats(3 * 64, 5f);
+        values[40] = 0; // a block may hold zeros
+        Array.Clear(values, 64, 32); // and a block of zeros has scale 0
+        var rows = new QuantizedRows();
+
+        rows.Quantize(values, 3, 64);
+
+        for (var b = 0; b < 6; b++)
+        {
+            var block = values.AsSpan(32 * b, 32).ToArray();
+            var max = block.Max(Math.Abs);
+            Assert.Equal(max / 127f, rows.Scales[b], 6);
+            for (var i = 0; i < 32; i++)
+                Assert.Equal(max == 0 ? 0 : (int)MathF.Round(block[i] * (127f / max)), rows.Quants[32 * b + i]);
+            Assert.Equal(rows.Scales[b] * Enumerable.Range(0, 16).Sum(i => rows.Quants[32 * b + i]), rows.HalfSums[2 * b], 4);
+            Assert.Equal(rows.Scales[b] * Enumerable.Range(16, 16).Sum(i => rows.Quants[32 * b + i]), rows.HalfSums[2 * b + 1], 4);
+        }
+        Assert.Equal(0f, rows.Scales[2]);
+    }
+
+    /// <summary>Random bytes for every quant (including −128 for Q8_0) with sane f16 scales in their places.</summary>
+    private byte[] RandomBlocks(GgmlType type, int rows, int cols)
+    {
+        var data = new byte[rows * GgmlTypeInfo.ByteSize(type, cols)];
+        _random.NextBytes(data);
+        var (blockBytes, scaleOffsets) = type switch
+        {
+            GgmlType.Q8_0 => (34, new[] { 0 }),
+            GgmlType.Q4_0 => (18, new[] { 0 }),
+            GgmlType.Q4_K => (144, new[] { 0, 2 }),
+            _ => (210, new[] { 208 }),
+        };
+        for (var b = 0; b < data.Length; b += blockBytes)
+            foreach (var offset in scaleOffsets)
+                BinaryPrimitives.WriteHalfLittleEndian(data.AsSpan(b + offset), (Half)(_random.NextDouble() * 0.02 + 0.001));
+        return data;
+    }
+
+    private float[] RandomFloats(int n, float scale = 1f) => Enumerable.Range(0, n).Select(_ => (float)(_random.NextDouble() * 2 - 1) * scale).ToArray();
+}
