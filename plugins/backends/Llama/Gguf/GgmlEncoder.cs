@@ -56,9 +56,20 @@ internal static class GgmlEncoder
                         w.Write((byte)(q[i] | (q[i + 16] << 4)));
                 }
                 break;
+            case GgmlType.Q4_K:
+                for (var b = 0; b < values.Length; b += 256)
+                    w.Write(KQuantEncoder.Q4K(values.AsSpan(b, 256)));
+                break;
+            case GgmlType.Q6_K:
+                for (var b = 0; b < values.Length; b += 256)
+                    w.Write(KQuantEncoder.Q6K(values.AsSpan(b, 256)));
+                break;
             default:
                 throw new ArgumentException($"Encoding {type} is not supported.");
         }
-        return (data.ToArray(), stored);
+        var bytes = data.ToArray();
+        if (type is GgmlType.Q4_K or GgmlType.Q6_K)
+            Model.GgmlDecoder.Decode(type, bytes, stored);
+        return (bytes, stored);
     }
 }

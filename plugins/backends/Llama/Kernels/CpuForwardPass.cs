@@ -36,9 +36,7 @@ internal sealed class CpuForwardPass(LlamaConfig config, LlamaWeights weights, b
         {
             var w = weights.Layers[l];
             NormRows(s.X, w.AttnNorm, s.Normed, n);
-            _matMul.Multiply(w.Wq, s.Normed, s.Q, n, w.Bq);
-            _matMul.Multiply(w.Wk, s.Normed, s.K, n, w.Bk);
-            _matMul.Multiply(w.Wv, s.Normed, s.V, n, w.Bv);
+            _matMul.Multiply(s.Normed, n, new Product(w.Wq, s.Q, w.Bq), new Product(w.Wk, s.K, w.Bk), new Product(w.Wv, s.V, w.Bv));
             for (var t = 0; t < n; t++)
                 StoreKeyValue(items[t], l, s.Q.AsSpan(t * c.QDim, c.QDim), s.K.AsSpan(t * c.KvDim, c.KvDim), s.V.AsSpan(t * c.KvDim, c.KvDim), w);
             _attention.Attend(items, l, s);
@@ -46,8 +44,7 @@ internal sealed class CpuForwardPass(LlamaConfig config, LlamaWeights weights, b
             TensorPrimitives.Add(s.X.AsSpan(0, all), s.Projected.AsSpan(0, all), s.X.AsSpan(0, all));
 
             NormRows(s.X, w.FfnNorm, s.Normed, n);
-            _matMul.Multiply(w.WGate, s.Normed, s.Gate.Values, n);
-            _matMul.Multiply(w.WUp, s.Normed, s.Up, n);
+            _matMul.Multiply(s.Normed, n, new Product(w.WGate, s.Gate.Values), new Product(w.WUp, s.Up));
             K.SwiGlu(s.Gate.Values.AsSpan(0, n * c.FfnDim), s.Up.AsSpan(0, n * c.FfnDim));
             s.Gate.Changed();
             _matMul.Multiply(w.WDown, s.Gate, s.Projected, n);

@@ -16,9 +16,25 @@ internal static class ModelGenerator
     public static readonly Shape Stories15M = new(288, 6, 6, 6, 48, 768, 32000, 256);
     public static readonly Shape Stories110M = new(768, 12, 12, 12, 64, 2048, 32000, 1024);
 
+    /// <summary>
+    /// llama.cpp's Q4_K_M mix: Q4_K matrices, with Q6_K for the output (or the tied embedding) and
+    /// for attn_v and ffn_down in the first and last eighth of the layers and every third between.
+    /// </summary>
+    public static GgmlType Q4KM(string name, int layers)
+    {
+        if (name is "output.weight")
+            return GgmlType.Q6_K;
+        if (!name.StartsWith("blk.", StringComparison.Ordinal) || !(name.EndsWith("attn_v.weight", StringComparison.Ordinal) || name.EndsWith("ffn_down.weight", StringComparison.Ordinal)))
+            return GgmlType.Q4_K;
+        var layer = int.Parse(name.AsSpan(4, name.IndexOf('.', 4) - 4), provider: null);
+        var moreBits = layer < layers / 8 || layer >= 7 * layers / 8 || (layer - layers / 8) % 3 == 2;
+        return moreBits ? GgmlType.Q6_K : GgmlType.Q4_K;
+    }
+
+    /// <param name="matrixType">A type per matrix by name (a mix such as <see cref="Q4KM"/>), instead of <paramref name="type"/> for all.</param>
     /// <returns>Every tensor's values as the file holds them (after rounding or quantization), when asked to keep them.</returns>
     public static Dictionary<string, float[]>? Write(string path, string architecture, Shape s, GgmlType type,
-        bool tied = false, int seed = 1, GgufFile? vocabulary = null, bool keepWeights = false)
+        bool tied = false, int seed = 1, GgufFile? vocabulary = null, bool keepWeights = false, Func<string, GgmlType>? matrixType = null)
     {
         var random = new Random(seed);
         float[] Random(int n, float scale)
@@ -49,7 +65,8 @@ internal static class ModelGenerator
         // Norms and biases stay F32, as llama.cpp's converters keep them.
         void Add(string name, float[] values, bool matrix, params long[] dims)
         {
-            var stored = writer.Tensor(name, values, matrix ? type : GgmlType.F32, dims);
+            var tensorType = !matrix ? GgmlType.F32 : tied && name == "token_embd.weight" && matrixType is not null ? matrixType("output.weight") : matrixType?.Invoke(name) ?? type;
+            var stored = writer.Tensor(name, values, tensorType, dims);
             weights?.Add(name, stored);
         }
 

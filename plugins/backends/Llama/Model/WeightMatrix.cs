@@ -7,6 +7,7 @@ namespace Dynamo.Backends.Llama.Model;
 /// A row-major weight matrix kept in its file type: F32 rows are used in place; 16-bit and
 /// quantized rows are decoded one at a time into a small buffer when a product needs them, so a
 /// Q8_0 model reads a quarter of the memory per token and no whole matrix is ever expanded.
+/// Q8_0 matrices are held interleaved (<see cref="Q8_0x8"/>) for the CPU's integer products.
 /// </summary>
 internal sealed class WeightMatrix
 {
@@ -33,22 +34,28 @@ internal sealed class WeightMatrix
     /// <summary>Whether rows must be decoded (16-bit or quantized) rather than used in place.</summary>
     public bool IsPacked => _floats is null;
 
-    private WeightMatrix(GgmlType type, int rows, int cols, float[]? floats, byte[]? packed)
+    /// <summary>Whether a Q8_0 matrix is held in <see cref="Q8_0x8"/>'s interleaved layout (rows a multiple of 8) rather than ggml's.</summary>
+    public bool Interleaved { get; }
+
+    private WeightMatrix(GgmlType type, int rows, int cols, float[]? floats, byte[]? packed, bool interleaved = false)
     {
-        (Type, Rows, Cols, _floats, _packed) = (type, rows, cols, floats, packed);
+        (Type, Rows, Cols, _floats, _packed, Interleaved) = (type, rows, cols, floats, packed, interleaved);
         RowBytes = (int)GgmlTypeInfo.ByteSize(type, cols);
     }
 
-    public static WeightMatrix Create(GgmlType type, ReadOnlySpan<byte> data, int rows, int cols) => type == GgmlType.F32
-        ? new WeightMatrix(type, rows, cols, MemoryMarshal.Cast<byte, float>(data).ToArray(), null)
-        : new WeightMatrix(type, rows, cols, null, data.ToArray());
+    public static WeightMatrix Create(GgmlType type, ReadOnlySpan<byte> data, int rows, int cols) => type switch
+    {
+        GgmlType.F32 => new WeightMatrix(type, rows, cols, MemoryMarshal.Cast<byte, float>(data).ToArray(), null),
+        GgmlType.Q8_0 when Q8_0x8.Fits(rows, cols) => new WeightMatrix(type, rows, cols, null, Q8_0x8.Repack(data, rows, cols), interleaved: true),
+        _ => new WeightMatrix(type, rows, cols, null, data.ToArray()),
+    };
 
     public static WeightMatrix FromFloats(float[] values, int rows, int cols) => new(GgmlType.F32, rows, cols, values, null);
 
-    /// <summary>Row <paramref name="row"/> in its file encoding (16-bit or quantized matrices only).</summary>
-    public ReadOnlySpan<byte> PackedRow(int row) => _packed is null
+    /// <summary>Row <paramref name="row"/> in its file encoding (16-bit or quantized matrices only), in place or rebuilt in <paramref name="buffer"/> (RowBytes long).</summary>
+    public ReadOnlySpan<byte> PackedRow(int row, Span<byte> buffer) => _packed is null
         ? throw new InvalidOperationException("F32 rows are not packed.")
-        : _packed.AsSpan(row * RowBytes, RowBytes);
+        : Interleaved ? Q8_0x8.GgmlRow(_packed, row, Cols, buffer) : _packed.AsSpan(row * RowBytes, RowBytes);
 
     /// <summary>Row <paramref name="row"/> as F32: the stored row itself, or decoded into <paramref name="buffer"/> (at least Cols long).</summary>
     public ReadOnlySpan<float> Row(int row, Span<float> buffer)
@@ -56,7 +63,10 @@ internal sealed class WeightMatrix
         if (_floats is not null)
             return _floats.AsSpan(row * Cols, Cols);
         var values = buffer[..Cols];
-        GgmlDecoder.Decode(Type, _packed.AsSpan(row * RowBytes, RowBytes), values);
+        if (Interleaved)
+            Q8_0x8.DecodeRow(_packed, row, Cols, values);
+        else
+            GgmlDecoder.Decode(Type, _packed.AsSpan(row * RowBytes, RowBytes), values);
         return values;
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using Dynamo.Backends.Llama.Model;
 
@@ -34,6 +35,7 @@ internal sealed class CpuAttention(LlamaConfig config, CpuThreads threads) : Par
     }
 
     /// <summary>One token over its sequence's cache (positions up to its own); grouped-query heads share K and V.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Attend(BatchItem item, int layer, ReadOnlySpan<float> q, Span<float> output, float[] scoreBuffer)
     {
         var c = config;

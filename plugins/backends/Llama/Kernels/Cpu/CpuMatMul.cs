@@ -5,8 +5,10 @@ namespace Dynamo.Backends.Llama.Kernels.Cpu;
 /// <summary>
 /// y[t, r] = w[r, :] · x[t, :] (+ bias[r]) for a batch of input rows, split by rows across the
 /// fixed CPU threads (static partitioning). Quantized weights meet 8-bit inputs in integer dot
-/// products and are never expanded; F32 (and decoded 16-bit) rows run as register tiles of rows
-/// times tokens, so each weight row is read once per batch.
+/// products; Q8_0, held eight rows interleaved, does so at every batch size. Other quantized
+/// types do so for decode-sized batches; in larger ones (prefill) a block of their rows is
+/// decoded once into a cached buffer and runs, like F32 rows, as register tiles of rows times
+/// tokens, which measured twice as fast as their row-at-a-time integer tiles (bench/README.md).
 /// </summary>
 /// <param name="quantizeInputs">False decodes quantized rows to meet float inputs instead (the GPU pass's arithmetic, for comparisons).</param>
 internal sealed class CpuMatMul(CpuThreads threads, CpuPath path, bool quantizeInputs = true) : ParallelWork
@@ -14,45 +16,67 @@ internal sealed class CpuMatMul(CpuThreads threads, CpuPath path, bool quantizeI
     // Below this many multiply-adds a product runs on the calling thread: waking workers costs more.
     private const long ParallelThreshold = 1 << 15;
 
+    // From this many tokens on, quantized rows in ggml's layout are decoded per block for the float
+    // tiles (the measured crossover); interleaved Q8_0 stays integer at every size (it is faster there).
+    private const int FloatTilesFromTokens = 8;
+
     // Row ranges start on multiples of this, so the tiles of rows stay whole and threads write apart.
     private const int RowAlignment = 16;
 
-    private readonly QuantKernel?[] _kernels = new QuantKernel?[32];
-    private WeightMatrix? _w;
+    // Products that share an input (Q, K and V; gate and up) run as one parallel call.
+    private const int MaxProducts = 4;
+
+    // Kernels by type, interleaved ones after the 32 types.
+    private readonly QuantKernel?[] _kernels = new QuantKernel?[64];
+    private readonly Product[] _products = new Product[MaxProducts];
+    private readonly QuantKernel?[] _productKernels = new QuantKernel?[MaxProducts];
+    private int _count;
     private QuantizedRows? _quantized;
     private float[] _x = [];
-    private float[] _y = [];
-    private float[]? _bias;
     private int _tokens;
-    private QuantKernel? _kernel;
 
     public CpuPath Path => path;
 
-    public void Multiply(WeightMatrix w, InputRows x, float[] y, int tokens, float[]? bias = null)
-    {
-        var quantized = quantizeInputs && QuantKernel.IsQuantized(w.Type);
-        (_w, _x, _y, _tokens, _bias) = (w, x.Values, y, tokens, bias);
-        _quantized = quantized ? x.Quantized(tokens, w.Cols) : null;
-        _kernel = quantized ? Kernel(w) : null;
-        var parts = (long)w.Rows * w.Cols * tokens < ParallelThreshold ? 1 : threads.Count;
-        threads.Run(this, parts);
-        (_w, _quantized, _kernel, _bias) = (null, null, null, null);
-    }
+    public void Multiply(WeightMatrix w, InputRows x, float[] y, int tokens, float[]? bias = null) =>
+        Multiply(x, tokens, new Product(w, y, bias));
 
-    private QuantKernel Kernel(WeightMatrix w) => _kernels[(int)w.Type] ??= QuantKernel.For(w.Type, path);
+    /// <summary>Every product of <paramref name="products"/> with the same input rows, in one parallel call.</summary>
+    public void Multiply(InputRows x, int tokens, params ReadOnlySpan<Product> products)
+    {
+        if (products.Length > MaxProducts)
+            throw new ArgumentException($"At most {MaxProducts} products share one call.", nameof(products));
+        (_x, _tokens, _count) = (x.Values, tokens, products.Length);
+        long work = 0;
+        for (var i = 0; i < products.Length; i++)
+        {
+            var w = products[i].W;
+            _products[i] = products[i];
+            var quantized = quantizeInputs && QuantKernel.IsQuantized(w.Type) && (tokens < FloatTilesFromTokens || w.Interleaved);
+            _productKernels[i] = quantized ? _kernels[(int)w.Type + (w.Interleaved ? 32 : 0)] ??= QuantKernel.For(w.Type, w.Interleaved, path) : null;
+            if (quantized)
+                _quantized = x.Quantized(tokens, w.Cols);
+            work += (long)w.Rows * w.Cols * tokens;
+        }
+        threads.Run(this, work < ParallelThreshold ? 1 : threads.Count);
+        _products.AsSpan(0, _count).Clear();
+        _quantized = null;
+    }
 
     public override void Run(int part, int parts)
     {
-        var w = _w!;
-        var share = (w.Rows + parts - 1) / parts;
-        share = (share + RowAlignment - 1) / RowAlignment * RowAlignment;
-        var from = Math.Min(w.Rows, part * share);
-        var to = Math.Min(w.Rows, from + share);
-        if (from >= to)
-            return;
-        if (_kernel is not null)
-            _kernel.Multiply(w.Packed, w.RowBytes, from, to, _quantized!, _tokens, _y, w.Rows, _bias);
-        else
-            FloatTiles.Multiply(w, _x, _y, _tokens, from, to, _bias);
+        for (var i = 0; i < _count; i++)
+        {
+            var (w, y, bias) = _products[i];
+            var share = (w.Rows + parts - 1) / parts;
+            share = (share + RowAlignment - 1) / RowAlignment * RowAlignment;
+            var from = Math.Min(w.Rows, part * share);
+            var to = Math.Min(w.Rows, from + share);
+            if (from >= to)
+                continue;
+            if (_productKernels[i] is { } kernel)
+                kernel.Multiply(w.Packed, w.RowBytes, from, to, _quantized!, _tokens, y, w.Rows, bias);
+            else
+                FloatTiles.Multiply(w, _x, y, _tokens, from, to, bias);
+        }
     }
 }

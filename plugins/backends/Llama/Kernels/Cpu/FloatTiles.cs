@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -17,6 +18,7 @@ internal static class FloatTiles
     [ThreadStatic]
     private static float[]? _buffer;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Multiply(WeightMatrix w, float[] x, float[] y, int tokens, int from, int to, float[]? bias)
     {
         var cols = w.Cols;
@@ -50,6 +52,7 @@ internal static class FloatTiles
     }
 
     /// <summary>The products of <paramref name="count"/> consecutive rows (the first is row <paramref name="first"/>) with every token.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Block(ReadOnlySpan<float> rows, int first, int count, int cols, float[] x, float[] y, int tokens, int rowCount, float[]? bias)
     {
         var r = 0;
@@ -85,6 +88,7 @@ internal static class FloatTiles
         TensorPrimitives.Dot(row, x.AsSpan(t * row.Length, row.Length)) + (bias is null ? 0f : bias[r]);
 
     /// <summary>Four rows times four tokens in 16 accumulators: each loaded piece of a row or an input serves four products.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FourByFour(ReadOnlySpan<float> rows, int cols, ReadOnlySpan<float> inputs, float[] y, int t, int r, int rowCount, float[]? bias)
     {
         ref var w = ref MemoryMarshal.GetReference(rows);
@@ -137,6 +141,7 @@ internal static class FloatTiles
     }
 
     /// <summary>The row's dot products with four consecutive input rows of length <paramref name="cols"/> (a multiple of 8).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (float, float, float, float) Dot4(ReadOnlySpan<float> row, ReadOnlySpan<float> inputs, int cols)
     {
         ref var w = ref MemoryMarshal.GetReference(row);

@@ -8,14 +8,12 @@ internal readonly struct Q4_0Blocks : IQuantBlocks
 {
     public static bool Signed => false;
 
-    public static bool Halves => false;
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<byte> Unpack(ref byte row, int group, out float aLow, out float aHigh, out float bLow, out float bHigh)
+    public static Vector256<byte> Unpack(ref byte row, int group, ref float halves, out float a, out float b)
     {
         ref var block = ref Unsafe.Add(ref row, group * 18);
-        aLow = aHigh = HalfTable.Values[Unsafe.ReadUnaligned<ushort>(ref block)];
-        bLow = bHigh = 8f * aLow;
+        a = Unsafe.Add(ref halves, Unsafe.ReadUnaligned<ushort>(ref block));
+        b = 8f * a;
         var nibbles = Vector128.LoadUnsafe(ref Unsafe.Add(ref block, 2));
         return Vector256.Create(nibbles & Vector128.Create((byte)0x0F), Vector128.ShiftRightLogical(nibbles, 4));
     }

@@ -8,14 +8,12 @@ internal readonly struct Q8_0Blocks : IQuantBlocks
 {
     public static bool Signed => true;
 
-    public static bool Halves => false;
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<byte> Unpack(ref byte row, int group, out float aLow, out float aHigh, out float bLow, out float bHigh)
+    public static Vector256<byte> Unpack(ref byte row, int group, ref float halves, out float a, out float b)
     {
         ref var block = ref Unsafe.Add(ref row, group * 34);
-        aLow = aHigh = HalfTable.Values[Unsafe.ReadUnaligned<ushort>(ref block)];
-        bLow = bHigh = 0f;
+        a = Unsafe.Add(ref halves, Unsafe.ReadUnaligned<ushort>(ref block));
+        b = 0f;
         return Vector256.LoadUnsafe(ref Unsafe.Add(ref block, 2));
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -21,6 +22,12 @@ internal sealed class QuantizedRows
     /// <summary>scale × the sum of each 16 values: [token][block][half].</summary>
     public float[] HalfSums { get; private set; } = [];
 
+    /// <summary>scale × the sum of each block's values: [token][block].</summary>
+    public float[] Sums { get; private set; } = [];
+
+    /// <summary>The sum of each block's values: [token][block].</summary>
+    public int[] Totals { get; private set; } = [];
+
     public int Cols { get; private set; }
 
     public int Blocks => Cols / Block;
@@ -36,11 +43,14 @@ internal sealed class QuantizedRows
             Quants = new sbyte[tokens * cols];
             Scales = new float[blocks];
             HalfSums = new float[2 * blocks];
+            Sums = new float[blocks];
+            Totals = new int[blocks];
         }
         for (var b = 0; b < blocks; b++)
             QuantizeBlock(x.Slice(b * Block, Block), b);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void QuantizeBlock(ReadOnlySpan<float> x, int b)
     {
         var q = Quants.AsSpan(b * Block, Block);
@@ -89,5 +99,7 @@ internal sealed class QuantizedRows
         Scales[b] = scale;
         HalfSums[2 * b] = scale * low;
         HalfSums[2 * b + 1] = scale * high;
+        Sums[b] = scale * (low + high);
+        Totals[b] = low + high;
     }
 }

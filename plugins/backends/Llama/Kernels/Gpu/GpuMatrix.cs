@@ -69,7 +69,7 @@ internal sealed class GpuMatrix : IDisposable
                 Stage<ushort>(parts, halves.View, (m, r, row) =>
                 {
                     if (m.Type == GgmlType.F16)
-                        MemoryMarshal.Cast<byte, ushort>(m.PackedRow(r)).CopyTo(row);
+                        MemoryMarshal.Cast<byte, ushort>(m.PackedRow(r, default)).CopyTo(row);
                     else
                     {
                         var values = m.Row(r, decoded);
@@ -82,15 +82,16 @@ internal sealed class GpuMatrix : IDisposable
                 var quants = accelerator.Allocate1D<sbyte>(elements);
                 var scales = accelerator.Allocate1D<float>(elements / 32);
                 (_buffer, Quants, _scales, Scales) = (quants, quants.View, scales, scales.View);
+                var ggml = new byte[parts.Max(m => m.RowBytes)];
                 Stage<sbyte>(parts, quants.View, (m, r, row) =>
                 {
-                    var packed = m.PackedRow(r);
+                    var packed = m.PackedRow(r, ggml);
                     for (var b = 0; b < Cols / 32; b++)
                         MemoryMarshal.Cast<byte, sbyte>(packed.Slice(b * 34 + 2, 32)).CopyTo(row.Slice(b * 32, 32));
                 });
                 Stage<float>(parts, scales.View, (m, r, row) =>
                 {
-                    var packed = m.PackedRow(r);
+                    var packed = m.PackedRow(r, ggml);
                     for (var b = 0; b < row.Length; b++)
                         row[b] = (float)BitConverter.UInt16BitsToHalf(MemoryMarshal.Read<ushort>(packed.Slice(b * 34, 2)));
                 }, Cols / 32);

@@ -17,19 +17,23 @@ public sealed class QuantKernelTests
 
     public static TheoryData<string> Types => new() { "Q8_0", "Q4_0", "Q4_K", "Q6_K" };
 
+    /// <summary>Each type in ggml's layout (37 rows), and Q8_0 interleaved eight rows at a time (40 rows).</summary>
+    public static TheoryData<string, int> Layouts => new() { { "Q8_0", 37 }, { "Q8_0", 40 }, { "Q4_0", 37 }, { "Q4_K", 37 }, { "Q6_K", 37 } };
+
     [Theory]
-    [MemberData(nameof(Types))]
-    public void EveryPathEqualsTheReferenceOnRandomBlocks(string typeName)
+    [MemberData(nameof(Layouts))]
+    public void EveryPathEqualsTheReferenceOnRandomBlocks(string typeName, int rows)
     {
         var type = Enum.Parse<GgmlType>(typeName);
-        const int rows = 37;
         var cols = type is GgmlType.Q4_K or GgmlType.Q6_K ? 512 : 96;
         var matrix = WeightMatrix.Create(type, RandomBlocks(type, rows, cols), rows, cols);
+        Assert.Equal(rows % 8 == 0 && type == GgmlType.Q8_0, matrix.Interleaved);
         var decoded = new float[rows * cols];
         for (var r = 0; r < rows; r++)
             matrix.Row(r, decoded.AsSpan(r * cols, cols));
         var bias = RandomFloats(rows);
-        foreach (var tokens in new[] { 1, 3, 4, 9 }) // one row at a time, and four tokens per unpacked group with remainders
+        // One token at a time, and several per unpacked group with remainders; from 8 on, only interleaved rows stay integer.
+        foreach (var tokens in matrix.Interleaved ? new[] { 1, 2, 3, 9, 21 } : new[] { 1, 3, 4, 7 })
         {
             var x = CpuKernelsTests.Inputs(RandomFloats(tokens * cols, 2f));
             var q = x.Quantized(tokens, cols);
@@ -64,6 +68,44 @@ public sealed class QuantKernelTests
         var expected = Enumerable.Range(0, tokens * rows)
             .Select(i => Enumerable.Range(0, cols).Sum(c => (double)decoded[i % rows * cols + c] * x.Values[i / rows * cols + c])).ToArray();
         Tolerance.AssertClose(expected, y, 2e-2); // 8-bit inputs: about 1/254 of each input, summed over 256 terms of both signs
+    }
+
+    [Theory]
+    [MemberData(nameof(Types))]
+    public void PrefillBatchesDecodeRowBlocksForTheFloatTiles(string typeName)
+    {
+        var type = Enum.Parse<GgmlType>(typeName);
+        const int rows = 36, cols = 256, tokens = 21; // not a multiple of 8 rows: Q8_0 stays in ggml's layout
+        var matrix = WeightMatrix.Create(type, RandomBlocks(type, rows, cols), rows, cols);
+        var decoded = new float[rows * cols];
+        for (var r = 0; r < rows; r++)
+            matrix.Row(r, decoded.AsSpan(r * cols, cols));
+        var x = CpuKernelsTests.Inputs(RandomFloats(tokens * cols));
+        var y = new float[tokens * rows];
+
+        new CpuMatMul(CpuThreads.Shared, CpuPaths.Best).Multiply(matrix, x, y, tokens);
+
+        var expected = Enumerable.Range(0, tokens * rows)
+            .Select(i => Enumerable.Range(0, cols).Sum(c => (double)decoded[i % rows * cols + c] * x.Values[i / rows * cols + c])).ToArray();
+        Tolerance.AssertClose(expected, y, 1e-5);
+    }
+
+    [Fact]
+    public void InterleavedQ8RowsDecodeAndRebuildAsTheFileHasThem()
+    {
+        const int rows = 24, cols = 64;
+        var data = RandomBlocks(GgmlType.Q8_0, rows, cols);
+        var matrix = WeightMatrix.Create(GgmlType.Q8_0, data, rows, cols);
+        Assert.True(matrix.Interleaved);
+        var buffer = new byte[matrix.RowBytes];
+        for (var r = 0; r < rows; r++)
+        {
+            var file = data.AsSpan(r * matrix.RowBytes, matrix.RowBytes);
+            Assert.Equal(file.ToArray(), matrix.PackedRow(r, buffer).ToArray());
+            var expected = new float[cols];
+            GgmlDecoder.Decode(GgmlType.Q8_0, file, expected);
+            Assert.Equal(expected, matrix.Row(r, new float[cols]).ToArray());
+        }
     }
 
     [Fact]
