@@ -30,6 +30,8 @@ internal sealed class CpuForwardPass(LlamaConfig config, LlamaWeights weights, b
         {
             var embedding = s.X.AsSpan(t * c.Dim, c.Dim);
             weights.Embedding.Row(items[t].Token, embedding).CopyTo(embedding);
+            var pairs = _inverseFrequencies.Length;
+            K.RopeAngles(_inverseFrequencies, items[t].Position, s.RopeCos.AsSpan(t * pairs, pairs), s.RopeSin.AsSpan(t * pairs, pairs));
         }
         var all = n * c.Dim;
         for (var l = 0; l < c.Layers; l++)
@@ -38,7 +40,7 @@ internal sealed class CpuForwardPass(LlamaConfig config, LlamaWeights weights, b
             NormRows(s.X, w.AttnNorm, s.Normed, n);
             _matMul.Multiply(s.Normed, n, new Product(w.Wq, s.Q, w.Bq), new Product(w.Wk, s.K, w.Bk), new Product(w.Wv, s.V, w.Bv));
             for (var t = 0; t < n; t++)
-                StoreKeyValue(items[t], l, s.Q.AsSpan(t * c.QDim, c.QDim), s.K.AsSpan(t * c.KvDim, c.KvDim), s.V.AsSpan(t * c.KvDim, c.KvDim), w);
+                StoreKeyValue(items[t], t, l, s, w);
             _attention.Attend(items, l, s);
             _matMul.Multiply(w.Wo, s.Attention, s.Projected, n);
             TensorPrimitives.Add(s.X.AsSpan(0, all), s.Projected.AsSpan(0, all), s.X.AsSpan(0, all));
@@ -65,17 +67,23 @@ internal sealed class CpuForwardPass(LlamaConfig config, LlamaWeights weights, b
         y.Changed();
     }
 
-    private void StoreKeyValue(BatchItem item, int layer, Span<float> q, Span<float> k, ReadOnlySpan<float> v, LayerWeights w)
+    private void StoreKeyValue(BatchItem item, int t, int layer, CpuScratch s, LayerWeights w)
     {
         var c = config;
+        var q = s.Q.AsSpan(t * c.QDim, c.QDim);
+        var k = s.K.AsSpan(t * c.KvDim, c.KvDim);
+        var v = s.V.AsSpan(t * c.KvDim, c.KvDim);
         if (w.QNorm is not null)
         {
             NormHeads(q, c.Heads, w.QNorm);
             NormHeads(k, c.KvHeads, w.KNorm!);
         }
         var halfSplit = c.Rope == RopeStyle.HalfSplit;
-        K.Rope(q, c.Heads, c.HeadDim, _inverseFrequencies, item.Position, halfSplit);
-        K.Rope(k, c.KvHeads, c.HeadDim, _inverseFrequencies, item.Position, halfSplit);
+        var pairs = _inverseFrequencies.Length;
+        var cos = s.RopeCos.AsSpan(t * pairs, pairs);
+        var sin = s.RopeSin.AsSpan(t * pairs, pairs);
+        K.Rope(q, c.Heads, c.HeadDim, cos, sin, halfSplit);
+        K.Rope(k, c.KvHeads, c.HeadDim, cos, sin, halfSplit);
         var at = item.Sequence.Offset(layer, item.Position);
         var storage = (HostKvStorage)item.Sequence.Pool.Storage;
         k.CopyTo(storage.Keys.AsSpan(at, c.KvDim));

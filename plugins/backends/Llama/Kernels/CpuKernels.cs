@@ -15,21 +15,27 @@ internal static class CpuKernels
         TensorPrimitives.Multiply(y, weight, y);
     }
 
-    /// <summary>Rotates the first <c>ropeDim</c> dimensions of each head by position <paramref name="pos"/>.</summary>
+    /// <summary>The cosines and sines of position <paramref name="pos"/>'s rotation angles, one per pair (computed once per token, shared by every layer).</summary>
     /// <param name="inverseFrequencies">base^(-2i/ropeDim) for i below ropeDim/2.</param>
-    public static void Rope(Span<float> vectors, int heads, int headDim, ReadOnlySpan<float> inverseFrequencies, int pos, bool halfSplit)
+    public static void RopeAngles(ReadOnlySpan<float> inverseFrequencies, int pos, Span<float> cos, Span<float> sin)
     {
-        var pairs = inverseFrequencies.Length;
-        for (var i = 0; i < pairs; i++)
+        for (var i = 0; i < inverseFrequencies.Length; i++)
+            (sin[i], cos[i]) = MathF.SinCos(pos * inverseFrequencies[i]);
+    }
+
+    /// <summary>Rotates the first 2·cos.Length dimensions of each head by the angles of <see cref="RopeAngles"/>.</summary>
+    public static void Rope(Span<float> vectors, int heads, int headDim, ReadOnlySpan<float> cos, ReadOnlySpan<float> sin, bool halfSplit)
+    {
+        var pairs = cos.Length;
+        for (var h = 0; h < heads; h++)
         {
-            var (sin, cos) = MathF.SinCos(pos * inverseFrequencies[i]);
-            var (a, b) = halfSplit ? (i, i + pairs) : (2 * i, 2 * i + 1);
-            for (var h = 0; h < heads; h++)
+            var head = vectors.Slice(h * headDim, headDim);
+            for (var i = 0; i < pairs; i++)
             {
-                var head = vectors.Slice(h * headDim, headDim);
+                var (a, b) = halfSplit ? (i, i + pairs) : (2 * i, 2 * i + 1);
                 var (x0, x1) = (head[a], head[b]);
-                head[a] = x0 * cos - x1 * sin;
-                head[b] = x0 * sin + x1 * cos;
+                head[a] = x0 * cos[i] - x1 * sin[i];
+                head[b] = x0 * sin[i] + x1 * cos[i];
             }
         }
     }

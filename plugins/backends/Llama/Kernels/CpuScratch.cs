@@ -24,6 +24,11 @@ internal sealed class CpuScratch(LlamaConfig c, int maxTokens, int maxLogits) : 
 
     public float[] Up { get; } = new float[maxTokens * c.FfnDim];
 
+    /// <summary>Each token's RoPE angles as cosines and sines, [token][pair], shared by every layer.</summary>
+    public float[] RopeCos { get; } = new float[maxTokens * (c.RopeDim / 2)];
+
+    public float[] RopeSin { get; } = new float[maxTokens * (c.RopeDim / 2)];
+
     /// <summary>The batch, for worker threads when attention runs in parallel.</summary>
     public BatchItem[] Items { get; } = new BatchItem[maxTokens];
 

@@ -35,6 +35,7 @@ internal sealed class Q8_0x8Kernel<TDot> : QuantKernel
     }
 
     /// <summary>Eight rows' products with token <paramref name="t"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Vector256<float> Dot1(ref byte group, QuantizedRows x, int t)
     {
         var blocks = x.Blocks;
@@ -58,6 +59,7 @@ internal sealed class Q8_0x8Kernel<TDot> : QuantKernel
     }
 
     /// <summary>Eight rows' products with tokens <paramref name="t"/> and <paramref name="t"/>+1, each weight load serving both.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (Vector256<float>, Vector256<float>) Dot2(ref byte group, QuantizedRows x, int t)
     {
         var (blocks, cols) = (x.Blocks, x.Cols);

@@ -104,7 +104,9 @@ public sealed class CpuKernelsTests
                 expected[b] = x[a] * Math.Sin(angle) + x[b] * Math.Cos(angle);
             }
 
-        CpuKernels.Rope(x, heads, headDim, CpuKernels.RopeInverseFrequencies(ropeDim, 10000f), pos, halfSplit);
+        float[] cos = new float[ropeDim / 2], sin = new float[ropeDim / 2];
+        CpuKernels.RopeAngles(CpuKernels.RopeInverseFrequencies(ropeDim, 10000f), pos, cos, sin);
+        CpuKernels.Rope(x, heads, headDim, cos, sin, halfSplit);
 
         AssertClose(expected, x, 1e-4); // angles up to 37 rad in float32
     }
