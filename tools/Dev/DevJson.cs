@@ -4,9 +4,11 @@ using Dynamo.Host.OpenAi;
 
 namespace Dynamo.Dev;
 
-/// <summary>The tools' JSON inputs, read as the OpenAI endpoints read theirs (snake_case, strict).</summary>
+/// <summary>The tools' JSON inputs, read as the OpenAI endpoints read theirs (snake_case, strict), and their JSON results.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(TemplateRenderRequest))]
 [JsonSerializable(typeof(ParseRequest))]
 [JsonSerializable(typeof(List<ToolBody>))]
+[JsonSerializable(typeof(BenchEngineResult))]
+[JsonSerializable(typeof(MemoryBenchResult))]
 internal sealed partial class DevJson : JsonSerializerContext;

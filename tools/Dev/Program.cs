@@ -11,6 +11,7 @@ try
         ("bench", "offload") => await OffloadBenchCommand.RunAsync(args[2..], Console.Out),
         ("bench", "grammar") => await GrammarBenchCommand.RunAsync(args[2..], Console.Out),
         ("bench", "structured") => await StructuredBenchCommand.RunAsync(args[2..], Console.Out),
+        ("bench", "memory") => await MemoryBenchCommand.RunAsync(args[2..], Console.Out),
         ("bench", _) => await BenchCommand.RunAsync(args[1..], Console.Out),
         ("template", _) => await TemplateCommand.RunAsync(args[1..], Console.In, Console.Out, Console.Error),
         ("parse", _) => await ParseCommand.RunAsync(args[1..], Console.In, Console.Out),
@@ -30,7 +31,8 @@ static int Help()
         dynamo-dev — benchmarks and authoring tools for Dynamo for .NET (not part of the server).
 
         Usage (dotnet run --project tools/Dev -c Release -- COMMAND …):
-          bench engine --model FILE [--engine llama] [--prompt-tokens 512] [--decode-tokens 64] [--batches 1,4,16] [--device auto|cpu|cuda]
+          bench engine --model FILE [--engine llama] [--prompt-tokens 512] [--decode-tokens 64] [--batches 1,4,16] [--device auto|cpu|cuda] [--json]
+          bench memory [--threads N] [--megabytes 1024] [--json]
               Time to first token, prefill and decode tokens/s of an engine plugin on a model file.
           bench agentic [--routers round-robin,least-loaded,kv] [--workers 4] [--sessions 16] [--prefixes 8]
                         [--turns 4] [--prefix-tokens 4000] [--kv-blocks 1024] [--seed 1] [--speedup 4] [--distributed]

@@ -29,12 +29,7 @@ internal static class KQuantEncoder
         var block = new byte[144];
         BitConverter.TryWriteBytes(block.AsSpan(0), d);
         BitConverter.TryWriteBytes(block.AsSpan(2), dmin);
-        for (var j = 0; j < 4; j++)
-        {
-            block[4 + j] = (byte)(sc[j] | ((sc[j + 4] >> 4) << 6));
-            block[8 + j] = (byte)(m[j] | ((m[j + 4] >> 4) << 6));
-            block[12 + j] = (byte)((sc[j + 4] & 0x0F) | ((m[j + 4] & 0x0F) << 4));
-        }
+        Model.KQuants.PackScales(sc, m, block.AsSpan(4, 12));
         for (var j = 0; j < 8; j++)
         {
             var step = (float)d * sc[j];

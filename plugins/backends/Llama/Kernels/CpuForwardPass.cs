@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Dynamo.Abstractions.Engines;
 using System.Numerics.Tensors;
 using Dynamo.Backends.Llama.Kernels.Cpu;
@@ -23,6 +24,7 @@ internal sealed class CpuForwardPass(LlamaConfig config, LlamaWeights weights, b
 
     public ForwardScratch NewScratch(int maxTokens, int maxLogits) => new CpuScratch(config, maxTokens, maxLogits);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Forward(ReadOnlySpan<BatchItem> items, ForwardScratch scratch)
     {
         var (c, s, n) = (config, (CpuScratch)scratch, items.Length);
@@ -59,6 +61,7 @@ internal sealed class CpuForwardPass(LlamaConfig config, LlamaWeights weights, b
     {
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void NormRows(float[] x, float[] weight, InputRows y, int rows)
     {
         var d = config.Dim;
@@ -67,6 +70,7 @@ internal sealed class CpuForwardPass(LlamaConfig config, LlamaWeights weights, b
         y.Changed();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void StoreKeyValue(BatchItem item, int t, int layer, CpuScratch s, LayerWeights w)
     {
         var c = config;
@@ -90,6 +94,7 @@ internal sealed class CpuForwardPass(LlamaConfig config, LlamaWeights weights, b
         v.CopyTo(storage.Values.AsSpan(at, c.KvDim));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ComputeLogits(ReadOnlySpan<BatchItem> items, CpuScratch s)
     {
         var c = config;
@@ -111,6 +116,7 @@ internal sealed class CpuForwardPass(LlamaConfig config, LlamaWeights weights, b
             }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void NormHeads(Span<float> vectors, int heads, float[] weight)
     {
         for (var h = 0; h < heads; h++)

@@ -1,13 +1,16 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 
 namespace Dynamo.Backends.Llama.Kernels;
 
 /// <summary>
 /// The CPU's small kernels (norms, RoPE, activations): SIMD through TensorPrimitives, no
-/// allocations. Matrix products are <see cref="Cpu.CpuMatMul"/>.
+/// allocations. Matrix products are <see cref="Cpu.CpuMatMul"/>. Hot paths are compiled fully
+/// optimised at once: tiered compilation would run a server's first requests on slow code.
 /// </summary>
 internal static class CpuKernels
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RmsNorm(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, float eps, Span<float> y)
     {
         var meanSquare = TensorPrimitives.Dot(x, x) / x.Length;
@@ -17,6 +20,7 @@ internal static class CpuKernels
 
     /// <summary>The cosines and sines of position <paramref name="pos"/>'s rotation angles, one per pair (computed once per token, shared by every layer).</summary>
     /// <param name="inverseFrequencies">base^(-2i/ropeDim) for i below ropeDim/2.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RopeAngles(ReadOnlySpan<float> inverseFrequencies, int pos, Span<float> cos, Span<float> sin)
     {
         for (var i = 0; i < inverseFrequencies.Length; i++)
@@ -24,6 +28,7 @@ internal static class CpuKernels
     }
 
     /// <summary>Rotates the first 2·cos.Length dimensions of each head by the angles of <see cref="RopeAngles"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Rope(Span<float> vectors, int heads, int headDim, ReadOnlySpan<float> cos, ReadOnlySpan<float> sin, bool halfSplit)
     {
         var pairs = cos.Length;
@@ -44,6 +49,7 @@ internal static class CpuKernels
         Enumerable.Range(0, ropeDim / 2).Select(i => MathF.Pow(ropeBase, -2f * i / ropeDim)).ToArray();
 
     /// <summary>gate = silu(gate) * up, in place (up is overwritten), vectorised: silu(g)·u = σ(g)·(g·u).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SwiGlu(Span<float> gate, Span<float> up)
     {
         TensorPrimitives.Multiply(gate, up, up);
@@ -51,5 +57,6 @@ internal static class CpuKernels
         TensorPrimitives.Multiply(gate, up, gate);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Softmax(Span<float> x) => TensorPrimitives.SoftMax(x, x);
 }

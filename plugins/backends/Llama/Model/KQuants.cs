@@ -35,6 +35,17 @@ internal static class KQuants
         ? (scales[j] & 63, scales[j + 4] & 63)
         : ((scales[j + 4] & 0x0F) | ((scales[j - 4] >> 6) << 4), (scales[j + 4] >> 4) | ((scales[j] >> 6) << 4));
 
+    /// <summary>The inverse of <see cref="ScaleAndMin"/>: eight 6-bit scales and mins packed into 12 bytes.</summary>
+    public static void PackScales(ReadOnlySpan<int> scales, ReadOnlySpan<int> mins, Span<byte> packed)
+    {
+        for (var j = 0; j < 4; j++)
+        {
+            packed[j] = (byte)(scales[j] | ((scales[j + 4] >> 4) << 6));
+            packed[j + 4] = (byte)(mins[j] | ((mins[j + 4] >> 4) << 6));
+            packed[j + 8] = (byte)((scales[j + 4] & 0x0F) | ((mins[j + 4] & 0x0F) << 4));
+        }
+    }
+
     /// <summary>
     /// Q6_K, 210 bytes: 128 bytes of low 4 bits, 64 bytes of high 2 bits, 16 signed 8-bit scales
     /// (one per 16 values), f16 d. A value is d·scale·(q − 32); each half of 128 values interleaves

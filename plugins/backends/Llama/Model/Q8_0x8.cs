@@ -17,8 +17,6 @@ internal static class Q8_0x8
     /// <summary>Bytes per block of eight rows: eight F32 scales and 8 × 32 quants.</summary>
     public const int GroupBlockBytes = Rows * 4 + Rows * 32;
 
-    public static bool Fits(int rows, int cols) => rows % Rows == 0 && cols % 32 == 0;
-
     public static long ByteSize(int rows, int cols) => (long)rows / Rows * (cols / 32) * GroupBlockBytes;
 
     /// <summary>The interleaved form of <paramref name="rows"/> rows in ggml's Q8_0 blocks (34 bytes: f16 scale, 32 quants).</summary>
@@ -36,19 +34,6 @@ internal static class Q8_0x8
                     data[Quant(at, r, i)] = (byte)(source[2 + i] ^ 0x80);
             }
         return data;
-    }
-
-    /// <summary>Row <paramref name="row"/> as F32 values.</summary>
-    public static void DecodeRow(ReadOnlySpan<byte> data, int row, int cols, Span<float> values)
-    {
-        var blocks = cols / 32;
-        for (var b = 0; b < blocks; b++)
-        {
-            var at = Block(row, b, blocks);
-            var scale = BinaryPrimitives.ReadSingleLittleEndian(data[(at + 4 * (row % Rows))..]);
-            for (var i = 0; i < 32; i++)
-                values[32 * b + i] = scale * (sbyte)(data[Quant(at, row, i)] ^ 0x80);
-        }
     }
 
     /// <summary>Row <paramref name="row"/> back in ggml's Q8_0 blocks (for the GPU upload), into <paramref name="buffer"/>.</summary>

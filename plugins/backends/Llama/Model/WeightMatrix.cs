@@ -7,7 +7,8 @@ namespace Dynamo.Backends.Llama.Model;
 /// A row-major weight matrix kept in its file type: F32 rows are used in place; 16-bit and
 /// quantized rows are decoded one at a time into a small buffer when a product needs them, so a
 /// Q8_0 model reads a quarter of the memory per token and no whole matrix is ever expanded.
-/// Q8_0 matrices are held interleaved (<see cref="Q8_0x8"/>) for the CPU's integer products.
+/// Q8_0, Q4_K and Q6_K matrices are held interleaved (<see cref="Interleaving"/>) for the CPU's
+/// integer products.
 /// </summary>
 internal sealed class WeightMatrix
 {
@@ -34,7 +35,7 @@ internal sealed class WeightMatrix
     /// <summary>Whether rows must be decoded (16-bit or quantized) rather than used in place.</summary>
     public bool IsPacked => _floats is null;
 
-    /// <summary>Whether a Q8_0 matrix is held in <see cref="Q8_0x8"/>'s interleaved layout (rows a multiple of 8) rather than ggml's.</summary>
+    /// <summary>Whether the matrix is held eight rows interleaved (<see cref="Interleaving"/>) rather than in ggml's layout.</summary>
     public bool Interleaved { get; }
 
     private WeightMatrix(GgmlType type, int rows, int cols, float[]? floats, byte[]? packed, bool interleaved = false)
@@ -46,7 +47,7 @@ internal sealed class WeightMatrix
     public static WeightMatrix Create(GgmlType type, ReadOnlySpan<byte> data, int rows, int cols) => type switch
     {
         GgmlType.F32 => new WeightMatrix(type, rows, cols, MemoryMarshal.Cast<byte, float>(data).ToArray(), null),
-        GgmlType.Q8_0 when Q8_0x8.Fits(rows, cols) => new WeightMatrix(type, rows, cols, null, Q8_0x8.Repack(data, rows, cols), interleaved: true),
+        _ when Interleaving.Applies(type, rows, cols) => new WeightMatrix(type, rows, cols, null, Interleaving.Repack(type, data, rows, cols), interleaved: true),
         _ => new WeightMatrix(type, rows, cols, null, data.ToArray()),
     };
 
@@ -55,7 +56,7 @@ internal sealed class WeightMatrix
     /// <summary>Row <paramref name="row"/> in its file encoding (16-bit or quantized matrices only), in place or rebuilt in <paramref name="buffer"/> (RowBytes long).</summary>
     public ReadOnlySpan<byte> PackedRow(int row, Span<byte> buffer) => _packed is null
         ? throw new InvalidOperationException("F32 rows are not packed.")
-        : Interleaved ? Q8_0x8.GgmlRow(_packed, row, Cols, buffer) : _packed.AsSpan(row * RowBytes, RowBytes);
+        : Interleaved ? Interleaving.GgmlRow(Type, _packed, row, Cols, buffer) : _packed.AsSpan(row * RowBytes, RowBytes);
 
     /// <summary>Row <paramref name="row"/> as F32: the stored row itself, or decoded into <paramref name="buffer"/> (at least Cols long).</summary>
     public ReadOnlySpan<float> Row(int row, Span<float> buffer)
@@ -63,10 +64,12 @@ internal sealed class WeightMatrix
         if (_floats is not null)
             return _floats.AsSpan(row * Cols, Cols);
         var values = buffer[..Cols];
-        if (Interleaved)
-            Q8_0x8.DecodeRow(_packed, row, Cols, values);
-        else
-            GgmlDecoder.Decode(Type, _packed.AsSpan(row * RowBytes, RowBytes), values);
+        GgmlDecoder.Decode(Type, Interleaved ? Interleaving.GgmlRow(Type, _packed, row, Cols, RowBuffer()) : _packed.AsSpan(row * RowBytes, RowBytes), values);
         return values;
     }
+
+    [ThreadStatic]
+    private static byte[]? _rowBuffer;
+
+    private byte[] RowBuffer() => _rowBuffer is { } b && b.Length >= RowBytes ? b : _rowBuffer = new byte[RowBytes];
 }

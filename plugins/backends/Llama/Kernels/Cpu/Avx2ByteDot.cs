@@ -24,6 +24,8 @@ internal readonly struct Avx2ByteDot : IByteDot
 
     public static Vector256<int> OffsetCorrection(int inputSum) => Vector256<int>.Zero;
 
+    public static Vector256<int> DotAdd(Vector256<int> acc, Vector256<byte> u, Vector256<sbyte> s) => acc + Dot(u, s);
+
     public static Vector256<byte> Abs(Vector256<sbyte> w) => Avx2.Abs(w);
 
     public static Vector256<sbyte> Sign(Vector256<sbyte> x, Vector256<sbyte> w) => Avx2.Sign(x, w);

@@ -31,6 +31,7 @@ internal sealed class CpuAttention(LlamaConfig config, CpuThreads threads) : Par
         scratch.Attention.Changed();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Run(int part, int parts)
     {
         var (c, s) = (config, _scratch!);

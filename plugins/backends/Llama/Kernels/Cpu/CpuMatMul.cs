@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Dynamo.Backends.Llama.Model;
 
 namespace Dynamo.Backends.Llama.Kernels.Cpu;
@@ -5,10 +6,10 @@ namespace Dynamo.Backends.Llama.Kernels.Cpu;
 /// <summary>
 /// y[t, r] = w[r, :] · x[t, :] (+ bias[r]) for a batch of input rows, split by rows across the
 /// fixed CPU threads (static partitioning). Quantized weights meet 8-bit inputs in integer dot
-/// products; Q8_0, held eight rows interleaved, does so at every batch size. Other quantized
-/// types do so for decode-sized batches; in larger ones (prefill) a block of their rows is
-/// decoded once into a cached buffer and runs, like F32 rows, as register tiles of rows times
-/// tokens, which measured twice as fast as their row-at-a-time integer tiles (bench/README.md).
+/// products; matrices held eight rows interleaved (Q8_0, Q4_K, Q6_K in eights) do so at every
+/// batch size. Others do so for decode-sized batches; in larger ones (prefill) a block of their
+/// rows is decoded once into a cached buffer and runs, like F32 rows, as register tiles of rows
+/// times tokens, which measured twice as fast as their row-at-a-time integer tiles (bench/README.md).
 /// </summary>
 /// <param name="quantizeInputs">False decodes quantized rows to meet float inputs instead (the GPU pass's arithmetic, for comparisons).</param>
 internal sealed class CpuMatMul(CpuThreads threads, CpuPath path, bool quantizeInputs = true) : ParallelWork
@@ -17,7 +18,7 @@ internal sealed class CpuMatMul(CpuThreads threads, CpuPath path, bool quantizeI
     private const long ParallelThreshold = 1 << 15;
 
     // From this many tokens on, quantized rows in ggml's layout are decoded per block for the float
-    // tiles (the measured crossover); interleaved Q8_0 stays integer at every size (it is faster there).
+    // tiles (the measured crossover); interleaved rows stay integer at every size (faster there too).
     private const int FloatTilesFromTokens = 8;
 
     // Row ranges start on multiples of this, so the tiles of rows stay whole and threads write apart.
@@ -41,6 +42,7 @@ internal sealed class CpuMatMul(CpuThreads threads, CpuPath path, bool quantizeI
         Multiply(x, tokens, new Product(w, y, bias));
 
     /// <summary>Every product of <paramref name="products"/> with the same input rows, in one parallel call.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Multiply(InputRows x, int tokens, params ReadOnlySpan<Product> products)
     {
         if (products.Length > MaxProducts)
@@ -62,6 +64,7 @@ internal sealed class CpuMatMul(CpuThreads threads, CpuPath path, bool quantizeI
         _quantized = null;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Run(int part, int parts)
     {
         for (var i = 0; i < _count; i++)

@@ -11,6 +11,9 @@ internal interface IByteDot
     /// <summary>Σ u[i]·s[i] in eight lanes: lane i sums bytes 4i..4i+3 (K-quants scale the halves apart; interleaved rows own a lane each).</summary>
     static abstract Vector256<int> Dot(Vector256<byte> u, Vector256<sbyte> s);
 
+    /// <summary><paramref name="acc"/> + <see cref="Dot"/>(u, s), in one instruction where the CPU has one.</summary>
+    static abstract Vector256<int> DotAdd(Vector256<int> acc, Vector256<byte> u, Vector256<sbyte> s);
+
     /// <summary>
     /// <paramref name="acc"/> plus the products of weights stored as w + 128 with signed inputs,
     /// in each lane's four bytes; exact once <see cref="OffsetCorrection"/> of the block is subtracted.

@@ -32,6 +32,8 @@ internal readonly struct PortableByteDot : IByteDot
 
     public static Vector256<int> OffsetCorrection(int inputSum) => Vector256<int>.Zero;
 
+    public static Vector256<int> DotAdd(Vector256<int> acc, Vector256<byte> u, Vector256<sbyte> s) => acc + Dot(u, s);
+
     public static Vector256<byte> Abs(Vector256<sbyte> w) => Vector256.Abs(w).AsByte();
 
     public static Vector256<sbyte> Sign(Vector256<sbyte> x, Vector256<sbyte> w) =>

@@ -18,6 +18,18 @@ internal abstract class QuantKernel
             CpuPath.Avx2 => new Q8_0x8Kernel<Avx2ByteDot>(),
             _ => new Q8_0x8Kernel<PortableByteDot>(),
         },
+        GgmlType.Q4_K when interleaved => path switch
+        {
+            CpuPath.Vnni => new Q4Kx8Kernel<VnniByteDot>(),
+            CpuPath.Avx2 => new Q4Kx8Kernel<Avx2ByteDot>(),
+            _ => new Q4Kx8Kernel<PortableByteDot>(),
+        },
+        GgmlType.Q6_K when interleaved => path switch
+        {
+            CpuPath.Vnni => new Q6Kx8Kernel<VnniByteDot>(),
+            CpuPath.Avx2 => new Q6Kx8Kernel<Avx2ByteDot>(),
+            _ => new Q6Kx8Kernel<PortableByteDot>(),
+        },
         GgmlType.Q8_0 => Create<Q8_0Blocks>(path),
         GgmlType.Q4_0 => Create<Q4_0Blocks>(path),
         GgmlType.Q4_K => CreateK<Q4KBlocks>(path),

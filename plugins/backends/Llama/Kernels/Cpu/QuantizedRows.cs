@@ -32,6 +32,7 @@ internal sealed class QuantizedRows
 
     public int Blocks => Cols / Block;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Quantize(ReadOnlySpan<float> x, int tokens, int cols)
     {
         if (cols % Block != 0)

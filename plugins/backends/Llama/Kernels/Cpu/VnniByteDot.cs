@@ -17,6 +17,8 @@ internal readonly struct VnniByteDot : IByteDot
 
     public static Vector256<int> OffsetCorrection(int inputSum) => Vector256.Create(128 * inputSum);
 
+    public static Vector256<int> DotAdd(Vector256<int> acc, Vector256<byte> u, Vector256<sbyte> s) => AvxVnni.MultiplyWideningAndAdd(acc, u, s);
+
     public static Vector256<byte> Abs(Vector256<sbyte> w) => Avx2.Abs(w);
 
     public static Vector256<sbyte> Sign(Vector256<sbyte> x, Vector256<sbyte> w) => Avx2.Sign(x, w);

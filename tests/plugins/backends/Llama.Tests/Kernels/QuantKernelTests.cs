@@ -17,8 +17,13 @@ public sealed class QuantKernelTests
 
     public static TheoryData<string> Types => new() { "Q8_0", "Q4_0", "Q4_K", "Q6_K" };
 
-    /// <summary>Each type in ggml's layout (37 rows), and Q8_0 interleaved eight rows at a time (40 rows).</summary>
-    public static TheoryData<string, int> Layouts => new() { { "Q8_0", 37 }, { "Q8_0", 40 }, { "Q4_0", 37 }, { "Q4_K", 37 }, { "Q6_K", 37 } };
+    /// <summary>Each type in ggml's layout (37 rows), and those the CPU interleaves eight rows at a time (40 rows).</summary>
+    public static TheoryData<string, int> Layouts => new()
+    {
+        { "Q8_0", 37 }, { "Q8_0", 40 }, { "Q4_0", 37 }, { "Q4_K", 37 }, { "Q4_K", 40 }, { "Q6_K", 37 }, { "Q6_K", 40 },
+    };
+
+    public static TheoryData<string> InterleavedTypes => new() { "Q8_0", "Q4_K", "Q6_K" };
 
     [Theory]
     [MemberData(nameof(Layouts))]
@@ -27,7 +32,7 @@ public sealed class QuantKernelTests
         var type = Enum.Parse<GgmlType>(typeName);
         var cols = type is GgmlType.Q4_K or GgmlType.Q6_K ? 512 : 96;
         var matrix = WeightMatrix.Create(type, RandomBlocks(type, rows, cols), rows, cols);
-        Assert.Equal(rows % 8 == 0 && type == GgmlType.Q8_0, matrix.Interleaved);
+        Assert.Equal(rows % 8 == 0 && type != GgmlType.Q4_0, matrix.Interleaved);
         var decoded = new float[rows * cols];
         for (var r = 0; r < rows; r++)
             matrix.Row(r, decoded.AsSpan(r * cols, cols));
@@ -90,12 +95,14 @@ public sealed class QuantKernelTests
         Tolerance.AssertClose(expected, y, 1e-5);
     }
 
-    [Fact]
-    public void InterleavedQ8RowsDecodeAndRebuildAsTheFileHasThem()
+    [Theory]
+    [MemberData(nameof(InterleavedTypes))]
+    public void InterleavedRowsDecodeAndRebuildAsTheFileHasThem(string typeName)
     {
-        const int rows = 24, cols = 64;
-        var data = RandomBlocks(GgmlType.Q8_0, rows, cols);
-        var matrix = WeightMatrix.Create(GgmlType.Q8_0, data, rows, cols);
+        var type = Enum.Parse<GgmlType>(typeName);
+        const int rows = 24, cols = 512;
+        var data = RandomBlocks(type, rows, cols);
+        var matrix = WeightMatrix.Create(type, data, rows, cols);
         Assert.True(matrix.Interleaved);
         var buffer = new byte[matrix.RowBytes];
         for (var r = 0; r < rows; r++)
@@ -103,7 +110,7 @@ public sealed class QuantKernelTests
             var file = data.AsSpan(r * matrix.RowBytes, matrix.RowBytes);
             Assert.Equal(file.ToArray(), matrix.PackedRow(r, buffer).ToArray());
             var expected = new float[cols];
-            GgmlDecoder.Decode(GgmlType.Q8_0, file, expected);
+            GgmlDecoder.Decode(type, file, expected);
             Assert.Equal(expected, matrix.Row(r, new float[cols]).ToArray());
         }
     }

@@ -1,0 +1,6 @@
+namespace Dynamo.Backends.Llama.Kernels.Cpu;
+
+internal readonly struct TwoTokens : ITokenCount
+{
+    public static bool Two => true;
+}
