@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using Dynamo.Abstractions.Engines;
-using System.Numerics.Tensors;
 using Dynamo.Backends.Llama.Kernels.Cpu;
 using Dynamo.Backends.Llama.Model;
 using K = Dynamo.Backends.Llama.Kernels.CpuKernels;
@@ -45,14 +44,14 @@ internal sealed class CpuForwardPass(LlamaConfig config, LlamaWeights weights, b
                 StoreKeyValue(items[t], t, l, s, w);
             _attention.Attend(items, l, s);
             _matMul.Multiply(w.Wo, s.Attention, s.Projected, n);
-            TensorPrimitives.Add(s.X.AsSpan(0, all), s.Projected.AsSpan(0, all), s.X.AsSpan(0, all));
+            Vectors.Add(s.X.AsSpan(0, all), s.Projected.AsSpan(0, all));
 
             NormRows(s.X, w.FfnNorm, s.Normed, n);
             _matMul.Multiply(s.Normed, n, new Product(w.WGate, s.Gate.Values), new Product(w.WUp, s.Up));
             K.SwiGlu(s.Gate.Values.AsSpan(0, n * c.FfnDim), s.Up.AsSpan(0, n * c.FfnDim));
             s.Gate.Changed();
             _matMul.Multiply(w.WDown, s.Gate, s.Projected, n);
-            TensorPrimitives.Add(s.X.AsSpan(0, all), s.Projected.AsSpan(0, all), s.X.AsSpan(0, all));
+            Vectors.Add(s.X.AsSpan(0, all), s.Projected.AsSpan(0, all));
         }
         ComputeLogits(items, s);
     }

@@ -1,10 +1,10 @@
 using System.Runtime.CompilerServices;
-using System.Numerics.Tensors;
+using Dynamo.Backends.Llama.Kernels.Cpu;
 
 namespace Dynamo.Backends.Llama.Kernels;
 
 /// <summary>
-/// The CPU's small kernels (norms, RoPE, activations): SIMD through TensorPrimitives, no
+/// The CPU's small kernels (norms, RoPE, activations): SIMD through <see cref="Vectors"/>, no
 /// allocations. Matrix products are <see cref="Cpu.CpuMatMul"/>. Hot paths are compiled fully
 /// optimised at once: tiered compilation would run a server's first requests on slow code.
 /// </summary>
@@ -13,9 +13,8 @@ internal static class CpuKernels
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RmsNorm(ReadOnlySpan<float> x, ReadOnlySpan<float> weight, float eps, Span<float> y)
     {
-        var meanSquare = TensorPrimitives.Dot(x, x) / x.Length;
-        TensorPrimitives.Multiply(x, 1f / MathF.Sqrt(meanSquare + eps), y);
-        TensorPrimitives.Multiply(y, weight, y);
+        var meanSquare = Vectors.Dot(x, x) / x.Length;
+        Vectors.ScaleBy(x, 1f / MathF.Sqrt(meanSquare + eps), weight, y);
     }
 
     /// <summary>The cosines and sines of position <paramref name="pos"/>'s rotation angles, one per pair (computed once per token, shared by every layer).</summary>
@@ -48,15 +47,8 @@ internal static class CpuKernels
     public static float[] RopeInverseFrequencies(int ropeDim, float ropeBase) =>
         Enumerable.Range(0, ropeDim / 2).Select(i => MathF.Pow(ropeBase, -2f * i / ropeDim)).ToArray();
 
-    /// <summary>gate = silu(gate) * up, in place (up is overwritten), vectorised: silu(g)·u = σ(g)·(g·u).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void SwiGlu(Span<float> gate, Span<float> up)
-    {
-        TensorPrimitives.Multiply(gate, up, up);
-        TensorPrimitives.Sigmoid(gate, gate);
-        TensorPrimitives.Multiply(gate, up, gate);
-    }
+    /// <summary>gate = silu(gate) * up, in place.</summary>
+    public static void SwiGlu(Span<float> gate, ReadOnlySpan<float> up) => Vectors.SwiGlu(gate, up);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Softmax(Span<float> x) => TensorPrimitives.SoftMax(x, x);
+    public static void Softmax(Span<float> x) => Vectors.Softmax(x);
 }

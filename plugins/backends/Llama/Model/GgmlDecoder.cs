@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
-using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Dynamo.Backends.Llama.Gguf;
+using Dynamo.Backends.Llama.Kernels.Cpu;
 
 namespace Dynamo.Backends.Llama.Model;
 
@@ -26,7 +26,7 @@ internal static class GgmlDecoder
                 MemoryMarshal.Cast<byte, float>(data).CopyTo(values);
                 break;
             case GgmlType.F16:
-                TensorPrimitives.ConvertToSingle(MemoryMarshal.Cast<byte, Half>(data), values);
+                Vectors.HalfToFloat(MemoryMarshal.Cast<byte, ushort>(data), values);
                 break;
             case GgmlType.BF16:
                 var bf16 = MemoryMarshal.Cast<byte, ushort>(data);

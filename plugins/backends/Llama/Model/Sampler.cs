@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Dynamo.Backends.Llama.Kernels.Cpu;
 using Dynamo.Abstractions.Requests;
 
 namespace Dynamo.Backends.Llama.Model;
@@ -38,7 +39,7 @@ internal sealed class Sampler
     public int Next(Span<float> logits)
     {
         ApplyPenalties(logits);
-        var token = _sampling.Temperature < 1e-5f ? TensorPrimitives.IndexOfMax(logits) : Sample(logits);
+        var token = _sampling.Temperature < 1e-5f ? Vectors.IndexOfMax(logits) : Sample(logits);
         if (_outputCounts is not null)
         {
             _outputCounts[token]++;

@@ -89,7 +89,7 @@ internal sealed class CpuAttention(LlamaConfig config, CpuThreads threads) : Par
     private static float Dot(ReadOnlySpan<float> q, ref float k)
     {
         if (!Vector256.IsHardwareAccelerated || q.Length % 8 != 0)
-            return TensorPrimitives.Dot(q, MemoryMarshal.CreateReadOnlySpan(ref k, q.Length));
+            return Vectors.Dot(q, MemoryMarshal.CreateReadOnlySpan(ref k, q.Length));
         ref var x = ref MemoryMarshal.GetReference(q);
         var acc = Vector256<float>.Zero;
         for (var i = 0; i < q.Length; i += 8)

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Dynamo.Backends.Llama.Model;
@@ -30,7 +29,7 @@ internal static class FloatTiles
                 var row = w.Row(r, rowBuffer);
                 var add = bias is null ? 0f : bias[r];
                 for (var t = 0; t < tokens; t++)
-                    y[t * w.Rows + r] = TensorPrimitives.Dot(row, x.AsSpan(t * cols, cols)) + add;
+                    y[t * w.Rows + r] = Vectors.Dot(row, x.AsSpan(t * cols, cols)) + add;
             }
             return;
         }
@@ -85,7 +84,7 @@ internal static class FloatTiles
     }
 
     private static float Dot(ReadOnlySpan<float> row, float[] x, int t, int r, float[]? bias) =>
-        TensorPrimitives.Dot(row, x.AsSpan(t * row.Length, row.Length)) + (bias is null ? 0f : bias[r]);
+        Vectors.Dot(row, x.AsSpan(t * row.Length, row.Length)) + (bias is null ? 0f : bias[r]);
 
     /// <summary>Four rows times four tokens in 16 accumulators: each loaded piece of a row or an input serves four products.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
