@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Dynamo.Backends.Llama.Kernels.Cpu;
 using Dynamo.Backends.Llama.Tests.Infrastructure;
 
@@ -42,6 +43,23 @@ public sealed class VectorsTests
         var silu = gate.Select((g, i) => g / (1 + Math.Exp(-(double)g)) * up[i]).ToArray();
         Vectors.SwiGlu(gate, up);
         Tolerance.AssertClose(silu, gate, 1e-5);
+    }
+
+    [Fact]
+    public void ExpIsWithinFourUlpsAcrossTheFloatRangeAndSaturatesOutsideIt()
+    {
+        var inputs = Enumerable.Range(0, 4000).Select(i => -87f + i * (175f / 4000)).Concat([0f, -1e-8f, 1e-8f]).ToArray();
+        for (var i = 0; i + 8 <= inputs.Length; i += 8)
+        {
+            var result = Vectors.Exp(Vector256.Create(inputs.AsSpan(i, 8)));
+            for (var lane = 0; lane < 8; lane++)
+            {
+                var expected = Math.Exp(inputs[i + lane]);
+                Assert.True(Math.Abs(result.GetElement(lane) - expected) <= 4e-7 * expected, $"e^{inputs[i + lane]}: expected {expected}, got {result.GetElement(lane)}");
+            }
+        }
+        var edges = Vectors.Exp(Vector256.Create(-200f, -88f, 89f, 500f, float.NegativeInfinity, float.PositiveInfinity, 1f, 2f));
+        Assert.Equal([0f, 0f, float.PositiveInfinity, float.PositiveInfinity, 0f, float.PositiveInfinity], new[] { edges[0], edges[1], edges[2], edges[3], edges[4], edges[5] });
     }
 
     [Fact]
