@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Dynamo.Backends.Llama.Gguf;
 using Dynamo.Backends.Llama.Model;
 
 namespace Dynamo.Backends.Llama.Kernels.Cpu;
@@ -21,6 +22,23 @@ internal static class FloatTiles
     public static void Multiply(WeightMatrix w, float[] x, float[] y, int tokens, int from, int to, float[]? bias)
     {
         var cols = w.Cols;
+        if (tokens == 1 && w.Type == GgmlType.F16)
+        {
+            // Decode: widening each half as the dot reads it saves a pass through a row buffer.
+            for (var r = from; r < to; r++)
+                y[r] = Vectors.HalfDot(MemoryMarshal.Cast<byte, ushort>(w.PackedRow(r, default)), x.AsSpan(0, cols)) + (bias is null ? 0f : bias[r]);
+            return;
+        }
+        if (tokens == 1 && !w.IsPacked && Vector512.IsHardwareAccelerated && cols % 16 == 0)
+        {
+            // Decode of F32 rows is a read of the whole matrix: four rows at a time keep four streams in flight.
+            var r = from;
+            for (; r + 4 <= to; r += 4)
+                FourRows(w.FloatRows(r, r + 4), cols, x, y, r, bias);
+            for (; r < to; r++)
+                y[r] = Dot(w.FloatRows(r, r + 1), x, 0, r, bias);
+            return;
+        }
         if (tokens < 4)
         {
             var rowBuffer = Buffer(cols);
@@ -85,6 +103,28 @@ internal static class FloatTiles
 
     private static float Dot(ReadOnlySpan<float> row, float[] x, int t, int r, float[]? bias) =>
         Vectors.Dot(row, x.AsSpan(t * row.Length, row.Length)) + (bias is null ? 0f : bias[r]);
+
+    /// <summary>Four consecutive rows times one token.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void FourRows(ReadOnlySpan<float> rows, int cols, float[] x, float[] y, int r, float[]? bias)
+    {
+        ref var w = ref MemoryMarshal.GetReference(rows);
+        ref var input = ref MemoryMarshal.GetArrayDataReference(x);
+        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
+        var (c1, c2, c3) = ((nuint)cols, (nuint)(2 * cols), (nuint)(3 * cols));
+        for (nuint c = 0; c < (nuint)cols; c += 16)
+        {
+            var v = Vector512.LoadUnsafe(ref input, c);
+            a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, c), v, a0);
+            a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, c + c1), v, a1);
+            a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, c + c2), v, a2);
+            a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref w, c + c3), v, a3);
+        }
+        y[r] = Vector512.Sum(a0) + (bias is null ? 0f : bias[r]);
+        y[r + 1] = Vector512.Sum(a1) + (bias is null ? 0f : bias[r + 1]);
+        y[r + 2] = Vector512.Sum(a2) + (bias is null ? 0f : bias[r + 2]);
+        y[r + 3] = Vector512.Sum(a3) + (bias is null ? 0f : bias[r + 3]);
+    }
 
     /// <summary>Four rows times four tokens in 16 accumulators: each loaded piece of a row or an input serves four products.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

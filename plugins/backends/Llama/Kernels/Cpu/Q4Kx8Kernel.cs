@@ -44,19 +44,28 @@ internal sealed class Q4Kx8Kernel<TDot> : InterleavedKernel
                 ref var inHigh0 = ref Unsafe.Add(ref inputs0, 32 * h);
                 ref var inLow1 = ref Unsafe.Add(ref inputs1, 32 * g);
                 ref var inHigh1 = ref Unsafe.Add(ref inputs1, 32 * h);
+                // Even and odd chunks in separate sums, so no chain of dependent dot instructions waits on their latency.
                 Vector256<int> low0 = default, high0 = default, low1 = default, high1 = default;
-                for (var k = 0; k < 8; k++)
+                Vector256<int> oddLow0 = default, oddHigh0 = default, oddLow1 = default, oddHigh1 = default;
+                for (var k = 0; k < 8; k += 2)
                 {
                     var nibbles = Vector256.LoadUnsafe(ref quants, (nuint)(32 * k));
+                    var next = Vector256.LoadUnsafe(ref quants, (nuint)(32 * k + 32));
                     var (lowQ, highQ) = (nibbles & low4, Vector256.ShiftRightLogical(nibbles, 4));
+                    var (nextLow, nextHigh) = (next & low4, Vector256.ShiftRightLogical(next, 4));
                     low0 = TDot.DotAdd(low0, lowQ, Broadcast(ref inLow0, k));
                     high0 = TDot.DotAdd(high0, highQ, Broadcast(ref inHigh0, k));
+                    oddLow0 = TDot.DotAdd(oddLow0, nextLow, Broadcast(ref inLow0, k + 1));
+                    oddHigh0 = TDot.DotAdd(oddHigh0, nextHigh, Broadcast(ref inHigh0, k + 1));
                     if (TTokens.Two)
                     {
                         low1 = TDot.DotAdd(low1, lowQ, Broadcast(ref inLow1, k));
                         high1 = TDot.DotAdd(high1, highQ, Broadcast(ref inHigh1, k));
+                        oddLow1 = TDot.DotAdd(oddLow1, nextLow, Broadcast(ref inLow1, k + 1));
+                        oddHigh1 = TDot.DotAdd(oddHigh1, nextHigh, Broadcast(ref inHigh1, k + 1));
                     }
                 }
+                (low0, high0, low1, high1) = (low0 + oddLow0, high0 + oddHigh0, low1 + oddLow1, high1 + oddHigh1);
                 var aLow = d * Widen(ref Unsafe.Add(ref block, Q4Kx8.Scales + 8 * 2 * p), signed: false);
                 var aHigh = d * Widen(ref Unsafe.Add(ref block, Q4Kx8.Scales + 8 * (2 * p + 1)), signed: false);
                 var bLow = dmin * Widen(ref Unsafe.Add(ref block, Q4Kx8.Mins + 8 * 2 * p), signed: false);

@@ -30,14 +30,22 @@ internal sealed class Q8_0x8Kernel<TDot> : InterleavedKernel
             ref var quants = ref Unsafe.Add(ref block, 32);
             ref var input0 = ref Unsafe.Add(ref inputs0, 32 * b);
             ref var input1 = ref Unsafe.Add(ref inputs1, 32 * b);
-            Vector256<int> sum0 = default, sum1 = default;
-            for (var k = 0; k < 8; k++)
+            // Even and odd chunks in separate sums: one chain of eight dependent dot instructions would wait on their latency.
+            Vector256<int> sum0 = default, sum1 = default, odd0 = default, odd1 = default;
+            for (var k = 0; k < 8; k += 2)
             {
                 var weights = Vector256.LoadUnsafe(ref quants, (nuint)(32 * k));
+                var next = Vector256.LoadUnsafe(ref quants, (nuint)(32 * k + 32));
                 sum0 = TDot.OffsetDot(sum0, weights, Broadcast(ref input0, k));
+                odd0 = TDot.OffsetDot(odd0, next, Broadcast(ref input0, k + 1));
                 if (TTokens.Two)
+                {
                     sum1 = TDot.OffsetDot(sum1, weights, Broadcast(ref input1, k));
+                    odd1 = TDot.OffsetDot(odd1, next, Broadcast(ref input1, k + 1));
+                }
             }
+            sum0 += odd0;
+            sum1 += odd1;
             var weightScales = Vector256.LoadUnsafe(ref Unsafe.As<byte, float>(ref block));
             sum0 -= TDot.OffsetCorrection(Unsafe.Add(ref totals, b));
             acc0 = Vector256.FusedMultiplyAdd(Vector256.ConvertToSingle(sum0), weightScales * Unsafe.Add(ref scales, b), acc0);
