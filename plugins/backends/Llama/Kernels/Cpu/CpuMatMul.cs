@@ -34,6 +34,8 @@ internal sealed class CpuMatMul(CpuThreads threads, CpuPath path, bool quantizeI
     private int _count;
     private QuantizedRows? _quantized;
     private float[] _x = [];
+    private float[] _packedInputs = [];
+    private bool _packed;
     private int _tokens;
 
     public CpuPath Path => path;
@@ -59,6 +61,18 @@ internal sealed class CpuMatMul(CpuThreads threads, CpuPath path, bool quantizeI
                 _quantized = x.Quantized(tokens, w.Cols);
             work += (long)w.Rows * w.Cols * tokens;
         }
+        // Float tiles of a prefill-sized batch read the inputs packed column-major, laid out once for every product.
+        _packed = false;
+        for (var i = 0; i < products.Length; i++)
+            if (_productKernels[i] is null && FloatTiles.UsesPackedInputs(tokens, products[i].W.Cols))
+            {
+                var length = (tokens + 15) / 16 * 16 * products[i].W.Cols;
+                if (_packedInputs.Length < length)
+                    _packedInputs = new float[length];
+                FloatTiles.PackInputs(x.Values, tokens, products[i].W.Cols, _packedInputs);
+                _packed = true;
+                break;
+            }
         threads.Run(this, work < ParallelThreshold ? 1 : threads.Count);
         _products.AsSpan(0, _count).Clear();
         _quantized = null;
@@ -79,7 +93,7 @@ internal sealed class CpuMatMul(CpuThreads threads, CpuPath path, bool quantizeI
             if (_productKernels[i] is { } kernel)
                 kernel.Multiply(w.Packed, w.RowBytes, from, to, _quantized!, _tokens, y, w.Rows, bias);
             else
-                FloatTiles.Multiply(w, _x, y, _tokens, from, to, bias);
+                FloatTiles.Multiply(w, _x, _packed ? _packedInputs : null, y, _tokens, from, to, bias);
         }
     }
 }

@@ -7,19 +7,49 @@ using Dynamo.Backends.Llama.Model;
 namespace Dynamo.Backends.Llama.Kernels.Cpu;
 
 /// <summary>
-/// Products of F32 rows (or 16-bit rows decoded once per block of rows) with F32 inputs: register
-/// tiles of four rows by four tokens with AVX-512, two rows by four tokens with 256-bit vectors,
-/// plain dot products otherwise and for the edges.
+/// Products of F32 rows (or 16-bit rows decoded once per block of rows) with F32 inputs. Prefill
+/// runs as outer products over inputs packed column-major in tiles of 16 tokens (see
+/// <see cref="PackInputs"/>): eight rows' weights broadcast against sixteen tokens per step, so no
+/// sum across lanes is left for the end; smaller batches as register tiles of four rows by four
+/// tokens (two by four with 256-bit vectors); plain dot products for the edges and decode.
 /// </summary>
 internal static class FloatTiles
 {
     private const int RowsPerBlock = 16;
 
+    /// <summary>From this many tokens the packed outer-product path runs (with AVX-512).</summary>
+    public const int PackedFromTokens = 8;
+
+    // Tokens per tile of packed inputs (one 512-bit vector), and tiles whose inputs stay in L2 while rows pass over them.
+    private const int Tile = 16;
+    private const int TilesPerPass = 4;
+
+    public static bool UsesPackedInputs(int tokens, int cols) => Vector512.IsHardwareAccelerated && tokens >= PackedFromTokens && cols % 16 == 0;
+
+    /// <summary>
+    /// Lays x [token][col] out as [tile of 16 tokens][col][token in tile], zero past the last token:
+    /// one 64-byte load then holds a column for sixteen tokens.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void PackInputs(float[] x, int tokens, int cols, float[] packed)
+    {
+        var tiles = (tokens + Tile - 1) / Tile;
+        Array.Clear(packed, 0, tiles * Tile * cols);
+        for (var t = 0; t < tokens; t++)
+        {
+            var (tile, lane) = (t / Tile, t % Tile);
+            var row = x.AsSpan(t * cols, cols);
+            var target = packed.AsSpan(tile * Tile * cols);
+            for (var c = 0; c < cols; c++)
+                target[c * Tile + lane] = row[c];
+        }
+    }
+
     [ThreadStatic]
     private static float[]? _buffer;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Multiply(WeightMatrix w, float[] x, float[] y, int tokens, int from, int to, float[]? bias)
+    public static void Multiply(WeightMatrix w, float[] x, float[]? packedInputs, float[] y, int tokens, int from, int to, float[]? bias)
     {
         var cols = w.Cols;
         if (tokens == 1 && w.Type == GgmlType.F16)
@@ -51,6 +81,11 @@ internal static class FloatTiles
             }
             return;
         }
+        if (packedInputs is not null)
+        {
+            OuterProducts(w, x, packedInputs, y, tokens, from, to, bias);
+            return;
+        }
         var block = Buffer(w.IsPacked ? RowsPerBlock * cols : 0);
         for (var start = from; start < to; start += RowsPerBlock)
         {
@@ -66,6 +101,89 @@ internal static class FloatTiles
                 rows = w.FloatRows(start, end);
             Block(rows, start, end - start, cols, x, y, tokens, w.Rows, bias);
         }
+    }
+
+    /// <summary>Rows <paramref name="from"/>..<paramref name="to"/> against inputs laid out by <see cref="PackInputs"/>, eight rows by sixteen tokens at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void OuterProducts(WeightMatrix w, float[] x, float[] packed, float[] y, int tokens, int from, int to, float[]? bias)
+    {
+        var cols = w.Cols;
+        var tiles = (tokens + Tile - 1) / Tile;
+        var block = Buffer(w.IsPacked ? 8 * cols : 0);
+        Span<float> results = stackalloc float[8 * Tile];
+        for (var pass = 0; pass < tiles; pass += TilesPerPass)
+        {
+            var r = from;
+            for (; r + 8 <= to; r += 8)
+            {
+                ReadOnlySpan<float> rows;
+                if (w.IsPacked)
+                {
+                    for (var i = 0; i < 8; i++)
+                        w.Row(r + i, block.AsSpan(i * cols, cols));
+                    rows = block.AsSpan(0, 8 * cols);
+                }
+                else
+                    rows = w.FloatRows(r, r + 8);
+                for (var tile = pass; tile < Math.Min(tiles, pass + TilesPerPass); tile++)
+                {
+                    EightRows(rows, cols, packed.AsSpan(tile * Tile * cols, Tile * cols), results);
+                    var count = Math.Min(Tile, tokens - tile * Tile);
+                    for (var i = 0; i < 8; i++)
+                    {
+                        var add = bias is null ? 0f : bias[r + i];
+                        for (var lane = 0; lane < count; lane++)
+                            y[(tile * Tile + lane) * w.Rows + r + i] = results[i * Tile + lane] + add;
+                    }
+                }
+            }
+            // The last rows (fewer than eight) take the dot-product path, once.
+            if (pass == 0 && r < to)
+                for (; r < to; r++)
+                {
+                    var row = w.Row(r, Buffer(cols).AsSpan(0, cols));
+                    for (var t = 0; t < tokens; t++)
+                        y[t * w.Rows + r] = Dot(row, x, t, r, bias);
+                }
+        }
+    }
+
+    /// <summary>Sixteen tokens' products with eight rows: per column, one load of the tokens and a broadcast of each row's weight.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void EightRows(ReadOnlySpan<float> rows, int cols, ReadOnlySpan<float> inputs, Span<float> results)
+    {
+        // A reference per row and an unsigned column index keep the loop to its loads and FMAs (with embedded broadcasts).
+        ref var w0 = ref MemoryMarshal.GetReference(rows);
+        ref var w1 = ref Unsafe.Add(ref w0, cols);
+        ref var w2 = ref Unsafe.Add(ref w1, cols);
+        ref var w3 = ref Unsafe.Add(ref w2, cols);
+        ref var w4 = ref Unsafe.Add(ref w3, cols);
+        ref var w5 = ref Unsafe.Add(ref w4, cols);
+        ref var w6 = ref Unsafe.Add(ref w5, cols);
+        ref var w7 = ref Unsafe.Add(ref w6, cols);
+        ref var x = ref MemoryMarshal.GetReference(inputs);
+        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+        for (nuint c = 0; c < (nuint)cols; c++)
+        {
+            var v = Vector512.LoadUnsafe(ref x, c * Tile);
+            a0 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref w0, c)), v, a0);
+            a1 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref w1, c)), v, a1);
+            a2 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref w2, c)), v, a2);
+            a3 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref w3, c)), v, a3);
+            a4 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref w4, c)), v, a4);
+            a5 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref w5, c)), v, a5);
+            a6 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref w6, c)), v, a6);
+            a7 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref w7, c)), v, a7);
+        }
+        ref var o = ref MemoryMarshal.GetReference(results);
+        a0.StoreUnsafe(ref o);
+        a1.StoreUnsafe(ref o, Tile);
+        a2.StoreUnsafe(ref o, 2 * Tile);
+        a3.StoreUnsafe(ref o, 3 * Tile);
+        a4.StoreUnsafe(ref o, 4 * Tile);
+        a5.StoreUnsafe(ref o, 5 * Tile);
+        a6.StoreUnsafe(ref o, 6 * Tile);
+        a7.StoreUnsafe(ref o, 7 * Tile);
     }
 
     /// <summary>The products of <paramref name="count"/> consecutive rows (the first is row <paramref name="first"/>) with every token.</summary>
