@@ -25,7 +25,6 @@ internal static class Vectors
             Vector512<float> s0 = default, s1 = default;
             for (; i + 32 <= n; i += 32)
             {
-                Prefetch(ref x, i + 512);
                 s0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x, (nuint)i), Vector512.LoadUnsafe(ref y, (nuint)i), s0);
                 s1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x, (nuint)(i + 16)), Vector512.LoadUnsafe(ref y, (nuint)(i + 16)), s1);
             }
@@ -89,7 +88,7 @@ internal static class Vectors
     /// fetches the next row, which is read next anyway (a prefetch never faults).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static unsafe void Prefetch<T>(ref T start, int ahead)
+    private static unsafe void Prefetch<T>(ref T start, int ahead)
     {
         if (Sse.IsSupported)
             Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref start, ahead)));
