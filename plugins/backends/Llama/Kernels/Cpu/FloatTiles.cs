@@ -20,9 +20,10 @@ internal static class FloatTiles
     /// <summary>From this many tokens the packed outer-product path runs (with AVX-512).</summary>
     public const int PackedFromTokens = 8;
 
-    // Tokens per tile of packed inputs (one 512-bit vector), and tiles whose inputs stay in L2 while rows pass over them.
+    // Tokens per tile of packed inputs (one 512-bit vector), and the bytes of packed inputs a pass of
+    // rows runs over: they stay in L2 (half of a 1 MB one) while every row's weights are read once.
     private const int Tile = 16;
-    private const int TilesPerPass = 4;
+    private const int PassBytes = 512 * 1024;
 
     public static bool UsesPackedInputs(int tokens, int cols) => Vector512.IsHardwareAccelerated && tokens >= PackedFromTokens && cols % 16 == 0;
 
@@ -110,8 +111,9 @@ internal static class FloatTiles
         var cols = w.Cols;
         var tiles = (tokens + Tile - 1) / Tile;
         var block = Buffer(w.IsPacked ? 8 * cols : 0);
-        Span<float> results = stackalloc float[8 * Tile];
-        for (var pass = 0; pass < tiles; pass += TilesPerPass)
+        Span<float> results = stackalloc float[2 * 8 * Tile];
+        var tilesPerPass = Math.Max(2, PassBytes / (Tile * cols * sizeof(float)));
+        for (var pass = 0; pass < tiles; pass += tilesPerPass)
         {
             var r = from;
             for (; r + 8 <= to; r += 8)
@@ -125,15 +127,26 @@ internal static class FloatTiles
                 }
                 else
                     rows = w.FloatRows(r, r + 8);
-                for (var tile = pass; tile < Math.Min(tiles, pass + TilesPerPass); tile++)
+                var end = Math.Min(tiles, pass + tilesPerPass);
+                for (var tile = pass; tile < end; tile += 2)
                 {
-                    EightRows(rows, cols, packed.AsSpan(tile * Tile * cols, Tile * cols), results);
-                    var count = Math.Min(Tile, tokens - tile * Tile);
-                    for (var i = 0; i < 8; i++)
+                    // Two tiles at once where there are two: each broadcast weight then feeds two FMAs.
+                    var pair = tile + 1 < end;
+                    if (pair)
+                        EightRowsTwoTiles(rows, cols, packed.AsSpan(tile * Tile * cols, 2 * Tile * cols), results);
+                    else
+                        EightRows(rows, cols, packed.AsSpan(tile * Tile * cols, Tile * cols), results);
+                    for (var half = 0; half < (pair ? 2 : 1); half++)
                     {
-                        var add = bias is null ? 0f : bias[r + i];
-                        for (var lane = 0; lane < count; lane++)
-                            y[(tile * Tile + lane) * w.Rows + r + i] = results[i * Tile + lane] + add;
+                        var first = (tile + half) * Tile;
+                        var count = Math.Min(Tile, tokens - first);
+                        var part = results.Slice(half * 8 * Tile, 8 * Tile);
+                        for (var i = 0; i < 8; i++)
+                        {
+                            var add = bias is null ? 0f : bias[r + i];
+                            for (var lane = 0; lane < count; lane++)
+                                y[(first + lane) * w.Rows + r + i] = part[i * Tile + lane] + add;
+                        }
                     }
                 }
             }
@@ -146,6 +159,71 @@ internal static class FloatTiles
                         y[t * w.Rows + r] = Dot(row, x, t, r, bias);
                 }
         }
+    }
+
+    /// <summary>Two tiles' (32 tokens') products with eight rows: sixteen accumulators, each weight broadcast serving two.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void EightRowsTwoTiles(ReadOnlySpan<float> rows, int cols, ReadOnlySpan<float> inputs, Span<float> results)
+    {
+        ref var w0 = ref MemoryMarshal.GetReference(rows);
+        ref var w1 = ref Unsafe.Add(ref w0, cols);
+        ref var w2 = ref Unsafe.Add(ref w1, cols);
+        ref var w3 = ref Unsafe.Add(ref w2, cols);
+        ref var w4 = ref Unsafe.Add(ref w3, cols);
+        ref var w5 = ref Unsafe.Add(ref w4, cols);
+        ref var w6 = ref Unsafe.Add(ref w5, cols);
+        ref var w7 = ref Unsafe.Add(ref w6, cols);
+        ref var x = ref MemoryMarshal.GetReference(inputs);
+        ref var second = ref Unsafe.Add(ref x, Tile * cols);
+        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+        Vector512<float> b0 = default, b1 = default, b2 = default, b3 = default, b4 = default, b5 = default, b6 = default, b7 = default;
+        for (nuint c = 0; c < (nuint)cols; c++)
+        {
+            var u = Vector512.LoadUnsafe(ref x, c * Tile);
+            var v = Vector512.LoadUnsafe(ref second, c * Tile);
+            var k = Vector512.Create(Unsafe.Add(ref w0, c));
+            a0 = Vector512.FusedMultiplyAdd(k, u, a0);
+            b0 = Vector512.FusedMultiplyAdd(k, v, b0);
+            k = Vector512.Create(Unsafe.Add(ref w1, c));
+            a1 = Vector512.FusedMultiplyAdd(k, u, a1);
+            b1 = Vector512.FusedMultiplyAdd(k, v, b1);
+            k = Vector512.Create(Unsafe.Add(ref w2, c));
+            a2 = Vector512.FusedMultiplyAdd(k, u, a2);
+            b2 = Vector512.FusedMultiplyAdd(k, v, b2);
+            k = Vector512.Create(Unsafe.Add(ref w3, c));
+            a3 = Vector512.FusedMultiplyAdd(k, u, a3);
+            b3 = Vector512.FusedMultiplyAdd(k, v, b3);
+            k = Vector512.Create(Unsafe.Add(ref w4, c));
+            a4 = Vector512.FusedMultiplyAdd(k, u, a4);
+            b4 = Vector512.FusedMultiplyAdd(k, v, b4);
+            k = Vector512.Create(Unsafe.Add(ref w5, c));
+            a5 = Vector512.FusedMultiplyAdd(k, u, a5);
+            b5 = Vector512.FusedMultiplyAdd(k, v, b5);
+            k = Vector512.Create(Unsafe.Add(ref w6, c));
+            a6 = Vector512.FusedMultiplyAdd(k, u, a6);
+            b6 = Vector512.FusedMultiplyAdd(k, v, b6);
+            k = Vector512.Create(Unsafe.Add(ref w7, c));
+            a7 = Vector512.FusedMultiplyAdd(k, u, a7);
+            b7 = Vector512.FusedMultiplyAdd(k, v, b7);
+        }
+        ref var o = ref MemoryMarshal.GetReference(results);
+        a0.StoreUnsafe(ref o);
+        a1.StoreUnsafe(ref o, Tile);
+        a2.StoreUnsafe(ref o, 2 * Tile);
+        a3.StoreUnsafe(ref o, 3 * Tile);
+        a4.StoreUnsafe(ref o, 4 * Tile);
+        a5.StoreUnsafe(ref o, 5 * Tile);
+        a6.StoreUnsafe(ref o, 6 * Tile);
+        a7.StoreUnsafe(ref o, 7 * Tile);
+        ref var p = ref Unsafe.Add(ref o, 8 * Tile);
+        b0.StoreUnsafe(ref p);
+        b1.StoreUnsafe(ref p, Tile);
+        b2.StoreUnsafe(ref p, 2 * Tile);
+        b3.StoreUnsafe(ref p, 3 * Tile);
+        b4.StoreUnsafe(ref p, 4 * Tile);
+        b5.StoreUnsafe(ref p, 5 * Tile);
+        b6.StoreUnsafe(ref p, 6 * Tile);
+        b7.StoreUnsafe(ref p, 7 * Tile);
     }
 
     /// <summary>Sixteen tokens' products with eight rows: per column, one load of the tokens and a broadcast of each row's weight.</summary>

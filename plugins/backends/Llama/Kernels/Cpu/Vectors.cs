@@ -213,6 +213,9 @@ internal static class Vectors
         ref var h = ref MemoryMarshal.GetReference(halves);
         ref var o = ref MemoryMarshal.GetReference(values);
         var i = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; i + 16 <= halves.Length; i += 16)
+                HalfToFloat(Vector256.LoadUnsafe(ref h, (nuint)i)).StoreUnsafe(ref o, (nuint)i);
         for (; i + 8 <= halves.Length; i += 8)
             HalfToFloat(Vector128.LoadUnsafe(ref h, (nuint)i)).StoreUnsafe(ref o, (nuint)i);
         for (; i < halves.Length; i++)
