@@ -79,7 +79,11 @@ internal sealed class CpuAttention(LlamaConfig config, CpuThreads threads) : Par
             {
                 ref var first = ref Unsafe.Add(ref values, cache.Offset(layer, p) + kvOffset);
                 var slots = Math.Min(pool.BlockSize, positions - p);
-                for (var s = 0; s < slots; s++)
+                var s = 0;
+                if (Vector256.IsHardwareAccelerated && headDim % 8 == 0)
+                    for (; s + 4 <= slots; s += 4)
+                        AddScaledFour(oh, ref Unsafe.Add(ref first, s * kvDim), kvDim, scores.Slice(p + s, 4));
+                for (; s < slots; s++)
                     AddScaled(oh, ref Unsafe.Add(ref first, s * kvDim), scores[p + s]);
             }
         }
@@ -95,6 +99,24 @@ internal sealed class CpuAttention(LlamaConfig config, CpuThreads threads) : Par
         for (var i = 0; i < q.Length; i += 8)
             acc = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x, (nuint)i), Vector256.LoadUnsafe(ref k, (nuint)i), acc);
         return Vector256.Sum(acc);
+    }
+
+    /// <summary>output += Σ weights[j] · v_j for four values <paramref name="stride"/> floats apart: the output is read and written once for four.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddScaledFour(Span<float> output, ref float v, int stride, ReadOnlySpan<float> weights)
+    {
+        ref var o = ref MemoryMarshal.GetReference(output);
+        ref var v1 = ref Unsafe.Add(ref v, stride);
+        ref var v2 = ref Unsafe.Add(ref v, 2 * stride);
+        ref var v3 = ref Unsafe.Add(ref v, 3 * stride);
+        var (w0, w1, w2, w3) = (Vector256.Create(weights[0]), Vector256.Create(weights[1]), Vector256.Create(weights[2]), Vector256.Create(weights[3]));
+        for (nuint i = 0; i < (nuint)output.Length; i += 8)
+        {
+            var sum = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref v, i), w0, Vector256.LoadUnsafe(ref o, i));
+            sum = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref v1, i), w1, sum);
+            sum = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref v2, i), w2, sum);
+            Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref v3, i), w3, sum).StoreUnsafe(ref o, i);
+        }
     }
 
     /// <summary>output += weight · v.</summary>
