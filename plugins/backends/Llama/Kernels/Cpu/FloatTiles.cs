@@ -63,11 +63,12 @@ internal static class FloatTiles
         if (tokens == 1 && !w.IsPacked && Vector512.IsHardwareAccelerated && cols % 16 == 0)
         {
             // Decode of F32 rows is a read of the whole matrix: four rows at a time keep four streams in flight.
+            var all = w.FloatRows(from, to);
             var r = from;
             for (; r + 4 <= to; r += 4)
-                FourRows(w.FloatRows(r, r + 4), cols, x, y, r, bias);
+                FourRows(all.Slice((r - from) * cols, 4 * cols), cols, x, y, r, bias);
             for (; r < to; r++)
-                y[r] = Dot(w.FloatRows(r, r + 1), x, 0, r, bias);
+                y[r] = Dot(all.Slice((r - from) * cols, cols), x, 0, r, bias);
             return;
         }
         if (tokens < 4)
