@@ -11,11 +11,31 @@ namespace Dynamo.Backends.Llama.Kernels;
 /// (prefill chunks and decode steps mixed), attention per token over its sequence's blocks.
 /// </summary>
 /// <param name="floatInputs">Quantized matrices take float inputs (rows decoded) instead of 8-bit ones: the GPU pass's arithmetic, for comparing the two.</param>
-internal sealed class CpuForwardPass(LlamaConfig config, LlamaWeights weights, bool floatInputs = false) : IForwardPass
+internal sealed class CpuForwardPass : IForwardPass
 {
-    private readonly float[] _inverseFrequencies = K.RopeInverseFrequencies(config.RopeDim, config.RopeBase);
-    private readonly CpuMatMul _matMul = new(CpuThreads.Shared, CpuPaths.Best, quantizeInputs: !floatInputs);
-    private readonly CpuAttention _attention = new(config, CpuThreads.Shared);
+    // The element-wise steps TokenSteps runs over a batch's tokens.
+    private const int AttentionNorm = 0, StoreKv = 1, AttentionResidual = 2, FfnNorm = 3, Activation = 4, FfnResidual = 5;
+
+    private readonly LlamaConfig config;
+    private readonly LlamaWeights weights;
+    private readonly float[] _inverseFrequencies;
+    private readonly CpuMatMul _matMul;
+    private readonly CpuAttention _attention;
+    private readonly TokenSteps _steps;
+
+    // What the steps of the pass under way read (set per pass and layer; one pass runs at a time).
+    private CpuScratch? _scratch;
+    private LayerWeights? _layer;
+    private int _layerIndex;
+
+    public CpuForwardPass(LlamaConfig config, LlamaWeights weights, bool floatInputs = false)
+    {
+        (this.config, this.weights) = (config, weights);
+        _inverseFrequencies = K.RopeInverseFrequencies(config.RopeDim, config.RopeBase);
+        _matMul = new CpuMatMul(CpuThreads.Shared, CpuPaths.Best, quantizeInputs: !floatInputs);
+        _attention = new CpuAttention(config, CpuThreads.Shared);
+        _steps = new TokenSteps(CpuThreads.Shared, RunStep);
+    }
 
     public string Device => $"CPU SIMD ({CpuPaths.Describe(_matMul.Path)}), {CpuThreads.Shared.Count} threads";
 
@@ -34,25 +54,29 @@ internal sealed class CpuForwardPass(LlamaConfig config, LlamaWeights weights, b
             var pairs = _inverseFrequencies.Length;
             K.RopeAngles(_inverseFrequencies, items[t].Position, s.RopeCos.AsSpan(t * pairs, pairs), s.RopeSin.AsSpan(t * pairs, pairs));
         }
-        var all = n * c.Dim;
+        items.CopyTo(s.Items);
+        _scratch = s;
         for (var l = 0; l < c.Layers; l++)
         {
             var w = weights.Layers[l];
-            NormRows(s.X, w.AttnNorm, s.Normed, n);
+            (_layer, _layerIndex) = (w, l);
+            _steps.Run(AttentionNorm, n, c.Dim);
+            s.Normed.Changed();
             _matMul.Multiply(s.Normed, n, new Product(w.Wq, s.Q, w.Bq), new Product(w.Wk, s.K, w.Bk), new Product(w.Wv, s.V, w.Bv));
-            for (var t = 0; t < n; t++)
-                StoreKeyValue(items[t], t, l, s, w);
-            _attention.Attend(items, l, s);
+            _steps.Run(StoreKv, n, c.QDim);
+            _attention.Attend(n, l, s);
             _matMul.Multiply(w.Wo, s.Attention, s.Projected, n);
-            Vectors.Add(s.X.AsSpan(0, all), s.Projected.AsSpan(0, all));
+            _steps.Run(AttentionResidual, n, c.Dim);
 
-            NormRows(s.X, w.FfnNorm, s.Normed, n);
+            _steps.Run(FfnNorm, n, c.Dim);
+            s.Normed.Changed();
             _matMul.Multiply(s.Normed, n, new Product(w.WGate, s.Gate.Values), new Product(w.WUp, s.Up));
-            K.SwiGlu(s.Gate.Values.AsSpan(0, n * c.FfnDim), s.Up.AsSpan(0, n * c.FfnDim));
+            _steps.Run(Activation, n, c.FfnDim);
             s.Gate.Changed();
             _matMul.Multiply(w.WDown, s.Gate, s.Projected, n);
-            Vectors.Add(s.X.AsSpan(0, all), s.Projected.AsSpan(0, all));
+            _steps.Run(FfnResidual, n, c.Dim);
         }
+        (_scratch, _layer) = (null, null);
         ComputeLogits(items, s);
     }
 
@@ -60,13 +84,31 @@ internal sealed class CpuForwardPass(LlamaConfig config, LlamaWeights weights, b
     {
     }
 
+    /// <summary>Step <paramref name="step"/> of the current layer for tokens <paramref name="from"/>..<paramref name="to"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void NormRows(float[] x, float[] weight, InputRows y, int rows)
+    private void RunStep(int step, int from, int to)
     {
-        var d = config.Dim;
-        for (var t = 0; t < rows; t++)
-            K.RmsNorm(x.AsSpan(t * d, d), weight, config.RmsEps, y.Values.AsSpan(t * d, d));
-        y.Changed();
+        var (c, s, w) = (config, _scratch!, _layer!);
+        var (d, f) = (c.Dim, c.FfnDim);
+        for (var t = from; t < to; t++)
+            switch (step)
+            {
+                case AttentionNorm:
+                    K.RmsNorm(s.X.AsSpan(t * d, d), w.AttnNorm, c.RmsEps, s.Normed.Values.AsSpan(t * d, d));
+                    break;
+                case StoreKv:
+                    StoreKeyValue(s.Items[t], t, _layerIndex, s, w);
+                    break;
+                case AttentionResidual or FfnResidual:
+                    Vectors.Add(s.X.AsSpan(t * d, d), s.Projected.AsSpan(t * d, d));
+                    break;
+                case FfnNorm:
+                    K.RmsNorm(s.X.AsSpan(t * d, d), w.FfnNorm, c.RmsEps, s.Normed.Values.AsSpan(t * d, d));
+                    break;
+                case Activation:
+                    K.SwiGlu(s.Gate.Values.AsSpan(t * f, f), s.Up.AsSpan(t * f, f));
+                    break;
+            }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

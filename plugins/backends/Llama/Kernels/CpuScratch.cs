@@ -29,7 +29,7 @@ internal sealed class CpuScratch(LlamaConfig c, int maxTokens, int maxLogits) : 
 
     public float[] RopeSin { get; } = new float[maxTokens * (c.RopeDim / 2)];
 
-    /// <summary>The batch, for worker threads when attention runs in parallel.</summary>
+    /// <summary>The batch, where worker threads can read it.</summary>
     public BatchItem[] Items { get; } = new BatchItem[maxTokens];
 
     /// <summary>Attention scores, one buffer per CPU thread.</summary>

@@ -19,19 +19,18 @@ internal sealed class CpuAttention(LlamaConfig config, CpuThreads threads) : Par
     private int _layer;
     private int _count;
 
-    public void Attend(ReadOnlySpan<BatchItem> items, int layer, CpuScratch scratch)
+    /// <summary>Attention of the first <paramref name="count"/> tokens of <see cref="CpuScratch.Items"/> in <paramref name="layer"/>.</summary>
+    public void Attend(int count, int layer, CpuScratch scratch)
     {
         long work = 0;
-        foreach (var item in items)
-            work += item.Position + 1;
-        items.CopyTo(scratch.Items);
-        (_scratch, _layer, _count) = (scratch, layer, items.Length);
-        threads.Run(this, work * config.QDim < 1 << 15 ? 1 : items.Length == 1 ? Math.Min(threads.Count, config.Heads) : threads.Count);
+        for (var t = 0; t < count; t++)
+            work += scratch.Items[t].Position + 1;
+        (_scratch, _layer, _count) = (scratch, layer, count);
+        threads.Run(this, work * config.QDim < 1 << 15 ? 1 : count == 1 ? Math.Min(threads.Count, config.Heads) : threads.Count);
         _scratch = null;
         scratch.Attention.Changed();
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Run(int part, int parts)
     {
         var (c, s) = (config, _scratch!);

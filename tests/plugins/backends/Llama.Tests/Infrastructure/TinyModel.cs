@@ -11,10 +11,11 @@ internal sealed record TinyModel(string Path, string Architecture, ModelGenerato
 {
     public static readonly ModelGenerator.Shape DefaultShape = new(Dim: 32, Layers: 2, Heads: 4, KvHeads: 2, HeadDim: 8, Ffn: 64, Vocab: 64, Context: 128);
 
-    public static TinyModel Generate(string architecture, GgmlType type = GgmlType.F32, bool tied = false, int seed = 1)
+    public static TinyModel Generate(string architecture, GgmlType type = GgmlType.F32, bool tied = false, int seed = 1, ModelGenerator.Shape? shape = null)
     {
+        var dims = shape ?? DefaultShape;
         var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"tiny-{architecture}-{type}-{Guid.NewGuid():N}.gguf");
-        var weights = ModelGenerator.Write(path, architecture, DefaultShape, type, tied, seed, keepWeights: true)!;
-        return new TinyModel(path, architecture, DefaultShape, weights, tied, type);
+        var weights = ModelGenerator.Write(path, architecture, dims, type, tied, seed, keepWeights: true)!;
+        return new TinyModel(path, architecture, dims, weights, tied, type);
     }
 }

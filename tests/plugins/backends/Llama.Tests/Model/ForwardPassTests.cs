@@ -100,11 +100,15 @@ public sealed class ForwardPassTests
         Assert.Contains("config.json", error.Message);
     }
 
-    [Fact]
-    public void AWholePromptInOneBatchEqualsTokenByToken()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AWholePromptInOneBatchEqualsTokenByToken(bool wide)
     {
-        // 128 positions: enough attention work for the batch to split across cores.
-        var tiny = TinyModel.Generate("llama", seed: 3);
+        // 128 positions: enough attention work for the batch to split across cores; a wide model's
+        // norms, residuals and activations split too, and its products take the packed prefill tiles.
+        var shape = wide ? new ModelGenerator.Shape(Dim: 256, Layers: 2, Heads: 4, KvHeads: 2, HeadDim: 64, Ffn: 512, Vocab: 64, Context: 128) : null;
+        var tiny = TinyModel.Generate("llama", seed: 3, shape: shape);
         LlamaModel model;
         using (var file = GgufFile.Open(tiny.Path))
             model = LlamaModel.Load(file);
