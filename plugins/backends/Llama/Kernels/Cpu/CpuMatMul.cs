@@ -67,7 +67,7 @@ internal sealed class CpuMatMul(CpuThreads threads, CpuPath path, bool quantizeI
         for (var i = 0; i < products.Length; i++)
             if (_productKernels[i] is null && FloatTiles.UsesPackedInputs(tokens, products[i].W.Cols))
             {
-                var length = (tokens + 15) / 16 * 16 * products[i].W.Cols;
+                var length = FloatTiles.PackedLength(tokens, products[i].W.Cols);
                 if (_packedInputs.Length < length)
                     _packedInputs = new float[length];
                 FloatTiles.PackInputs(x.Values, tokens, products[i].W.Cols, _packedInputs);

@@ -9,16 +9,16 @@ namespace Dynamo.Backends.Llama.Kernels.Cpu;
 /// <summary>
 /// Products of F32 rows (or 16-bit rows decoded once per block of rows) with F32 inputs. Prefill
 /// runs as outer products over inputs packed column-major in tiles of 16 tokens (see
-/// <see cref="PackInputs"/>): eight rows' weights broadcast against sixteen tokens per step, so no
-/// sum across lanes is left for the end; smaller batches as register tiles of four rows by four
+/// <see cref="PackInputs"/>): eight rows' weights broadcast against two tiles per step, so no sum
+/// across lanes is left for the end; smaller batches as register tiles of four rows by four
 /// tokens (two by four with 256-bit vectors); plain dot products for the edges and decode.
 /// </summary>
 internal static class FloatTiles
 {
     private const int RowsPerBlock = 16;
 
-    /// <summary>From this many tokens the packed outer-product path runs (with AVX-512).</summary>
-    public const int PackedFromTokens = 8;
+    /// <summary>From this many tokens the packed outer-product path runs (with AVX-512): below, its pairs of 16-token tiles would be mostly padding (bench/KernelBench: four-by-four tiles win at 16 tokens, lose at 24).</summary>
+    public const int PackedFromTokens = 20;
 
     // Tokens per tile of packed inputs (one 512-bit vector), and the bytes of packed inputs a pass of
     // rows runs over: they stay in L2 (half of a 1 MB one) while every row's weights are read once.
@@ -27,15 +27,19 @@ internal static class FloatTiles
 
     public static bool UsesPackedInputs(int tokens, int cols) => Vector512.IsHardwareAccelerated && tokens >= PackedFromTokens && cols % 16 == 0;
 
+    /// <summary>Floats <see cref="PackInputs"/> writes: tiles come in pairs (the kernel takes two at once).</summary>
+    public static int PackedLength(int tokens, int cols) => Tiles(tokens) * Tile * cols;
+
+    private static int Tiles(int tokens) => (tokens + 2 * Tile - 1) / (2 * Tile) * 2;
+
     /// <summary>
-    /// Lays x [token][col] out as [tile of 16 tokens][col][token in tile], zero past the last token:
-    /// one 64-byte load then holds a column for sixteen tokens.
+    /// Lays x [token][col] out as [tile of 16 tokens][col][token in tile], zero past the last token
+    /// (to an even number of tiles): one 64-byte load then holds a column for sixteen tokens.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackInputs(float[] x, int tokens, int cols, float[] packed)
     {
-        var tiles = (tokens + Tile - 1) / Tile;
-        Array.Clear(packed, 0, tiles * Tile * cols);
+        Array.Clear(packed, 0, PackedLength(tokens, cols));
         for (var t = 0; t < tokens; t++)
         {
             var (tile, lane) = (t / Tile, t % Tile);
@@ -105,15 +109,15 @@ internal static class FloatTiles
         }
     }
 
-    /// <summary>Rows <paramref name="from"/>..<paramref name="to"/> against inputs laid out by <see cref="PackInputs"/>, eight rows by sixteen tokens at a time.</summary>
+    /// <summary>Rows <paramref name="from"/>..<paramref name="to"/> against inputs laid out by <see cref="PackInputs"/>, eight rows by thirty-two tokens at a time.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void OuterProducts(WeightMatrix w, float[] x, float[] packed, float[] y, int tokens, int from, int to, float[]? bias)
     {
         var cols = w.Cols;
-        var tiles = (tokens + Tile - 1) / Tile;
+        var tiles = Tiles(tokens);
         var block = Buffer(w.IsPacked ? 8 * cols : 0);
         Span<float> results = stackalloc float[2 * 8 * Tile];
-        var tilesPerPass = Math.Max(2, PassBytes / (Tile * cols * sizeof(float)));
+        var tilesPerPass = Math.Max(2, PassBytes / (Tile * cols * sizeof(float))) & ~1;
         for (var pass = 0; pass < tiles; pass += tilesPerPass)
         {
             var r = from;
@@ -128,26 +132,14 @@ internal static class FloatTiles
                 }
                 else
                     rows = w.FloatRows(r, r + 8);
-                var end = Math.Min(tiles, pass + tilesPerPass);
-                for (var tile = pass; tile < end; tile += 2)
+                for (var tile = pass; tile < Math.Min(tiles, pass + tilesPerPass); tile += 2)
                 {
-                    // Two tiles at once where there are two: each broadcast weight then feeds two FMAs.
-                    var pair = tile + 1 < end;
-                    if (pair)
-                        EightRowsTwoTiles(rows, cols, packed.AsSpan(tile * Tile * cols, 2 * Tile * cols), results);
-                    else
-                        EightRows(rows, cols, packed.AsSpan(tile * Tile * cols, Tile * cols), results);
-                    for (var half = 0; half < (pair ? 2 : 1); half++)
+                    EightRowsTwoTiles(rows, cols, packed.AsSpan(tile * Tile * cols, 2 * Tile * cols), results);
+                    for (var t = tile * Tile; t < Math.Min(tokens, (tile + 2) * Tile); t++)
                     {
-                        var first = (tile + half) * Tile;
-                        var count = Math.Min(Tile, tokens - first);
-                        var part = results.Slice(half * 8 * Tile, 8 * Tile);
+                        var at = (t - tile * Tile) / Tile * 8 * Tile + t % Tile;
                         for (var i = 0; i < 8; i++)
-                        {
-                            var add = bias is null ? 0f : bias[r + i];
-                            for (var lane = 0; lane < count; lane++)
-                                y[(first + lane) * w.Rows + r + i] = part[i * Tile + lane] + add;
-                        }
+                            y[t * w.Rows + r + i] = results[at + i * Tile] + (bias is null ? 0f : bias[r + i]);
                     }
                 }
             }
@@ -225,44 +217,6 @@ internal static class FloatTiles
         b5.StoreUnsafe(ref p, 5 * Tile);
         b6.StoreUnsafe(ref p, 6 * Tile);
         b7.StoreUnsafe(ref p, 7 * Tile);
-    }
-
-    /// <summary>Sixteen tokens' products with eight rows: per column, one load of the tokens and a broadcast of each row's weight.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void EightRows(ReadOnlySpan<float> rows, int cols, ReadOnlySpan<float> inputs, Span<float> results)
-    {
-        // A reference per row and an unsigned column index keep the loop to its loads and FMAs (with embedded broadcasts).
-        ref var w0 = ref MemoryMarshal.GetReference(rows);
-        ref var w1 = ref Unsafe.Add(ref w0, cols);
-        ref var w2 = ref Unsafe.Add(ref w1, cols);
-        ref var w3 = ref Unsafe.Add(ref w2, cols);
-        ref var w4 = ref Unsafe.Add(ref w3, cols);
-        ref var w5 = ref Unsafe.Add(ref w4, cols);
-        ref var w6 = ref Unsafe.Add(ref w5, cols);
-        ref var w7 = ref Unsafe.Add(ref w6, cols);
-        ref var x = ref MemoryMarshal.GetReference(inputs);
-        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
-        for (nuint c = 0; c < (nuint)cols; c++)
-        {
-            var v = Vector512.LoadUnsafe(ref x, c * Tile);
-            a0 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref w0, c)), v, a0);
-            a1 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref w1, c)), v, a1);
-            a2 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref w2, c)), v, a2);
-            a3 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref w3, c)), v, a3);
-            a4 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref w4, c)), v, a4);
-            a5 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref w5, c)), v, a5);
-            a6 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref w6, c)), v, a6);
-            a7 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref w7, c)), v, a7);
-        }
-        ref var o = ref MemoryMarshal.GetReference(results);
-        a0.StoreUnsafe(ref o);
-        a1.StoreUnsafe(ref o, Tile);
-        a2.StoreUnsafe(ref o, 2 * Tile);
-        a3.StoreUnsafe(ref o, 3 * Tile);
-        a4.StoreUnsafe(ref o, 4 * Tile);
-        a5.StoreUnsafe(ref o, 5 * Tile);
-        a6.StoreUnsafe(ref o, 6 * Tile);
-        a7.StoreUnsafe(ref o, 7 * Tile);
     }
 
     /// <summary>The products of <paramref name="count"/> consecutive rows (the first is row <paramref name="first"/>) with every token.</summary>

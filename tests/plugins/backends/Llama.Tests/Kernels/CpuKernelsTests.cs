@@ -22,7 +22,7 @@ public sealed class CpuKernelsTests
     [InlineData(1, 300, 257)]   // rows split across threads, a partial last share
     [InlineData(5, 130, 33)]    // a batch of tokens, no 16-wide vectors
     [InlineData(6, 40, 64)]     // four-by-four register tiles and a remainder of tokens
-    [InlineData(37, 130, 64)]   // prefill-sized: packed inputs, eight rows by sixteen or thirty-two tokens, and the last rows
+    [InlineData(37, 130, 64)]   // prefill-sized: packed inputs, eight rows by thirty-two tokens (the last pair padded), and the last rows
     [InlineData(40, 9, 4096)]   // long rows: the packed inputs run in several passes
     public void MatMulWithBias(int tokens, int rows, int cols)
     {
