@@ -39,14 +39,7 @@ internal static class GgmlDecoder
                 break;
             case GgmlType.Q4_0:
                 for (int b = 0, o = 0; o < values.Length; b += 18, o += 32)
-                {
-                    var scale = (float)BinaryPrimitives.ReadHalfLittleEndian(data[b..]);
-                    for (var i = 0; i < 16; i++)
-                    {
-                        values[o + i] = scale * ((data[b + 2 + i] & 0x0F) - 8);
-                        values[o + i + 16] = scale * ((data[b + 2 + i] >> 4) - 8);
-                    }
-                }
+                    DecodeQ4Block((float)BinaryPrimitives.ReadHalfLittleEndian(data[b..]), data.Slice(b + 2, 16), values.Slice(o, 32));
                 break;
             case GgmlType.Q4_K:
                 for (int b = 0, o = 0; o < values.Length; b += 144, o += 256)
@@ -60,6 +53,30 @@ internal static class GgmlDecoder
                 EnsureSupported(type, path, name);
                 break;
         }
+    }
+
+    /// <summary>16 bytes of nibbles (values 0–15 low, 16–31 high), less 8, times a scale.</summary>
+    private static void DecodeQ4Block(float scale, ReadOnlySpan<byte> nibbles, Span<float> values)
+    {
+        if (!Vector256.IsHardwareAccelerated)
+        {
+            for (var i = 0; i < 16; i++)
+            {
+                values[i] = scale * ((nibbles[i] & 0x0F) - 8);
+                values[i + 16] = scale * ((nibbles[i] >> 4) - 8);
+            }
+            return;
+        }
+        var packed = Vector128.Create(nibbles);
+        var bytes = Vector256.Create(packed & Vector128.Create((byte)0x0F), Vector128.ShiftRightLogical(packed, 4)).AsSByte() - Vector256.Create((sbyte)8);
+        var factor = Vector256.Create(scale);
+        var (low, high) = Vector256.Widen(bytes);
+        var (a, b) = Vector256.Widen(low);
+        var (c, d) = Vector256.Widen(high);
+        (Vector256.ConvertToSingle(a) * factor).CopyTo(values);
+        (Vector256.ConvertToSingle(b) * factor).CopyTo(values[8..]);
+        (Vector256.ConvertToSingle(c) * factor).CopyTo(values[16..]);
+        (Vector256.ConvertToSingle(d) * factor).CopyTo(values[24..]);
     }
 
     /// <summary>32 signed bytes times a scale, eight lanes at a time: sbyte → short → int → float.</summary>
