@@ -106,7 +106,7 @@ internal sealed class CpuForwardPass : IForwardPass
                     K.RmsNorm(s.X.AsSpan(t * d, d), w.FfnNorm, c.RmsEps, s.Normed.Values.AsSpan(t * d, d));
                     break;
                 case Activation:
-                    K.SwiGlu(s.Gate.Values.AsSpan(t * f, f), s.Up.AsSpan(t * f, f));
+                    Vectors.SwiGlu(s.Gate.Values.AsSpan(t * f, f), s.Up.AsSpan(t * f, f));
                     break;
             }
     }

@@ -47,8 +47,4 @@ internal static class CpuKernels
     public static float[] RopeInverseFrequencies(int ropeDim, float ropeBase) =>
         Enumerable.Range(0, ropeDim / 2).Select(i => MathF.Pow(ropeBase, -2f * i / ropeDim)).ToArray();
 
-    /// <summary>gate = silu(gate) * up, in place.</summary>
-    public static void SwiGlu(Span<float> gate, ReadOnlySpan<float> up) => Vectors.SwiGlu(gate, up);
-
-    public static void Softmax(Span<float> x) => Vectors.Softmax(x);
 }

@@ -69,17 +69,10 @@ internal static class GgmlDecoder
         }
         var packed = Vector128.Create(nibbles);
         var bytes = Vector256.Create(packed & Vector128.Create((byte)0x0F), Vector128.ShiftRightLogical(packed, 4)).AsSByte() - Vector256.Create((sbyte)8);
-        var factor = Vector256.Create(scale);
-        var (low, high) = Vector256.Widen(bytes);
-        var (a, b) = Vector256.Widen(low);
-        var (c, d) = Vector256.Widen(high);
-        (Vector256.ConvertToSingle(a) * factor).CopyTo(values);
-        (Vector256.ConvertToSingle(b) * factor).CopyTo(values[8..]);
-        (Vector256.ConvertToSingle(c) * factor).CopyTo(values[16..]);
-        (Vector256.ConvertToSingle(d) * factor).CopyTo(values[24..]);
+        Scale(bytes, scale, values);
     }
 
-    /// <summary>32 signed bytes times a scale, eight lanes at a time: sbyte → short → int → float.</summary>
+    /// <summary>32 signed bytes times a scale.</summary>
     private static void DecodeQ8Block(float scale, ReadOnlySpan<byte> quants, Span<float> values)
     {
         if (!Vector256.IsHardwareAccelerated)
@@ -89,6 +82,12 @@ internal static class GgmlDecoder
             return;
         }
         var bytes = Vector256.Create(MemoryMarshal.Cast<byte, sbyte>(quants));
+        Scale(bytes, scale, values);
+    }
+
+    /// <summary>32 signed bytes times a scale, eight lanes at a time: sbyte → short → int → float.</summary>
+    private static void Scale(Vector256<sbyte> bytes, float scale, Span<float> values)
+    {
         var factor = Vector256.Create(scale);
         var (low, high) = Vector256.Widen(bytes);
         var (a, b) = Vector256.Widen(low);

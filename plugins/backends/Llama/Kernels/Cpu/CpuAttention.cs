@@ -71,7 +71,7 @@ internal sealed class CpuAttention(LlamaConfig config, CpuThreads threads) : Par
                 for (var s = 0; s < slots; s++)
                     scores[p + s] = Dot(qh, ref Unsafe.Add(ref first, s * kvDim)) * scale;
             }
-            CpuKernels.Softmax(scores);
+            Vectors.Softmax(scores);
             var oh = output.Slice(h * headDim, headDim);
             oh.Clear();
             for (var p = 0; p < positions; p += pool.BlockSize)

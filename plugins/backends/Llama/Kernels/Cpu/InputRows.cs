@@ -8,6 +8,7 @@ internal sealed class InputRows(int length)
 {
     private readonly QuantizedRows _quantized = new();
     private bool _fresh;
+    private int _tokens;
 
     public float[] Values { get; } = new float[length];
 
@@ -24,5 +25,4 @@ internal sealed class InputRows(int length)
         return _quantized;
     }
 
-    private int _tokens;
 }

@@ -54,34 +54,6 @@ internal sealed class QuantKernel<TBlocks, TDot> : RowQuantKernel
         return Vector256.Sum(even + odd) - (offsetEven + offsetOdd);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    protected override (float, float) Dot1x2(ref byte row0, ref byte row1, QuantizedRows x, int t)
-    {
-        var groups = x.Blocks;
-        ref var inputs = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x.Quants), t * x.Cols);
-        ref var scales = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x.Scales), t * groups);
-        ref var sums = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x.Sums), t * groups);
-        ref var halves = ref MemoryMarshal.GetArrayDataReference(HalfTable.Values);
-        Vector256<float> acc0 = default, acc1 = default;
-        float offset0 = 0, offset1 = 0;
-        for (var g = 0; g < groups; g++)
-        {
-            var q0 = TBlocks.Unpack(ref row0, g, ref halves, out var a0, out var b0);
-            var q1 = TBlocks.Unpack(ref row1, g, ref halves, out var a1, out var b1);
-            var at = (nuint)(32 * g);
-            var dx = Unsafe.Add(ref scales, g);
-            acc0 = Vector256.FusedMultiplyAdd(Products(q0, Magnitude(q0), ref inputs, at), Vector256.Create(a0 * dx), acc0);
-            acc1 = Vector256.FusedMultiplyAdd(Products(q1, Magnitude(q1), ref inputs, at), Vector256.Create(a1 * dx), acc1);
-            if (!TBlocks.Signed)
-            {
-                var sum = Unsafe.Add(ref sums, g);
-                offset0 += b0 * sum;
-                offset1 += b1 * sum;
-            }
-        }
-        return (Vector256.Sum(acc0) - offset0, Vector256.Sum(acc1) - offset1);
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<byte> Magnitude(Vector256<byte> q) => TBlocks.Signed ? TDot.Abs(q.AsSByte()) : q;
 

@@ -5,7 +5,7 @@ namespace Dynamo.Backends.Llama.Kernels.Cpu;
 
 /// <summary>
 /// A quantized product one row at a time in ggml's layout: four tokens at a time share each
-/// unpacked group (batched decode); with fewer, two rows share each token's loads.
+/// unpacked group (batched decode); with fewer, each token reads the row once.
 /// </summary>
 internal abstract class RowQuantKernel : QuantKernel
 {
@@ -13,19 +13,7 @@ internal abstract class RowQuantKernel : QuantKernel
     public sealed override void Multiply(ReadOnlySpan<byte> matrix, int rowBytes, int from, int to, QuantizedRows x, int tokens, float[] y, int rows, float[]? bias)
     {
         ref var start = ref MemoryMarshal.GetReference(matrix);
-        var r = from;
-        if (tokens < 4)
-            for (; r + 2 <= to; r += 2)
-            {
-                ref var row = ref Unsafe.Add(ref start, (nint)r * rowBytes);
-                for (var t = 0; t < tokens; t++)
-                {
-                    var (s0, s1) = Dot1x2(ref row, ref Unsafe.Add(ref row, rowBytes), x, t);
-                    y[t * rows + r] = s0 + (bias is null ? 0f : bias[r]);
-                    y[t * rows + r + 1] = s1 + (bias is null ? 0f : bias[r + 1]);
-                }
-            }
-        for (; r < to; r++)
+        for (var r = from; r < to; r++)
         {
             ref var row = ref Unsafe.Add(ref start, (nint)r * rowBytes);
             var add = bias is null ? 0f : bias[r];
@@ -42,9 +30,6 @@ internal abstract class RowQuantKernel : QuantKernel
                 y[t * rows + r] = Dot1(ref row, x, t) + add;
         }
     }
-
-    /// <summary>Two rows' products with token <paramref name="t"/>, sharing its loads (decode).</summary>
-    protected virtual (float, float) Dot1x2(ref byte row0, ref byte row1, QuantizedRows x, int t) => (Dot1(ref row0, x, t), Dot1(ref row1, x, t));
 
     /// <summary>The row's product with token <paramref name="t"/>.</summary>
     protected abstract float Dot1(ref byte row, QuantizedRows x, int t);

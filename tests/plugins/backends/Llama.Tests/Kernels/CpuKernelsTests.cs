@@ -120,13 +120,13 @@ public sealed class CpuKernelsTests
         var expectedSoftmax = logits.Select(v => Math.Exp(v - logits.Max())).ToArray();
         var total = expectedSoftmax.Sum();
         var softmax = (float[])logits.Clone();
-        CpuKernels.Softmax(softmax);
+        Vectors.Softmax(softmax);
         AssertClose(expectedSoftmax.Select(v => v / total).ToArray(), softmax);
 
         var gate = RandomVector(40, 4f);
         var up = RandomVector(40);
         var expected = gate.Select((g, i) => g / (1 + Math.Exp(-(double)g)) * up[i]).ToArray();
-        CpuKernels.SwiGlu(gate, up);
+        Vectors.SwiGlu(gate, up);
         AssertClose(expected, gate);
     }
 }
