@@ -7,7 +7,7 @@ namespace Dynamo.Backends.Llama.Kernels.Cpu;
 /// y[t, r] = w[r, :] · x[t, :] (+ bias[r]) for a batch of input rows, split by rows across the
 /// fixed CPU threads (static partitioning). Quantized weights meet 8-bit inputs in integer dot
 /// products; matrices held eight rows interleaved (Q8_0, Q4_K, Q6_K in eights) do so at every
-/// batch size (bench/KernelBench: 1.1–2.5× the float path at 128 tokens). Others do so for
+/// batch size (bench/KernelBench: 1.1–2.6× the float path at 128 tokens). Others do so for
 /// decode-sized batches; in larger ones (prefill) their rows are decoded into a cached buffer and
 /// run, like F32 rows, as register tiles of rows times tokens, which beat their row-at-a-time
 /// integer kernels from about 8 tokens.
