@@ -1,5 +1,6 @@
 using Dynamo.Runtime;
 using Dynamo.Runtime.Configuration;
+using Dynamo.Runtime.Tracing;
 using Dynamo.Runtime.Workers;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -15,6 +16,8 @@ public static class DistributedDynamoBuilderExtensions
         builder.Services.AddSingleton<WorkerDiscovery>();
         builder.Services.AddSingleton<IWorkerSetSource>(sp => sp.GetRequiredService<WorkerDiscovery>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WorkerDiscovery>());
+        builder.Services.AddKeyedSingleton<ITraceSink>("nats", (sp, _) =>
+            new NatsTraceSink(sp.GetRequiredService<IOptions<NatsOptions>>().Value, sp.GetRequiredService<RequestTraceOptions>()));
         return builder;
     }
 

@@ -101,20 +101,29 @@ public sealed class DynamoRuntime
             whole?.Append(delta.Text);
             logprobs?.Add(delta.Logprobs);
             if (post.Push(delta.Text) is { } pushed)
-                yield return pushed with { Logprobs = logprobs?.Take() };
+                yield return Traced(pushed with { Logprobs = logprobs?.Take() });
             if (delta.Finish is { } finish)
-                yield return (post.Finish() ?? new ChatDelta(null, null, null)) with
+                yield return Traced((post.Finish() ?? new ChatDelta(null, null, null)) with
                 {
                     Finish = post.SawToolCalls ? FinishReason.ToolCalls : finish,
                     Usage = delta.Usage,
                     StopSequence = delta.StopSequence,
                     Logprobs = logprobs?.Take(),
-                };
+                });
         }
         if (whole is not null)
         {
             var (content, reasoning, toolCalls) = ChatOutputParser.Parse(request, whole.ToString());
             _prefill.StartAfter(request, metrics.Route.WorkerId, content, reasoning, toolCalls);
+        }
+
+        // A call's first piece names it: the trace records each call once.
+        ChatDelta Traced(ChatDelta delta)
+        {
+            foreach (var call in delta.ToolCalls ?? [])
+                if (call.Name is not null)
+                    metrics.ToolCall(call.Index, call.Id, call.Name);
+            return delta;
         }
     }
 
@@ -127,6 +136,8 @@ public sealed class DynamoRuntime
         using var metrics = _metrics.Start(request, info, route);
         var (text, last, logprobs) = await CollectAsync(request, metrics, cancellationToken);
         var (content, reasoning, toolCalls) = ChatOutputParser.Parse(request, text);
+        for (var i = 0; i < toolCalls.Count; i++)
+            metrics.ToolCall(i, toolCalls[i].Id, toolCalls[i].Name);
         _prefill.StartAfter(request, metrics.Route.WorkerId, content, reasoning, toolCalls);
         return new ChatResult(request.RequestId, request.ModelName, content, reasoning, toolCalls,
             toolCalls.Count > 0 ? FinishReason.ToolCalls : last.Finish!.Value, last.Usage!, last.StopSequence, logprobs);

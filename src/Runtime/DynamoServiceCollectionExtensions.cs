@@ -10,6 +10,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Dynamo.Runtime;
@@ -31,15 +32,17 @@ public static class DynamoServiceCollectionExtensions
         services.AddSingleton<ModelRegistry>();
         services.AddHostedService(sp => sp.GetRequiredService<ModelRegistry>());
 
-        if (AgentTraceOptions.IsEnabled(configuration))
+        if (RequestTraceOptions.Resolve(configuration) is { } trace)
         {
-            services.AddOptions<AgentTraceOptions>()
-                .Bind(configuration.GetSection(AgentTraceOptions.Section))
-                .Validate(o => AgentTraceOptions.Sinks.Contains(o.Sink), $"'{AgentTraceOptions.Section}:Sink' must be one of {string.Join(", ", AgentTraceOptions.Sinks)}.")
-                .Validate(o => o.MaxFileBytes > 0 && o.QueueCapacity > 0, $"'{AgentTraceOptions.Section}:MaxFileBytes' and 'QueueCapacity' must be positive.")
-                .ValidateOnStart();
-            services.AddSingleton<AgentTracer>();
-            services.AddHostedService(sp => sp.GetRequiredService<AgentTracer>());
+            // Sinks by name: file and stderr here; the host adds otel, a distributed frontend nats.
+            services.AddSingleton(trace);
+            services.AddKeyedSingleton<ITraceSink>("file", (_, _) => new FileTraceSink(trace));
+            services.AddKeyedSingleton<ITraceSink>("stderr", (_, _) => new StderrTraceSink());
+            services.AddSingleton(sp => new RequestTracer(trace, sp.GetRequiredService<TimeProvider>(),
+                [.. trace.Sinks.Select(name => sp.GetKeyedService<ITraceSink>(name) ?? throw new DynamoConfigurationException(
+                    $"Request trace sink '{name}' is not available here: 'nats' needs a distributed frontend (--distributed), 'otel' the HTTP host."))],
+                sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(), sp.GetService<ILoggerFactory>()?.CreateLogger("Dynamo.RequestTrace")));
+            services.AddHostedService(sp => sp.GetRequiredService<RequestTracer>());
         }
 
         services.AddSingleton<FrontendMetrics>();

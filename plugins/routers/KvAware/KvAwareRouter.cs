@@ -39,17 +39,24 @@ internal sealed class KvAwareRouter(KvRouterOptions options, KvIndexer index) : 
         index.Overlaps(hashes, overlaps);
         Span<double> tierCredit = stackalloc double[KvIndexer.MaxWorkers];
         index.LowerTierCredit(hashes, overlaps, tierCredit, options.HostOverlapWeight, options.DiskOverlapWeight);
+        // Per-tier block counts, for the candidates the request trace records.
+        Span<double> hostBlocks = stackalloc double[KvIndexer.MaxWorkers];
+        Span<double> diskBlocks = stackalloc double[KvIndexer.MaxWorkers];
+        index.LowerTierCredit(hashes, overlaps, hostBlocks, 1, 0);
+        index.LowerTierCredit(hashes, overlaps, diskBlocks, 0, 1);
 
         lock (_lock)
         {
             Span<double> costs = stackalloc double[workers.Count];
+            var candidates = new RouterCandidate[workers.Count];
             for (var w = 0; w < workers.Count; w++)
             {
                 var (blocks, requests) = _load.GetValueOrDefault(workers[w].WorkerId);
                 var slot = index.Slot(workers[w].WorkerId);
                 var overlap = overlaps[slot] + tierCredit[slot];
-                costs[w] = options.PrefillLoadScale * Math.Max(promptBlocks - options.OverlapCredit * overlap, 0)
-                    + blocks + options.DecodeActiveRequestWeight * requests;
+                var prefill = Math.Max(promptBlocks - options.OverlapCredit * overlap, 0);
+                costs[w] = options.PrefillLoadScale * prefill + blocks + options.DecodeActiveRequestWeight * requests;
+                candidates[w] = new RouterCandidate(workers[w].WorkerId, overlaps[slot], (int)hostBlocks[slot], (int)diskBlocks[slot], prefill, blocks, requests, costs[w]);
             }
             var chosen = options.Temperature > 0 ? Sample(costs) : Cheapest(costs);
             var worker = workers[chosen].WorkerId;
@@ -58,7 +65,7 @@ internal sealed class KvAwareRouter(KvRouterOptions options, KvIndexer index) : 
             var current = _load.GetValueOrDefault(worker);
             _load[worker] = (current.Blocks + routed.Blocks, current.Requests + 1);
             _routed[request.RequestId] = routed;
-            return ValueTask.FromResult(new RoutingDecision(worker, overlaps[index.Slot(worker)]));
+            return ValueTask.FromResult(new RoutingDecision(worker, overlaps[index.Slot(worker)], candidates));
         }
     }
 

@@ -1,5 +1,8 @@
+using Dynamo.Host.Tracing;
 using Dynamo.Runtime.Configuration;
+using Dynamo.Runtime.Tracing;
 using OpenTelemetry.Exporter;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -50,6 +53,9 @@ internal static class DynamoTelemetry
                 if (otlp)
                     metrics.AddOtlpExporter(o => Exporter(o, "metrics"));
             });
+        // The request trace's otel sink exports OTLP logs to the same endpoint (or OTEL_EXPORTER_OTLP_*).
+        services.AddKeyedSingleton<ITraceSink>("otel", (sp, _) => new OtelTraceSink(sp.GetRequiredService<RequestTraceOptions>(),
+            Environment.GetEnvironmentVariable("OTEL_SERVICE_NAME") ?? serviceName, o => o.AddOtlpExporter(e => Exporter(e, "logs"))));
         if (otlp)
             // The HTTP request's span is the parent of the runtime's request span (and, when sampled, records it).
             telemetry.WithTracing(tracing => tracing.AddAspNetCoreInstrumentation().AddSource(MeterNames).AddOtlpExporter(o => Exporter(o, "traces")));

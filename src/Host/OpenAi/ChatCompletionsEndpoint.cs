@@ -1,28 +1,47 @@
+using System.Text.Json;
 using Dynamo.Host.Http;
+using Dynamo.Host.Tracing;
 using Dynamo.Runtime;
 using Dynamo.Runtime.Pipeline;
+using Dynamo.Runtime.Tracing;
 
 namespace Dynamo.Host.OpenAi;
 
 /// <summary><c>POST /v1/chat/completions</c>: the body as a runtime request, the runtime's result or deltas as JSON or SSE.</summary>
-internal sealed class ChatCompletionsEndpoint(RequestBodyReader reader, DynamoRuntime runtime, TimeProvider clock)
+internal sealed class ChatCompletionsEndpoint(RequestBodyReader reader, DynamoRuntime runtime, TimeProvider clock, RequestTracer? tracer = null)
 {
     public async Task HandleAsync(HttpContext context)
     {
         var cancellationToken = context.RequestAborted;
-        var body = await reader.ReadAsync(context.Request, OpenAiJson.Context.ChatCompletionRequest, cancellationToken);
+        JsonElement? raw = null;
+        var body = await reader.ReadAsync(context.Request, OpenAiJson.Context.ChatCompletionRequest, cancellationToken,
+            tracer?.Wants(TraceRecordKinds.RequestPayload) == true ? json => raw = json : null);
         var chat = OpenAiRequests.ToChat(body);
         var (metadata, identity) = SessionHeaders.Apply(context.Request, chat.Metadata);
         var request = runtime.PrepareChat(chat with { Metadata = metadata });
-        var stream = body.Stream ?? false;
-        var info = new RequestInfo("chat_completions", stream, context.Request.Headers["x-request-id"].FirstOrDefault(), identity);
+        var info = new RequestInfo("chat_completions", body.Stream ?? false, context.Request.Headers["x-request-id"].FirstOrDefault(), identity);
+        var payload = ChatPayloadRecorder.Start(tracer, context.Request, raw, clock);
+        try
+        {
+            await RespondAsync(context, body, request, info, payload, cancellationToken);
+        }
+        finally
+        {
+            payload?.Finish(request.RequestId, request.ModelName, cancellationToken.IsCancellationRequested);
+        }
+    }
+
+    private async Task RespondAsync(HttpContext context, ChatCompletionRequest body, PreparedRequest request, RequestInfo info, ChatPayloadRecorder? payload, CancellationToken cancellationToken)
+    {
         var created = clock.GetUtcNow().ToUnixTimeSeconds();
-        if (!stream)
+        if (body.Stream != true)
         {
             var results = await runtime.CompleteChatChoicesAsync(request, info, cancellationToken);
-            await context.Response.WriteAsJsonAsync(new ChatCompletionResponse(request.RequestId, created, request.ModelName,
+            var response = new ChatCompletionResponse(request.RequestId, created, request.ModelName,
                 [.. results.Select((result, index) => new ChatChoice(index, Message(result), FinishReasons.Name(result.Finish), ChatLogprobs.From(result.Logprobs)))],
-                Usage.From(Usage.Sum(results.Select(r => r.Usage)))), OpenAiJson.Context.ChatCompletionResponse, cancellationToken: cancellationToken);
+                Usage.From(Usage.Sum(results.Select(r => r.Usage))));
+            await context.Response.WriteAsJsonAsync(response, OpenAiJson.Context.ChatCompletionResponse, cancellationToken: cancellationToken);
+            payload?.Respond(response);
             return;
         }
 
@@ -33,6 +52,7 @@ internal sealed class ChatCompletionsEndpoint(RequestBodyReader reader, DynamoRu
         var usages = new List<Abstractions.Engines.EngineUsage>();
         await foreach (var (index, delta) in runtime.StreamChatChoicesAsync(request, info, cancellationToken))
         {
+            payload?.Delta(index, delta);
             var calls = delta.ToolCalls?.Select(c => new ToolCallOut(c.Index, c.Id, c.Id is null ? null : "function", new FunctionOut(c.Name, c.ArgumentsDelta))).ToList();
             await Send(index, new ChunkDelta(null, delta.Content, delta.Reasoning, calls), delta.Finish is { } finish ? FinishReasons.Name(finish) : null, ChatLogprobs.From(delta.Logprobs));
             if (delta.Usage is { } usage)
@@ -42,6 +62,7 @@ internal sealed class ChatCompletionsEndpoint(RequestBodyReader reader, DynamoRu
             await sse.WriteAsync(new ChatCompletionChunk(request.RequestId, created, request.ModelName, [], Usage.From(Usage.Sum(usages))),
                 OpenAiJson.Context.ChatCompletionChunk, cancellationToken);
         await sse.WriteDoneAsync(cancellationToken);
+        payload?.Streamed(request.RequestId, created, request.ModelName);
 
         Task Send(int index, ChunkDelta delta, string? finishReason, ChatLogprobs? logprobs) => sse.WriteAsync(
             new ChatCompletionChunk(request.RequestId, created, request.ModelName, [new ChunkChoice(index, delta, finishReason, logprobs)], null),

@@ -14,7 +14,8 @@ internal sealed class RequestBodyReader(long maxBodyBytes)
     // its 413 on an intact connection instead of a reset while it is still sending.
     private const long DrainBytes = 1 << 20;
 
-    public async Task<T> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    /// <param name="raw">Given the body as parsed JSON too, once it is valid (the request trace's payload record).</param>
+    public async Task<T> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken, Action<JsonElement>? raw = null)
     {
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
             limit.MaxRequestBodySize = maxBodyBytes + DrainBytes;
@@ -41,7 +42,13 @@ internal sealed class RequestBodyReader(long maxBodyBytes)
             }
             try
             {
-                return Deserialize(buffer, typeInfo);
+                var body = Deserialize(buffer, typeInfo);
+                if (raw is not null)
+                {
+                    using var document = JsonDocument.Parse(buffer);
+                    raw(document.RootElement.Clone());
+                }
+                return body;
             }
             finally
             {

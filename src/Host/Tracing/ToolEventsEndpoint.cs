@@ -8,10 +8,12 @@ namespace Dynamo.Host.Tracing;
 
 /// <summary>
 /// <c>POST /v1/agent/tool_events</c>: a harness reports a tool call (<c>tool_start</c>,
-/// <c>tool_end</c>, <c>tool_error</c>); it joins the requests' trace stream, tied to them by
-/// <c>agent_context</c>. Answers 202 once queued.
+/// <c>tool_end</c>, <c>tool_error</c>); it joins the request trace, tied to the requests by
+/// <c>agent_context</c> (or Dynamo's ingress shape, a top-level <c>session_id</c> and
+/// <c>parent_session_id</c>). Statuses are normalized as Dynamo does (<c>ok</c> → <c>succeeded</c>,
+/// <c>failed</c> → <c>error</c>, <c>timeout</c> → <c>cancelled</c>). Answers 202 once queued.
 /// </summary>
-internal sealed class ToolEventsEndpoint(RequestBodyReader reader, TimeProvider clock, AgentTracer? tracer = null)
+internal sealed class ToolEventsEndpoint(RequestBodyReader reader, TimeProvider clock, RequestTracer? tracer = null)
 {
     private static readonly string[] EventTypes = ["tool_start", "tool_end", "tool_error"];
 
@@ -19,14 +21,14 @@ internal sealed class ToolEventsEndpoint(RequestBodyReader reader, TimeProvider 
     {
         if (tracer is null)
             throw new DynamoRequestException(RequestErrorKind.NotFound,
-                "Agent tracing is off: enable it with 'Dynamo:AgentTrace:Enabled' or DYN_AGENT_TRACE=1 to post tool events.", null, "agent_trace_disabled");
+                "Request tracing is off: enable it with DYN_REQUEST_TRACE=1 (or 'Dynamo:RequestTrace:Enabled') to post tool events.", null, "agent_trace_disabled");
         var body = await reader.ReadAsync(context.Request, OpenAiJson.Context.JsonElement, context.RequestAborted);
         tracer.Record(Parse(body));
         context.Response.StatusCode = StatusCodes.Status202Accepted;
         await context.Response.WriteAsJsonAsync(new { accepted = true }, context.RequestAborted);
     }
 
-    private AgentTraceEvent Parse(JsonElement root)
+    private TraceEvent Parse(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object)
             throw DynamoRequestException.BadRequest("The body must be a JSON object.");
@@ -38,21 +40,37 @@ internal sealed class ToolEventsEndpoint(RequestBodyReader reader, TimeProvider 
         var callId = String(tool, "tool_call_id", "tool.tool_call_id");
         if (string.IsNullOrEmpty(callId))
             throw DynamoRequestException.BadRequest("'tool.tool_call_id' is required.", "tool.tool_call_id");
-        var duration = Number(tool, "duration_ms", "tool.duration_ms");
-        var bytes = Number(tool, "output_bytes", "tool.output_bytes");
+        if (String(root, "schema", "schema") is { } schema && schema is not (RequestTraceOptions.Schema or RequestTraceOptions.LegacySchema))
+            throw DynamoRequestException.BadRequest($"'schema' must be {RequestTraceOptions.Schema}.", "schema");
         var time = Number(root, "event_time_unix_ms", "event_time_unix_ms");
-        return new AgentTraceEvent(type, (long?)time ?? clock.GetUtcNow().ToUnixTimeMilliseconds(), "harness", Context(root),
-            Tool: new ToolTrace(callId, String(tool, "tool_class", "tool.tool_class"), String(tool, "status", "tool.status"), duration, (long?)bytes));
+        return new TraceEvent(type, (long?)time ?? clock.GetUtcNow().ToUnixTimeMilliseconds(), "harness", Context(root),
+            Tool: new ToolTrace(callId, String(tool, "tool_class", "tool.tool_class"), Status(String(tool, "status", "tool.status")),
+                (long?)Number(tool, "started_at_unix_ms", "tool.started_at_unix_ms"), (long?)Number(tool, "ended_at_unix_ms", "tool.ended_at_unix_ms"),
+                Number(tool, "duration_ms", "tool.duration_ms"), (long?)Number(tool, "output_tokens", "tool.output_tokens"),
+                (long?)Number(tool, "output_bytes", "tool.output_bytes"), String(tool, "tool_name_hash", "tool.tool_name_hash"), String(tool, "error_type", "tool.error_type")));
     }
+
+    private static string? Status(string? status) => status?.ToLowerInvariant() switch
+    {
+        null => null,
+        "running" => "running",
+        "succeeded" or "success" or "ok" => "succeeded",
+        "error" or "failed" => "error",
+        "cancelled" or "canceled" or "timeout" => "cancelled",
+        _ => throw DynamoRequestException.BadRequest($"'tool.status' must be running, succeeded, error or cancelled, got '{status}'.", "tool.status"),
+    };
 
     private static AgentContext? Context(JsonElement root)
     {
         if (!root.TryGetProperty("agent_context", out var context) || context.ValueKind == JsonValueKind.Null)
-            return null;
+            return String(root, "session_id", "session_id") is { } session
+                ? new AgentContext(null, session, null, null, String(root, "parent_session_id", "parent_session_id"))
+                : null;
         if (context.ValueKind != JsonValueKind.Object)
             throw DynamoRequestException.BadRequest("'agent_context' must be an object.", "agent_context");
         return new AgentContext(String(context, "session_type_id", "agent_context.session_type_id"), String(context, "session_id", "agent_context.session_id"),
-            String(context, "trajectory_id", "agent_context.trajectory_id"), String(context, "parent_trajectory_id", "agent_context.parent_trajectory_id"));
+            String(context, "trajectory_id", "agent_context.trajectory_id"), String(context, "parent_trajectory_id", "agent_context.parent_trajectory_id"),
+            String(context, "parent_session_id", "agent_context.parent_session_id"));
     }
 
     private static string? String(JsonElement parent, string name, string param) =>

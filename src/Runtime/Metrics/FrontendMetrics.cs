@@ -17,9 +17,9 @@ internal sealed class FrontendMetrics
     private static readonly int[] TokenBuckets = [.. Exponential(1, 2, 18).Select(b => (int)b)];
 
     private readonly TimeProvider _clock;
-    private readonly AgentTracer? _tracer;
+    private readonly RequestTracer? _tracer;
 
-    public FrontendMetrics(IMeterFactory meters, ModelRegistry registry, TimeProvider clock, AgentTracer? tracer = null)
+    public FrontendMetrics(IMeterFactory meters, ModelRegistry registry, TimeProvider clock, RequestTracer? tracer = null)
     {
         (_clock, _tracer) = (clock, tracer);
         var meter = meters.Create(MeterName);

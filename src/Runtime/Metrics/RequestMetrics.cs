@@ -17,7 +17,7 @@ internal sealed class RequestMetrics : IDisposable
     private readonly RequestInfo _info;
     private readonly KeyValuePair<string, object?> _model;
     private readonly EngineRequest _request;
-    private readonly AgentTracer? _tracer;
+    private readonly RequestTracer? _tracer;
     private readonly Activity? _activity;
     private readonly long _started;
     private readonly long _receivedUnixMs;
@@ -26,16 +26,20 @@ internal sealed class RequestMetrics : IDisposable
     private int _tokens;
     private EngineUsage? _usage;
     private string _status = "error";
+    private FinishReason? _backendFinish;
+    private string? _stopReason;
+    private List<ToolCallTrace>? _toolCalls;
     private bool _disposed;
 
-    public RequestMetrics(FrontendMetrics metrics, TimeProvider clock, RequestInfo info, string model, EngineRequest request, AgentTracer? tracer, RouteRecord? route)
+    public RequestMetrics(FrontendMetrics metrics, TimeProvider clock, RequestInfo info, string model, EngineRequest request, RequestTracer? tracer, RouteRecord? route)
     {
         (_metrics, _clock, _info, _model, _request, _tracer) = (metrics, clock, info, new("model", model), request, tracer);
         Route = route ?? new RouteRecord();
+        Route.TraceSelections = tracer?.Wants(TraceRecordKinds.RouterSelection) == true;
         _started = clock.GetTimestamp();
         _receivedUnixMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
         metrics.Inflight.Add(1, _model);
-        _activity = AgentTracer.Source.StartActivity(info.Endpoint, ActivityKind.Server);
+        _activity = RequestTracer.Source.StartActivity(info.Endpoint, ActivityKind.Server);
         _activity?.SetTag("gen_ai.request.model", model);
         _activity?.SetTag("dynamo.request_id", request.RequestId);
         _activity?.SetTag("dynamo.agent.session_id", request.Metadata.AgentContext?.SessionId);
@@ -68,6 +72,13 @@ internal sealed class RequestMetrics : IDisposable
         _tokens += count;
     }
 
+    /// <summary>The engine's finish reason, and the stop string that ended the output when one did.</summary>
+    public void Finished(FinishReason backendFinish, string? stopReason) => (_backendFinish, _stopReason) = (backendFinish, stopReason);
+
+    /// <summary>The postprocessor found a tool call (its index within the response, its id and name; never its arguments).</summary>
+    public void ToolCall(int index, string? id, string? name) =>
+        (_toolCalls ??= []).Add(new ToolCallTrace(0, index, id, name));
+
     public void Succeeded(EngineUsage usage)
     {
         _status = "success";
@@ -86,8 +97,13 @@ internal sealed class RequestMetrics : IDisposable
         _metrics.Requests.Add(1, new TagList { _model, { "endpoint", _info.Endpoint }, { "request_type", _info.Stream ? "stream" : "unary" }, { "status", _status } });
         _metrics.Duration.Record(total.TotalSeconds, _model);
         var trace = _tracer is null && _activity is null ? null : Trace(total);
-        if (trace is not null)
-            _tracer?.Record(new AgentTraceEvent("request_end", _receivedUnixMs + (long)total.TotalMilliseconds, "dynamo", _request.Metadata.AgentContext, trace));
+        if (_tracer is not null)
+        {
+            var context = _request.Metadata.AgentContext;
+            foreach (var (at, selection) in Route.Selections)
+                _tracer.Record(new TraceEvent(TraceRecordKinds.RouterSelection, at, "dynamo", context, RouterSelection: selection));
+            _tracer.Record(new TraceEvent(TraceRecordKinds.RequestEnd, _receivedUnixMs + (long)Math.Round(total.TotalMilliseconds), "dynamo", context, trace));
+        }
         if (_activity is { } activity)
         {
             activity.SetTag("gen_ai.usage.input_tokens", trace!.InputTokens);
@@ -109,6 +125,10 @@ internal sealed class RequestMetrics : IDisposable
         var wait = Route.RouteWait.TotalMilliseconds;
         return new RequestTrace(_request.RequestId, _info.XRequestId, Model, _status, input, _usage?.CompletionTokens ?? _tokens, cached,
             _receivedUnixMs, wait, ttft - wait, ttft, total.TotalMilliseconds, itl, input == 0 ? 0 : (double)cached / input, Route.QueueDepth,
-            Route.WorkerId is { } worker ? new WorkerTrace(worker, Route.Migrations) : null, _info.Endpoint, _info.IdentitySource);
+            Route.WorkerId is { } worker ? new WorkerTrace(worker, Route.Migrations, worker, 0, worker, 0) : null, _info.Endpoint, _info.IdentitySource,
+            Route.BlockSize > 0 ? new ReplayTrace(Route.BlockSize, _request.TokenIds.Count, ReplayHashes.Of(_request.TokenIds, Route.BlockSize)) : null,
+            _backendFinish is { } backend
+                ? new FinishReasonMetadata(FinishReasons.Name(_toolCalls is null ? backend : FinishReason.ToolCalls), FinishReasons.Name(backend), _stopReason, _toolCalls)
+                : null);
     }
 }

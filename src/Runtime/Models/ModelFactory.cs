@@ -53,6 +53,7 @@ internal sealed class ModelFactory(IOptions<DynamoOptions> options, ComponentReg
             {
                 Description = $"{description}, tool-call parser {model.ToolCallParser?.Name ?? "none"}, reasoning parser {model.ReasoningParser?.Name ?? "none"}, grammar {grammar?.Name ?? "none"}",
                 Grammar = grammar,
+                RouterName = model.Router.Name,
             };
         }
         catch

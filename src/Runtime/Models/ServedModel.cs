@@ -20,6 +20,7 @@ internal sealed class ServedModel : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly AdmissionQueue? _queue;
     private readonly SessionAffinity _sessions;
+    private readonly TimeProvider _clock;
     private readonly Lazy<(int[]? Start, int[] End, bool StartsInReasoning)?> _reasoningMarkers;
 
     /// <param name="busyThreshold">Requests in flight per worker beyond which new ones queue by priority; null: no queue.</param>
@@ -29,6 +30,7 @@ internal sealed class ServedModel : IAsyncDisposable
         (Name, Tokenizer, ChatTemplate, ToolCallParser, ReasoningParser) = (name, tokenizer, chatTemplate, toolCallParser, reasoningParser);
         (_router, _workers, _migrationLimit, _logger) = (router, workers, migrationLimit, logger);
         _sessions = new SessionAffinity(clock);
+        _clock = clock;
         Created = clock.GetUtcNow();
         _queue = busyThreshold is { } threshold ? new AdmissionQueue(threshold, () => workers.Workers.Count) : null;
         _reasoningMarkers = new(() => reasoningParser?.Markers is { } m
@@ -39,6 +41,9 @@ internal sealed class ServedModel : IAsyncDisposable
     }
 
     public string Name { get; }
+
+    /// <summary>The router's name, for the request trace.</summary>
+    public string? RouterName { get; init; }
 
     public ITokenizer Tokenizer { get; }
 
@@ -93,8 +98,9 @@ internal sealed class ServedModel : IAsyncDisposable
                 TokenIds = [.. request.TokenIds, .. generated],
                 Stop = request.Stop with { MaxTokens = request.Stop.MaxTokens - generated.Count },
             };
-            var worker = await RouteAsync(attemptRequest, lost, record.PreferredWorker, cancellationToken);
+            var worker = await RouteAsync(attemptRequest, lost, record, attempt, cancellationToken);
             record.WorkerId = worker.WorkerId;
+            record.BlockSize = worker.Descriptor.KvBlockSize;
             if (attempt == 0)
                 record.RouteWait = Stopwatch.GetElapsedTime(arrived);
             var blockSize = worker.Descriptor.KvBlockSize;
@@ -156,20 +162,33 @@ internal sealed class ServedModel : IAsyncDisposable
 
     private DynamoRequestException NoWorker() => DynamoRequestException.NoWorkers(Name);
 
-    private async ValueTask<IWorker> RouteAsync(EngineRequest request, HashSet<string> exclude, string? preferred, CancellationToken cancellationToken)
+    private async ValueTask<IWorker> RouteAsync(EngineRequest request, HashSet<string> exclude, RouteRecord record, int attempt, CancellationToken cancellationToken)
     {
         var candidates = Live().Where(w => !exclude.Contains(w.WorkerId)).ToList();
         if (candidates.Count == 0)
             throw exclude.Count == 0 ? NoWorker() : new EngineException($"Every worker that took this request was lost ({string.Join(", ", exclude)}) and no other is left.");
-        if (preferred is not null && candidates.FirstOrDefault(w => w.WorkerId == preferred) is { } chosen)
-            return chosen;
-        var workerId = _sessions.WorkerFor(request.Metadata, id => candidates.Any(w => w.WorkerId == id))
-            ?? (await _router.RouteAsync(new RoutingRequest(request.RequestId, request.TokenIds, request.Metadata),
-                candidates.Select(w => w.Snapshot()).ToList(), cancellationToken)).WorkerId;
+        RoutingDecision? decision = null;
+        var (workerId, reason) = record.PreferredWorker is { } preferred && candidates.Any(w => w.WorkerId == preferred) ? (preferred, "preferred")
+            : _sessions.WorkerFor(request.Metadata, id => candidates.Any(w => w.WorkerId == id)) is { } bound ? (bound, "session_affinity")
+            : ((decision = await _router.RouteAsync(new RoutingRequest(request.RequestId, request.TokenIds, request.Metadata),
+                candidates.Select(w => w.Snapshot()).ToList(), cancellationToken)).WorkerId, "router");
         var worker = candidates.FirstOrDefault(w => w.WorkerId == workerId)
             ?? throw new InvalidOperationException($"Router chose unknown worker '{workerId}'.");
-        _sessions.Routed(request.Metadata, worker.WorkerId);
+        if (reason != "preferred")
+            _sessions.Routed(request.Metadata, worker.WorkerId);
+        if (record.TraceSelections)
+            record.Selections.Add((_clock.GetUtcNow().ToUnixTimeMilliseconds(), Selection(request, worker, reason, attempt, decision, candidates)));
         return worker;
+    }
+
+    /// <summary>The decision as the request trace records it: the router's scored candidates, or each worker's reported load.</summary>
+    private Tracing.RouterSelectionTrace Selection(EngineRequest request, IWorker chosen, string reason, int attempt, RoutingDecision? decision, List<IWorker> workers)
+    {
+        var blockSize = chosen.Descriptor.KvBlockSize;
+        var scored = decision?.Candidates ?? [.. workers.Select(w => w.Snapshot()).Select(w => new RouterCandidate(w.WorkerId, 0, 0, 0,
+            (double)w.Load.QueuedPrefillTokens / w.Descriptor.KvBlockSize, w.Load.ActiveKvBlocks, w.Load.ActiveRequests, null))];
+        return new Tracing.RouterSelectionTrace(request.RequestId, Name, RouterName, chosen.WorkerId, reason, attempt,
+            (request.TokenIds.Count + blockSize - 1) / blockSize, blockSize, decision?.ExpectedCachedBlocks ?? 0, scored);
     }
 
     /// <summary>A continuation's output as the original request would report it: its prompt, every token generated.</summary>

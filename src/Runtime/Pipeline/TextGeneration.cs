@@ -48,6 +48,7 @@ internal static class TextGeneration
         TextDelta Last(string text, FinishReason finish, string? stop = null)
         {
             var total = new EngineUsage(promptTokens, usage?.CompletionTokens ?? completionTokens, usage?.CachedTokens ?? 0);
+            metrics.Finished(finish, stop);
             metrics.Succeeded(total);
             return new TextDelta(text, finish, total, stop, Take());
         }

@@ -1,13 +1,13 @@
 namespace Dynamo.Runtime.Tracing;
 
-/// <summary>Trace lines on standard error, for a container's log collector.</summary>
-internal sealed class StderrTraceSink : ITraceSink
+/// <summary>Bare records, one per line, on standard error, for a container's log collector.</summary>
+internal sealed class StderrTraceSink(Stream? stream = null) : ITraceSink
 {
-    private readonly Stream _stderr = Console.OpenStandardError();
+    private readonly Stream _stderr = stream ?? Console.OpenStandardError();
 
-    public async ValueTask WriteAsync(ReadOnlyMemory<byte> line)
+    public async ValueTask WriteAsync(TraceLine line, ReadOnlyMemory<byte> json)
     {
-        await _stderr.WriteAsync(line);
+        await _stderr.WriteAsync(json);
         _stderr.WriteByte((byte)'\n');
     }
 

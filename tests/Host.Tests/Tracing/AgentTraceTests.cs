@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Net;
@@ -9,7 +8,10 @@ using Dynamo.Runtime.Tracing;
 
 namespace Dynamo.Host.Tests.Tracing;
 
-/// <summary>The agent trace: written by a real host, read back field by field, summarized, and never in a request's way.</summary>
+/// <summary>
+/// The older agent trace configuration (<c>Dynamo:AgentTrace</c>, schema <c>dynamo.agent.trace.v1</c>): written by a
+/// real host, read back field by field, summarized, and never in a request's way.
+/// </summary>
 public sealed class AgentTraceTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("dynamo-trace-").FullName;
@@ -99,7 +101,7 @@ public sealed class AgentTraceTests : IDisposable
         var toolEnd = lines[3].GetProperty("event");
         Assert.Equal(("tool_end", "harness", 1795550000000L), (toolEnd.GetProperty("event_type").GetString(), toolEnd.GetProperty("event_source").GetString(), toolEnd.GetProperty("event_time_unix_ms").GetInt64()));
         var tool = toolEnd.GetProperty("tool");
-        Assert.Equal(("call_1", "shell", "ok", 1500.0, 2048L), (tool.GetProperty("tool_call_id").GetString(), tool.GetProperty("tool_class").GetString(),
+        Assert.Equal(("call_1", "shell", "succeeded", 1500.0, 2048L), (tool.GetProperty("tool_call_id").GetString(), tool.GetProperty("tool_class").GetString(),
             tool.GetProperty("status").GetString(), tool.GetProperty("duration_ms").GetDouble(), tool.GetProperty("output_bytes").GetInt64()));
 
         var summary = new StringWriter();
@@ -135,22 +137,22 @@ public sealed class AgentTraceTests : IDisposable
         var responses = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => server.PostJsonAsync("/v1/chat/completions", Chat($"request {i}", false, "t3"))));
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
 
-        var tracer = (AgentTracer)server.App.Services.GetService(typeof(AgentTracer))!;
+        var tracer = (RequestTracer)server.App.Services.GetService(typeof(RequestTracer))!;
         for (var i = 0; i < 200 && tracer.Dropped + tracer.Written < 40; i++)
             await Task.Delay(10);
         Assert.Equal(40, tracer.Dropped + tracer.Written);
         var metrics = await server.Client.GetStringAsync("/metrics");
-        Assert.Equal(tracer.Dropped, PrometheusText.Value(metrics, "dynamo_agent_trace_dropped_events"));
+        Assert.Equal(tracer.Dropped, PrometheusText.Value(metrics, "dynamo_request_trace_dropped_records"));
     }
 
     [Fact]
     public async Task Recording_never_waits_for_a_stuck_sink()
     {
         var sink = new StuckSink();
-        var tracer = new AgentTracer(Options.Create(new AgentTraceOptions { Enabled = true, MaxFileBytes = 1, QueueCapacity = 4 }), TimeProvider.System, sink: sink);
+        var tracer = new RequestTracer(new RequestTraceOptions { Capacity = 4 }, TimeProvider.System, [sink]);
         await tracer.StartAsync(CancellationToken.None);
         for (var i = 0; i < 100; i++)
-            tracer.Record(new AgentTraceEvent("tool_start", i, "harness", null));
+            tracer.Record(new TraceEvent("tool_start", i, "harness", null, Tool: new ToolTrace($"call_{i}", "shell")));
         // One event is with the stuck sink, four wait in the queue, the rest were dropped, none blocked.
         Assert.InRange(tracer.Dropped, 95, 96);
         sink.Release();
@@ -210,7 +212,7 @@ public sealed class AgentTraceTests : IDisposable
 
         public void Release() => _gate.TrySetResult();
 
-        public async ValueTask WriteAsync(ReadOnlyMemory<byte> line) => await _gate.Task;
+        public async ValueTask WriteAsync(TraceLine line, ReadOnlyMemory<byte> json) => await _gate.Task;
 
         public ValueTask FlushAsync() => ValueTask.CompletedTask;
 

@@ -1,6 +1,6 @@
 using Dynamo.Abstractions.Engines;
 
-namespace Dynamo.Host.OpenAi;
+namespace Dynamo.Runtime.Pipeline;
 
 /// <summary>OpenAI's spelling of <see cref="FinishReason"/>.</summary>
 internal static class FinishReasons
