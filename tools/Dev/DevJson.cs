@@ -11,4 +11,5 @@ namespace Dynamo.Dev;
 [JsonSerializable(typeof(List<ToolBody>))]
 [JsonSerializable(typeof(BenchEngineResult))]
 [JsonSerializable(typeof(MemoryBenchResult))]
+[JsonSerializable(typeof(Replay.ReplayResult))]
 internal sealed partial class DevJson : JsonSerializerContext;

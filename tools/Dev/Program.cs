@@ -1,4 +1,5 @@
 using Dynamo.Dev.Commands;
+using Dynamo.Dev.Replay;
 using Dynamo.Host.Commands;
 
 try
@@ -16,6 +17,7 @@ try
         ("template", _) => await TemplateCommand.RunAsync(args[1..], Console.In, Console.Out, Console.Error),
         ("parse", _) => await ParseCommand.RunAsync(args[1..], Console.In, Console.Out),
         ("trace", _) => await TraceCommand.RunAsync(args[1..], Console.Out),
+        ("replay", _) => await ReplayCommand.RunAsync(args[1..], Console.Out),
         _ => Help(),
     };
 }
@@ -58,7 +60,18 @@ static int Help()
               "bos_token", "eos_token"}) through a chat template exactly; --jsonl: one request per line in,
               one {"id", "prompt"} or {"id", "error"} line out.
           trace summarize FILE [FILE ...]
-              Per-trajectory totals of agent trace files (.jsonl / .jsonl.gz).
+              Per-trajectory totals of request trace files (.jsonl / .jsonl.gz, either schema).
+          trace perfetto FILE|DIR [...] -o out.json
+              Chrome/Perfetto trace-event JSON (open in ui.perfetto.dev): a track per session or trajectory and per
+              worker, model calls (with prefill-wait, prefill and decode stages) and tool calls as slices.
+          replay TRACE [TRACE ...] [--speedup 1] [--block-tokens 64] [--output-tokens N] [--max-requests N] [--json]
+                 [--url URL --model NAME [--vocab 256]] | [--workers 4] [--routers kv,round-robin,least-loaded] [--seed 1]
+                 [--kv-block-size 16] [--kv-blocks 4096] [--prefill-tokens-per-second 20000] [--itl-ms 10]
+          replay generate --out FILE [--sessions 32] [--turns 6] [--groups 4] [--system-blocks 8] [--user-blocks 2]
+                 [--output-length 256] [--think-ms 4000] [--session-gap-ms 500] [--seed 1]
+              Replay a Mooncake trace or request traces at their arrival times (--speedup also speeds the mockers),
+              against --url or once per router over in-process mocker workers: TTFT and ITL p50/p90/p99,
+              output tokens/s and KV hit rate. generate writes a Mooncake-format trace of multi-turn sessions.
           parse tool-calls --parser NAME [--tools FILE] [--jsonl] [--chunks N | --random-chunks SEED] < output.txt
           parse reasoning --parser NAME [--jsonl] [--chunks N | --random-chunks SEED] < output.txt
               Run a parser plugin over model output, one-shot or streamed in pieces.

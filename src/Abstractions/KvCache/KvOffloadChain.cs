@@ -47,6 +47,9 @@ public sealed class KvOffloadChain : IAsyncDisposable
                 DroppedBlocks.Add(1);
             });
         _offloader = Task.Run(OffloadAsync);
+        // Every series exists from the start (at zero), so dashboards and alerts see it before the first eviction.
+        foreach (var counter in (Counter<long>[])[OffloadToHost, OffloadToDisk, HostToDisk, OnboardFromHost, OnboardFromDisk, MatchedTokens, DroppedBlocks])
+            counter.Add(0);
     }
 
     /// <summary>Evicted blocks dropped because the offload queue was full.</summary>

@@ -19,6 +19,7 @@ internal static class FrontDoor
         catch (Exception ex)
         {
             var error = DynamoRequestException.From(ex);
+            context.RequestServices.GetService<Runtime.Metrics.FrontendMetrics>()?.Rejected(error.Kind);
             if (error.Kind == RequestErrorKind.Internal)
                 context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Dynamo.Http").LogError(ex, "Request {Path} failed", context.Request.Path);
             if (!context.RequestAborted.IsCancellationRequested)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Diagnostics.Metrics;
 using Dynamo.Runtime.Models;
 using Dynamo.Runtime.Pipeline;
@@ -30,6 +31,9 @@ internal sealed class FrontendMetrics
         InterTokenLatency = Histogram(meter, "dynamo_frontend_inter_token_latency_seconds", "s", "Time between successive generated tokens, per token.", LatencyBuckets);
         InputTokens = Histogram(meter, "dynamo_frontend_input_sequence_tokens", null, "Prompt length in tokens.", TokenBuckets);
         OutputTokens = Histogram(meter, "dynamo_frontend_output_sequence_tokens", null, "Generated length in tokens.", TokenBuckets);
+        CachedTokens = meter.CreateCounter<long>("dynamo_frontend_cached_tokens_total", description: "Prompt tokens workers found in their KV cache (or a tier) instead of prefilling.");
+        Migrations = meter.CreateCounter<long>("dynamo_frontend_migrations_total", description: "Requests moved to another worker after theirs was lost mid-stream.");
+        _rejected = meter.CreateCounter<long>("dynamo_frontend_rejected_requests_total", description: "Requests answered with an error, by reason (invalid_request, unauthorized, not_found, too_large, unavailable, internal).");
 
         // Read from the models at collection time.
         meter.CreateObservableGauge("dynamo_frontend_queued_requests", () => PerModel(registry, m => m.QueueDepth),
@@ -56,6 +60,15 @@ internal sealed class FrontendMetrics
     public Histogram<int> InputTokens { get; }
 
     public Histogram<int> OutputTokens { get; }
+
+    public Counter<long> CachedTokens { get; }
+
+    public Counter<long> Migrations { get; }
+
+    private readonly Counter<long> _rejected;
+
+    /// <summary>A request was answered with an error of this kind.</summary>
+    public void Rejected(Errors.RequestErrorKind kind) => _rejected.Add(1, new KeyValuePair<string, object?>("reason", JsonNamingPolicy.SnakeCaseLower.ConvertName(kind.ToString())));
 
     public RequestMetrics Start(PreparedRequest request, RequestInfo info, RouteRecord? route) => new(this, _clock, info, request.ModelName, request.Engine, _tracer, route);
 

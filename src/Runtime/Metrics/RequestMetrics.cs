@@ -85,6 +85,7 @@ internal sealed class RequestMetrics : IDisposable
         _usage = usage;
         _metrics.InputTokens.Record(usage.PromptTokens, _model);
         _metrics.OutputTokens.Record(usage.CompletionTokens, _model);
+        _metrics.CachedTokens.Add(usage.CachedTokens, _model);
     }
 
     public void Dispose()
@@ -96,6 +97,7 @@ internal sealed class RequestMetrics : IDisposable
         _metrics.Inflight.Add(-1, _model);
         _metrics.Requests.Add(1, new TagList { _model, { "endpoint", _info.Endpoint }, { "request_type", _info.Stream ? "stream" : "unary" }, { "status", _status } });
         _metrics.Duration.Record(total.TotalSeconds, _model);
+        _metrics.Migrations.Add(Route.Migrations, _model);
         var trace = _tracer is null && _activity is null ? null : Trace(total);
         if (_tracer is not null)
         {

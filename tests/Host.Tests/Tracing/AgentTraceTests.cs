@@ -12,6 +12,7 @@ namespace Dynamo.Host.Tests.Tracing;
 /// The older agent trace configuration (<c>Dynamo:AgentTrace</c>, schema <c>dynamo.agent.trace.v1</c>): written by a
 /// real host, read back field by field, summarized, and never in a request's way.
 /// </summary>
+[Collection(RequestTraceCollection.Name)]
 public sealed class AgentTraceTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("dynamo-trace-").FullName;

@@ -11,6 +11,7 @@ namespace Dynamo.Host.Tests.Tracing;
 /// The request trace (<c>dynamo.request.trace.v1</c>) from a real host: every record type written to
 /// rolling gzip segments and read back field by field.
 /// </summary>
+[Collection(RequestTraceCollection.Name)]
 public sealed class RequestTraceTests : IDisposable
 {
     private const string WeatherCall = """<tool_call>{"name": "get_weather", "arguments": {"city": "Paris"}}</tool_call>""";
