@@ -35,7 +35,8 @@ internal sealed class RequestMetrics : IDisposable
     {
         (_metrics, _clock, _info, _model, _request, _tracer) = (metrics, clock, info, new("model", model), request, tracer);
         Route = route ?? new RouteRecord();
-        Route.TraceSelections = tracer?.Wants(TraceRecordKinds.RouterSelection) == true;
+        if (tracer?.Wants(TraceRecordKinds.RouterSelection) == true)
+            Route.Selections ??= [];
         _started = clock.GetTimestamp();
         _receivedUnixMs = clock.GetUtcNow().ToUnixTimeMilliseconds();
         metrics.Inflight.Add(1, _model);
@@ -102,7 +103,7 @@ internal sealed class RequestMetrics : IDisposable
         if (_tracer is not null)
         {
             var context = _request.Metadata.AgentContext;
-            foreach (var (at, selection) in Route.Selections)
+            foreach (var (at, selection) in Route.Selections ?? [])
                 _tracer.Record(new TraceEvent(TraceRecordKinds.RouterSelection, at, "dynamo", context, RouterSelection: selection));
             _tracer.Record(new TraceEvent(TraceRecordKinds.RequestEnd, _receivedUnixMs + (long)Math.Round(total.TotalMilliseconds), "dynamo", context, trace));
         }
@@ -128,7 +129,8 @@ internal sealed class RequestMetrics : IDisposable
         return new RequestTrace(_request.RequestId, _info.XRequestId, Model, _status, input, _usage?.CompletionTokens ?? _tokens, cached,
             _receivedUnixMs, wait, ttft - wait, ttft, total.TotalMilliseconds, itl, input == 0 ? 0 : (double)cached / input, Route.QueueDepth,
             Route.WorkerId is { } worker ? new WorkerTrace(worker, Route.Migrations, worker, 0, worker, 0) : null, _info.Endpoint, _info.IdentitySource,
-            Route.BlockSize > 0 ? new ReplayTrace(Route.BlockSize, _request.TokenIds.Count, ReplayHashes.Of(_request.TokenIds, Route.BlockSize)) : null,
+            // Hashing the prompt costs, so only the trace file gets it, not a bare OpenTelemetry span.
+            _tracer is not null && Route.BlockSize > 0 ? new ReplayTrace(Route.BlockSize, _request.TokenIds.Count, ReplayHashes.Of(_request.TokenIds, Route.BlockSize)) : null,
             _backendFinish is { } backend
                 ? new FinishReasonMetadata(FinishReasons.Name(_toolCalls is null ? backend : FinishReason.ToolCalls), FinishReasons.Name(backend), _stopReason, _toolCalls)
                 : null);

@@ -17,11 +17,8 @@ internal sealed class RouteRecord
     /// <summary>The KV block size of the worker that has the request (for the trace's replay hashes).</summary>
     public int BlockSize { get; set; }
 
-    /// <summary>Whether <see cref="Selections"/> is kept: the request trace records router selections.</summary>
-    public bool TraceSelections { get; set; }
-
-    /// <summary>Each routing decision (one per attempt) and when it was made, in Unix ms.</summary>
-    public List<(long UnixMs, Tracing.RouterSelectionTrace Selection)> Selections { get; } = [];
+    /// <summary>Each routing decision (one per attempt) and when it was made, in Unix ms; null unless the request trace records them.</summary>
+    public List<(long UnixMs, Tracing.RouterSelectionTrace Selection)>? Selections { get; set; }
 
     /// <summary>A worker to send the request to if it still serves (a choice of <c>n</c> goes where the first one's prefill is cached).</summary>
     public string? PreferredWorker { get; init; }

@@ -176,8 +176,7 @@ internal sealed class ServedModel : IAsyncDisposable
             ?? throw new InvalidOperationException($"Router chose unknown worker '{workerId}'.");
         if (reason != "preferred")
             _sessions.Routed(request.Metadata, worker.WorkerId);
-        if (record.TraceSelections)
-            record.Selections.Add((_clock.GetUtcNow().ToUnixTimeMilliseconds(), Selection(request, worker, reason, attempt, decision, candidates)));
+        record.Selections?.Add((_clock.GetUtcNow().ToUnixTimeMilliseconds(), Selection(request, worker, reason, attempt, decision, candidates)));
         return worker;
     }
 

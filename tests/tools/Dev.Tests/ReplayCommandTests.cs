@@ -70,6 +70,23 @@ public sealed class ReplayCommandTests : IDisposable
         Assert.True(kv.KvHitRate > 0.5, $"{kv.KvHitRate:P1}");
     }
 
+    [Fact]
+    public async Task A_trace_replays_against_a_running_frontend()
+    {
+        var trace = Path.Combine(_dir, "frontend.jsonl");
+        Assert.Equal(0, await ReplayCommand.RunAsync(["generate", "--out", trace, "--sessions", "2", "--turns", "2", "--groups", "1", "--system-blocks", "2",
+            "--user-blocks", "1", "--think-ms", "100", "--session-gap-ms", "20"], TextWriter.Null));
+        await using var server = await DynamoServer.StartAsync(new
+        {
+            Dynamo = new { Models = new[] { TestConfigs.Model("mock", new { Name = "mocker", DecodeItlMs = 1, KvBlockSize = 16, OutputTokens = 100 }) } },
+        });
+        var output = new StringWriter();
+        Assert.Equal(0, await ReplayCommand.RunAsync([trace, "--url", server.BaseAddress.ToString(), "--model", "mock", "--block-tokens", "16", "--output-tokens", "3", "--json"], output));
+        var result = Assert.Single(Results(output.ToString()));
+        Assert.Equal(("(frontend)", 4, 0), (result.Router, result.Requests, result.Errors));
+        Assert.True(result.KvHitRate > 0, $"{result.KvHitRate:P1}"); // the shared system prompt and the first turns recur
+    }
+
     [Theory]
     [InlineData(new[] { "--block-tokens", "24" }, "multiple of the workers' KV block size")]
     [InlineData(new[] { "--speedup", "0" }, "--speedup")]

@@ -128,6 +128,12 @@ public sealed class KvAwareRouterTests
             router.OnRequestFinished(decision.WorkerId, $"r{i}");
         }
         Assert.Equal(["a", "b"], chosen.Order()); // a tie between a and b; c never
+
+        // The candidates the request trace records: each worker's blocks per tier, its prefill and cost.
+        var candidates = (await Route(router, prompt, "traced")).Candidates!.ToDictionary(c => c.WorkerId);
+        Assert.Equal((2, 6, 0, 3.0, 3.0), (candidates["a"].DeviceOverlapBlocks, candidates["a"].HostOverlapBlocks, candidates["a"].DiskOverlapBlocks, candidates["a"].PrefillBlocks, candidates["a"].Cost!.Value));
+        Assert.Equal((5, 0, 0, 3.0, 3.0), (candidates["b"].DeviceOverlapBlocks, candidates["b"].HostOverlapBlocks, candidates["b"].DiskOverlapBlocks, candidates["b"].PrefillBlocks, candidates["b"].Cost!.Value));
+        Assert.Equal((0, 0, 8, 6.0, 6.0), (candidates["c"].DeviceOverlapBlocks, candidates["c"].HostOverlapBlocks, candidates["c"].DiskOverlapBlocks, candidates["c"].PrefillBlocks, candidates["c"].Cost!.Value));
     }
 
     [Fact]
