@@ -164,6 +164,10 @@ public sealed class AgentTraceTests : IDisposable
     [InlineData("""{"event_type":"tool_end","tool":{}}""", "tool.tool_call_id")]
     [InlineData("""{"event_type":"tool_end","tool":{"tool_call_id":"c","duration_ms":-1}}""", "tool.duration_ms")]
     [InlineData("""{"event_type":"tool_end","agent_context":"s1","tool":{"tool_call_id":"c"}}""", "agent_context")]
+    [InlineData("""{"event_type":"tool_end","tool":{"tool_call_id":"c","status":"exploded"}}""", "tool.status")]
+    [InlineData("""{"schema":"dynamo.other.v9","event_type":"tool_end","tool":{"tool_call_id":"c"}}""", "schema")]
+    [InlineData("""{"event_type":"tool_end","session_id":7,"tool":{"tool_call_id":"c"}}""", "session_id")]
+    [InlineData("""{"event_type":"tool_end","tool":{"tool_call_id":"c","output_tokens":-3}}""", "tool.output_tokens")]
     public async Task A_bad_tool_event_is_a_400_naming_the_field(string body, string param)
     {
         await using var server = await DynamoServer.StartAsync(Config(Path.Combine(_dir, "bad")));

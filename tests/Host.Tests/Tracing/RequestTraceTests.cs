@@ -191,19 +191,5 @@ public sealed class RequestTraceTests : IDisposable
         Assert.False(payload.TryGetProperty("response", out _));
     }
 
-    [Theory]
-    [InlineData("""{"event_type":"tool_end","tool":{"tool_call_id":"c","status":"exploded"}}""", "tool.status")]
-    [InlineData("""{"schema":"dynamo.other.v9","event_type":"tool_end","tool":{"tool_call_id":"c"}}""", "schema")]
-    [InlineData("""{"event_type":"tool_end","session_id":7,"tool":{"tool_call_id":"c"}}""", "session_id")]
-    [InlineData("""{"event_type":"tool_end","tool":{"tool_call_id":"c","output_tokens":-3}}""", "tool.output_tokens")]
-    public async Task A_bad_tool_event_is_a_400_naming_the_field(string body, string param)
-    {
-        await using var server = await DynamoServer.StartAsync(Config(Path.Combine(_dir, "bad")));
-        using var response = await server.PostJsonAsync("/v1/agent/tool_events", body);
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        using var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Equal(param, error.RootElement.GetProperty("error").GetProperty("param").GetString());
-    }
-
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }

@@ -55,8 +55,11 @@ public sealed class ReplayCommandTests : IDisposable
         {
             var shared = string.Concat(Enumerable.Repeat("the same long system prompt ", 20));
             for (var i = 0; i < 4; i++)
+            {
                 using (var response = await server.PostJsonAsync("/v1/completions", JsonSerializer.Serialize(new { model = "mock", prompt = shared + $"question {i}" })))
                     Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                await Task.Delay(300); // replayed at these gaps, each request is done before the next arrives
+            }
         }
         var requests = TraceFiles.Read([prefix + ".jsonl"]);
         Assert.Equal(4, requests.Count);

@@ -60,11 +60,7 @@ internal static class BenchClient
                 continue;
             using var chunk = JsonDocument.Parse(line[6..]);
             var root = chunk.RootElement;
-            if (root.TryGetProperty("error", out var error))
-                throw new InvalidOperationException(error.ToString());
-            if (root.TryGetProperty("usage", out var u) && u.ValueKind == JsonValueKind.Object)
-                usage = (u.GetProperty("prompt_tokens").GetInt64(), u.GetProperty("completion_tokens").GetInt64(),
-                    u.TryGetProperty("prompt_tokens_details", out var d) && d.ValueKind == JsonValueKind.Object ? d.GetProperty("cached_tokens").GetInt64() : 0);
+            usage = Usage(root) ?? usage;
             if (root.GetProperty("choices") is not { ValueKind: JsonValueKind.Array } choices || choices.GetArrayLength() == 0)
                 continue;
             // Reasoning counts as generated text for the timings; only content is the answer a harness sends back.
@@ -82,6 +78,17 @@ internal static class BenchClient
             answer.Append(text);
         }
         return (ttft ?? throw new InvalidOperationException("no content streamed"), gaps, answer.ToString(), usage);
+    }
+
+    /// <summary>A streamed chunk's usage (prompt, completion and cached tokens), when it carries one; an error chunk throws.</summary>
+    public static (long Prompt, long Completion, long Cached)? Usage(JsonElement chunk)
+    {
+        if (chunk.TryGetProperty("error", out var error))
+            throw new InvalidOperationException(error.ToString());
+        return chunk.TryGetProperty("usage", out var u) && u.ValueKind == JsonValueKind.Object
+            ? (u.GetProperty("prompt_tokens").GetInt64(), u.GetProperty("completion_tokens").GetInt64(),
+                u.TryGetProperty("prompt_tokens_details", out var d) && d.ValueKind == JsonValueKind.Object ? d.GetProperty("cached_tokens").GetInt64() : 0)
+            : null;
     }
 
     public static string Words(Random random, int characters)

@@ -62,11 +62,7 @@ internal sealed class ReplayClient(HttpClient http, string model, int blockToken
                 continue;
             using var chunk = JsonDocument.Parse(line[6..]);
             var root = chunk.RootElement;
-            if (root.TryGetProperty("error", out var error))
-                throw new InvalidOperationException(error.ToString());
-            if (root.TryGetProperty("usage", out var u) && u.ValueKind == JsonValueKind.Object)
-                usage = (u.GetProperty("prompt_tokens").GetInt64(), u.GetProperty("completion_tokens").GetInt64(),
-                    u.TryGetProperty("prompt_tokens_details", out var d) && d.ValueKind == JsonValueKind.Object ? d.GetProperty("cached_tokens").GetInt64() : 0);
+            usage = BenchClient.Usage(root) ?? usage;
             if (root.GetProperty("choices") is not { ValueKind: JsonValueKind.Array } choices || choices.GetArrayLength() == 0
                 || choices[0].GetProperty("text").GetString() is not { Length: > 0 })
                 continue;

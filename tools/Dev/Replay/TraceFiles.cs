@@ -1,5 +1,5 @@
-using System.IO.Compression;
 using System.Text.Json;
+using Dynamo.Dev.Tracing;
 using Dynamo.Runtime.Configuration;
 
 namespace Dynamo.Dev.Replay;
@@ -17,35 +17,18 @@ internal static class TraceFiles
     public static List<ReplayRequest> Read(IEnumerable<string> paths)
     {
         var requests = new List<ReplayRequest>();
-        long? firstDynamoMs = null;
-        foreach (var path in paths)
+        foreach (var (where, root) in TraceRecords.Lines(paths))
         {
-            if (!File.Exists(path))
-                throw new DynamoConfigurationException($"Trace file '{path}' does not exist.");
-            using var stream = File.OpenRead(path);
-            using var reader = new StreamReader(path.EndsWith(".gz", StringComparison.Ordinal) ? new GZipStream(stream, CompressionMode.Decompress) : stream);
-            var number = 0;
-            while (reader.ReadLine() is { } line)
+            try
             {
-                number++;
-                if (line.Trim().Length == 0)
-                    continue;
-                try
-                {
-                    using var document = JsonDocument.Parse(line);
-                    var root = document.RootElement;
-                    if (root.TryGetProperty("hash_ids", out var hashes))
-                        requests.Add(Mooncake(root, hashes));
-                    else if (Dynamo(root.TryGetProperty("event", out var wrapped) ? wrapped : root) is { } request)
-                    {
-                        firstDynamoMs ??= request.Received;
-                        requests.Add(request.Request);
-                    }
-                }
-                catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
-                {
-                    throw new DynamoConfigurationException($"{path}:{number}: not a Mooncake or request trace line ({ex.Message}).");
-                }
+                if (root.TryGetProperty("hash_ids", out var hashes))
+                    requests.Add(Mooncake(root, hashes));
+                else if (Dynamo(root.TryGetProperty("event", out var wrapped) ? wrapped : root) is { } request)
+                    requests.Add(request);
+            }
+            catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException)
+            {
+                throw new DynamoConfigurationException($"{where}: not a Mooncake or request trace line ({ex.Message}).");
             }
         }
         if (requests.Count == 0)
@@ -64,9 +47,9 @@ internal static class TraceFiles
         return new ReplayRequest(time, input, output, ids, MooncakeBlockTokens);
     }
 
-    private static (ReplayRequest Request, long Received)? Dynamo(JsonElement record)
+    private static ReplayRequest? Dynamo(JsonElement record)
     {
-        if (record.GetProperty("event_type").GetString() != "request_end" || !record.TryGetProperty("request", out var request)
+        if (!record.TryGetProperty("event_type", out var type) || type.GetString() != "request_end" || !record.TryGetProperty("request", out var request)
             || !request.TryGetProperty("replay", out var replay))
             return null;
         var received = request.GetProperty("request_received_ms").GetInt64();
@@ -75,7 +58,7 @@ internal static class TraceFiles
         var input = replay.GetProperty("input_length").GetInt32();
         if (hashes.Length != (input + block - 1) / block)
             throw new FormatException($"{hashes.Length} input_sequence_hashes for {input} tokens in blocks of {block}");
-        return (new ReplayRequest(received, input, request.GetProperty("output_tokens").GetInt32(), hashes, block), received);
+        return new ReplayRequest(received, input, request.GetProperty("output_tokens").GetInt32(), hashes, block);
     }
 
     private static int? Int(JsonElement root, string name, string alias) =>

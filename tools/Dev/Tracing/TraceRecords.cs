@@ -11,9 +11,17 @@ namespace Dynamo.Dev.Tracing;
 /// </summary>
 internal static class TraceRecords
 {
-    public static List<JsonElement> Read(IEnumerable<string> paths)
+    public static List<JsonElement> Read(IEnumerable<string> paths) =>
+        [.. Lines(paths).Select(line =>
+        {
+            var record = line.Root.TryGetProperty("event", out var wrapped) ? wrapped : line.Root;
+            return record.TryGetProperty("event_type", out var type) && type.ValueKind == JsonValueKind.String ? record
+                : throw new DynamoConfigurationException($"{line.Where}: not a request trace line (no 'event_type').");
+        })];
+
+    /// <summary>Every non-empty JSON line of the files (and folders' <c>.jsonl[.gz]</c> files), with where it stands for errors.</summary>
+    public static IEnumerable<(string Where, JsonElement Root)> Lines(IEnumerable<string> paths)
     {
-        var records = new List<JsonElement>();
         foreach (var file in paths.SelectMany(Files))
         {
             using var stream = File.OpenRead(file);
@@ -24,21 +32,19 @@ internal static class TraceRecords
                 number++;
                 if (line.Trim().Length == 0)
                     continue;
+                JsonElement root;
                 try
                 {
                     using var document = JsonDocument.Parse(line);
-                    var record = document.RootElement.TryGetProperty("event", out var wrapped) ? wrapped : document.RootElement;
-                    if (record.GetProperty("event_type").ValueKind != JsonValueKind.String)
-                        throw new InvalidOperationException("'event_type' is not a string");
-                    records.Add(record.Clone());
+                    root = document.RootElement.Clone();
                 }
-                catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
+                catch (JsonException ex)
                 {
-                    throw new DynamoConfigurationException($"{file}:{number}: not a request trace line ({ex.Message}).");
+                    throw new DynamoConfigurationException($"{file}:{number}: not a JSON line ({ex.Message}).");
                 }
+                yield return ($"{file}:{number}", root);
             }
         }
-        return records;
     }
 
     private static IEnumerable<string> Files(string path) =>
