@@ -17,6 +17,12 @@ internal sealed class ToolEventsEndpoint(RequestBodyReader reader, TimeProvider 
 {
     private static readonly string[] EventTypes = ["tool_start", "tool_end", "tool_error"];
 
+    // Every field this endpoint reads: anything else is refused by name, never silently dropped.
+    private static readonly string[] RootFields = ["schema", "event_type", "event_time_unix_ms", "event_source", "session_id", "parent_session_id", "agent_context", "tool"];
+    private static readonly string[] ToolFields = ["tool_call_id", "tool_class", "status", "started_at_unix_ms", "ended_at_unix_ms", "duration_ms",
+        "output_tokens", "output_bytes", "tool_name_hash", "error_type"];
+    private static readonly string[] ContextFields = ["session_type_id", "session_id", "trajectory_id", "parent_trajectory_id", "parent_session_id"];
+
     public async Task HandleAsync(HttpContext context)
     {
         if (tracer is null)
@@ -32,11 +38,15 @@ internal sealed class ToolEventsEndpoint(RequestBodyReader reader, TimeProvider 
     {
         if (root.ValueKind != JsonValueKind.Object)
             throw DynamoRequestException.BadRequest("The body must be a JSON object.");
+        Known(root, RootFields, "");
+        if (String(root, "event_source", "event_source") is { } source && source != "harness")
+            throw DynamoRequestException.BadRequest("'event_source' of a posted tool event must be \"harness\".", "event_source");
         var type = String(root, "event_type", "event_type");
         if (type is null || !EventTypes.Contains(type))
             throw DynamoRequestException.BadRequest($"'event_type' must be one of {string.Join(", ", EventTypes)}.", "event_type");
         if (!root.TryGetProperty("tool", out var tool) || tool.ValueKind != JsonValueKind.Object)
             throw DynamoRequestException.BadRequest("'tool' must be an object with at least 'tool_call_id'.", "tool");
+        Known(tool, ToolFields, "tool.");
         var callId = String(tool, "tool_call_id", "tool.tool_call_id");
         if (string.IsNullOrEmpty(callId))
             throw DynamoRequestException.BadRequest("'tool.tool_call_id' is required.", "tool.tool_call_id");
@@ -68,9 +78,17 @@ internal sealed class ToolEventsEndpoint(RequestBodyReader reader, TimeProvider 
                 : null;
         if (context.ValueKind != JsonValueKind.Object)
             throw DynamoRequestException.BadRequest("'agent_context' must be an object.", "agent_context");
+        Known(context, ContextFields, "agent_context.");
         return new AgentContext(String(context, "session_type_id", "agent_context.session_type_id"), String(context, "session_id", "agent_context.session_id"),
             String(context, "trajectory_id", "agent_context.trajectory_id"), String(context, "parent_trajectory_id", "agent_context.parent_trajectory_id"),
             String(context, "parent_session_id", "agent_context.parent_session_id"));
+    }
+
+    private static void Known(JsonElement element, string[] fields, string prefix)
+    {
+        foreach (var field in element.EnumerateObject())
+            if (!fields.Contains(field.Name))
+                throw DynamoRequestException.BadRequest($"'{prefix}{field.Name}' is not a tool event field (known: {string.Join(", ", fields)}).", prefix + field.Name);
     }
 
     private static string? String(JsonElement parent, string name, string param) =>

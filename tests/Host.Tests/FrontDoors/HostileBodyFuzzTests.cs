@@ -11,14 +11,18 @@ namespace Dynamo.Host.Tests.FrontDoors;
 /// extremes, lone surrogates, fields dropped, text cut short. Never a 500, never a hang, always an
 /// error in the API's own shape, and the server still answers a good request afterwards.
 /// </summary>
+[Collection(Tracing.RequestTraceCollection.Name)]
 public sealed class HostileBodyFuzzTests : IAsyncLifetime
 {
+    private readonly string _trace = Path.Combine(Path.GetTempPath(), $"dynamo-fuzz-trace-{Guid.NewGuid():N}.jsonl");
     private DynamoServer _server = null!;
 
     public async Task InitializeAsync() => _server = await DynamoServer.StartAsync(new
     {
         Dynamo = new
         {
+            // Tool events need the request trace on.
+            RequestTrace = new { Enabled = true, FilePath = _trace },
             Models = new[]
             {
                 TestConfigs.Model("mock", new { Name = "mocker", DecodeItlMs = 0, OutputTokens = 8, MaxContextLength = 8192 },
@@ -27,7 +31,11 @@ public sealed class HostileBodyFuzzTests : IAsyncLifetime
         },
     });
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        File.Delete(_trace);
+    }
 
     private const string Messages = """
         {"model":"mock","max_tokens":16,"stream":false,"system":[{"type":"text","text":"x-anthropic-billing-header: cc_version=1;\nBe brief.","cache_control":{"type":"ephemeral"}}],
@@ -58,6 +66,13 @@ public sealed class HostileBodyFuzzTests : IAsyncLifetime
 
     private const string Detokenize = """{"model":"mock","tokens":[72,105]}""";
 
+    private const string ToolEvent = """
+        {"schema":"dynamo.request.trace.v1","event_type":"tool_end","event_time_unix_ms":1795550001500,"session_id":"s1","parent_session_id":"p",
+         "agent_context":{"session_type_id":"coder","session_id":"s1","trajectory_id":"t1","parent_trajectory_id":"t0"},
+         "tool":{"tool_call_id":"call_1","tool_class":"shell","status":"ok","started_at_unix_ms":1795550001080,"ended_at_unix_ms":1795550001500,
+                 "duration_ms":420.5,"output_tokens":12,"output_bytes":100,"tool_name_hash":"9f2c","error_type":"none"}}
+        """;
+
     public static TheoryData<string, string, int> Endpoints => new()
     {
         { "/v1/messages?beta=true", Messages, 1 },
@@ -65,6 +80,7 @@ public sealed class HostileBodyFuzzTests : IAsyncLifetime
         { "/v1/responses", Responses, 3 },
         { "/v1/tokenize", Tokenize, 4 },
         { "/v1/detokenize", Detokenize, 5 },
+        { "/v1/agent/tool_events", ToolEvent, 6 },
     };
 
     [Theory]
@@ -101,7 +117,7 @@ public sealed class HostileBodyFuzzTests : IAsyncLifetime
         // Both paths were exercised: harmless changes answered, harmful ones refused.
         Assert.True(accepted >= 10 && refused >= 10, $"{accepted} accepted, {refused} refused");
         using var after = await _server.PostJsonAsync(path, seedBody);
-        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        Assert.True(after.IsSuccessStatusCode, $"{(int)after.StatusCode}");
     }
 
     /// <summary>One hostile change: a value of another type or an extreme, a field gone, an array emptied or doubled, the text cut or a byte flipped.</summary>

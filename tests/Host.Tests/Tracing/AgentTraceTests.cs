@@ -168,6 +168,9 @@ public sealed class AgentTraceTests : IDisposable
     [InlineData("""{"schema":"dynamo.other.v9","event_type":"tool_end","tool":{"tool_call_id":"c"}}""", "schema")]
     [InlineData("""{"event_type":"tool_end","session_id":7,"tool":{"tool_call_id":"c"}}""", "session_id")]
     [InlineData("""{"event_type":"tool_end","tool":{"tool_call_id":"c","output_tokens":-3}}""", "tool.output_tokens")]
+    [InlineData("""{"event_type":"tool_end","tool":{"tool_call_id":"c","arguments":"{}"}}""", "tool.arguments")]
+    [InlineData("""{"event_type":"tool_end","event_source":"dynamo","tool":{"tool_call_id":"c"}}""", "event_source")]
+    [InlineData("""{"event_type":"tool_end","agent_context":{"session":"s"},"tool":{"tool_call_id":"c"}}""", "agent_context.session")]
     public async Task A_bad_tool_event_is_a_400_naming_the_field(string body, string param)
     {
         await using var server = await DynamoServer.StartAsync(Config(Path.Combine(_dir, "bad")));
