@@ -168,10 +168,17 @@ internal sealed class ServedModel : IAsyncDisposable
         if (candidates.Count == 0)
             throw exclude.Count == 0 ? NoWorker() : new EngineException($"Every worker that took this request was lost ({string.Join(", ", exclude)}) and no other is left.");
         RoutingDecision? decision = null;
-        var (workerId, reason) = record.PreferredWorker is { } preferred && candidates.Any(w => w.WorkerId == preferred) ? (preferred, "preferred")
-            : _sessions.WorkerFor(request.Metadata, id => candidates.Any(w => w.WorkerId == id)) is { } bound ? (bound, "session_affinity")
-            : ((decision = await _router.RouteAsync(new RoutingRequest(request.RequestId, request.TokenIds, request.Metadata),
-                candidates.Select(w => w.Snapshot()).ToList(), cancellationToken)).WorkerId, "router");
+        string workerId, reason;
+        if (record.PreferredWorker is { } preferred && candidates.Any(w => w.WorkerId == preferred))
+            (workerId, reason) = (preferred, "preferred");
+        else if (_sessions.WorkerFor(request.Metadata, id => candidates.Any(w => w.WorkerId == id)) is { } bound)
+            (workerId, reason) = (bound, "session_affinity");
+        else
+        {
+            decision = await _router.RouteAsync(new RoutingRequest(request.RequestId, request.TokenIds, request.Metadata),
+                candidates.Select(w => w.Snapshot()).ToList(), cancellationToken);
+            (workerId, reason) = (decision.WorkerId, "router");
+        }
         var worker = candidates.FirstOrDefault(w => w.WorkerId == workerId)
             ?? throw new InvalidOperationException($"Router chose unknown worker '{workerId}'.");
         if (reason != "preferred")
