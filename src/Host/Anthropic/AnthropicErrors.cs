@@ -20,7 +20,7 @@ internal sealed class AnthropicErrors : ErrorShape
         RequestErrorKind.Unauthorized => "authentication_error",
         RequestErrorKind.NotFound => "not_found_error",
         RequestErrorKind.TooLarge => "request_too_large",
-        RequestErrorKind.Unavailable => "overloaded_error",
+        RequestErrorKind.Unavailable or RequestErrorKind.Overloaded => "overloaded_error",
         _ => "api_error",
     }, error.Param is { } param && !error.Message.Contains(param, StringComparison.Ordinal) ? $"{param}: {error.Message}" : error.Message));
 

@@ -23,6 +23,7 @@ public static class DynamoHttp
         services.AddSingleton<CompletionsEndpoint>();
         services.AddSingleton<TokenizeEndpoints>();
         services.AddSingleton<ToolEventsEndpoint>();
+        services.AddSingleton<BusyThresholdEndpoint>();
         services.AddOptions<AnthropicOptions>().Bind(builder.Configuration.GetSection(AnthropicOptions.Section))
             .Validate(o => o.PingIntervalSeconds > 0, $"'{AnthropicOptions.Section}:PingIntervalSeconds' must be positive.")
             .ValidateOnStart();
@@ -51,6 +52,9 @@ public static class DynamoHttp
         endpoints.MapPost("/v1/tokenize", OpenAi(c => Get<TokenizeEndpoints>(c).TokenizeAsync(c)));
         endpoints.MapPost("/v1/detokenize", OpenAi(c => Get<TokenizeEndpoints>(c).DetokenizeAsync(c)));
         endpoints.MapPost("/v1/agent/tool_events", OpenAi(c => Get<ToolEventsEndpoint>(c).HandleAsync(c)));
+        // Dynamo's load-shedding thresholds, read and changed at run time (behind the API keys).
+        endpoints.MapGet("/busy_threshold", OpenAi(c => Get<BusyThresholdEndpoint>(c).GetAsync(c)));
+        endpoints.MapPost("/busy_threshold", OpenAi(c => Get<BusyThresholdEndpoint>(c).PostAsync(c)));
 
         // Anthropic: the Messages API (Claude Code posts to /v1/messages?beta=true).
         endpoints.MapPost("/v1/messages", Anthropic(c => Get<MessagesEndpoint>(c).HandleAsync(c)));

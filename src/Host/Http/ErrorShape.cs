@@ -14,6 +14,7 @@ internal abstract class ErrorShape
         RequestErrorKind.NotFound => StatusCodes.Status404NotFound,
         RequestErrorKind.TooLarge => StatusCodes.Status413PayloadTooLarge,
         RequestErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        RequestErrorKind.Overloaded => 529,
         _ => StatusCodes.Status500InternalServerError,
     };
 

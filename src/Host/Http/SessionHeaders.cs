@@ -8,6 +8,7 @@ namespace Dynamo.Host.Http;
 /// <c>X-Claude-Code-Session-Id</c> (with <c>x-claude-code-agent-id</c> and <c>x-claude-code-parent-agent-id</c>
 /// as trajectory and parent trajectory); Codex's <c>session-id</c>; OpenCode's <c>x-session-id</c> and
 /// <c>x-parent-session-id</c>. What the body's <c>nvext.agent_context</c> says wins; headers fill in the rest.
+/// The scheduling headers (<see cref="PriorityHeaders"/>) are applied here too, and they win over the body.
 /// </summary>
 internal static class SessionHeaders
 {
@@ -39,7 +40,7 @@ internal static class SessionHeaders
         if (control is null && context.SessionId is { } session && Header(request, "X-Dynamo-Session-Final") is "true" or "1")
             control = new SessionControl(session, SessionAction.Close);
         var anything = context != new AgentContext(null, null, null, null);
-        return (metadata with { AgentContext = anything ? context : null, SessionControl = control }, source);
+        return (PriorityHeaders.Apply(request, metadata with { AgentContext = anything ? context : null, SessionControl = control }), source);
     }
 
     private static (string? Value, string? Header) First(HttpRequest request, string[] names)

@@ -15,6 +15,7 @@ internal sealed class OpenAiErrors : ErrorShape
     public static ErrorBody Body(DynamoRequestException error) => new(new ErrorDetail(error.Message, error.Kind switch
     {
         RequestErrorKind.Unavailable => "service_unavailable",
+        RequestErrorKind.Overloaded => "overloaded",
         RequestErrorKind.Internal => "internal_server_error",
         RequestErrorKind.Unauthorized => "authentication_error",
         _ => "invalid_request_error",

@@ -26,6 +26,10 @@ internal sealed class DynamoOptionsValidator : IValidateOptions<DynamoOptions>
                 failures.Add($"Model '{model.Name}': 'Replicas' must be at least 1, got {model.Replicas}.");
             if (model.MigrationLimit < 0)
                 failures.Add($"Model '{model.Name}': 'MigrationLimit' must be 0 or more, got {model.MigrationLimit}.");
+            if (model.BusyThresholds?.Problem() is { } busy)
+                failures.Add($"Model '{model.Name}': 'BusyThresholds': {busy}");
+            if (model.SessionAffinity?.Problem() is { } affinity)
+                failures.Add($"Model '{model.Name}': {affinity}");
             if (model.BusyThreshold < 1)
                 failures.Add($"Model '{model.Name}': 'BusyThreshold' (requests in flight per worker before new ones queue by priority) must be at least 1, got {model.BusyThreshold}.");
         }

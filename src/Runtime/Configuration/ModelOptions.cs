@@ -17,7 +17,9 @@ public sealed record ModelOptions(
     int MigrationLimit,
     int? BusyThreshold = null,
     IReadOnlyList<ComponentSelection>? KvTiers = null,
-    ComponentSelection? Grammar = null)
+    ComponentSelection? Grammar = null,
+    BusyThresholds? BusyThresholds = null,
+    SessionAffinityOptions? SessionAffinity = null)
 {
     /// <summary>Dynamo's <c>migration_limit</c>: how often a request may move to another worker when its worker is lost.</summary>
     public const int DefaultMigrationLimit = 3;
@@ -50,6 +52,8 @@ public sealed record ModelOptions(
             [.. section.GetSection("KvTiers").GetChildren().Select(t => ComponentSelection.From(t)
                 ?? throw new DynamoConfigurationException($"'{t.Path}' needs a 'Name' (a KV offload tier plugin, e.g. \"host-memory\")."))],
             // The grammar engine for structured output; by default the one installed ("pda" when several are).
-            ComponentSelection.From(section.GetSection("Grammar")));
+            ComponentSelection.From(section.GetSection("Grammar")),
+            BusyThresholds.From(section.GetSection("BusyThresholds")),
+            SessionAffinityOptions.From(section));
     }
 }

@@ -25,6 +25,9 @@ public sealed class DynamoRequestException(RequestErrorKind kind, string message
     public static DynamoRequestException NoWorkers(string model) =>
         new(RequestErrorKind.Unavailable, $"No worker is serving the model '{model}' right now; try again when one has registered.", "model", "no_workers");
 
+    public static DynamoRequestException Overloaded(string model) =>
+        new(RequestErrorKind.Overloaded, $"Every worker of the model '{model}' is over its busy threshold; retry later.", "model", "overloaded");
+
     public static DynamoRequestException Internal(string message, Exception? inner = null) =>
         new(RequestErrorKind.Internal, message, inner: inner);
 

@@ -15,4 +15,6 @@ public enum RequestErrorKind
     Unavailable,
     /// <summary>The server failed (HTTP 500).</summary>
     Internal,
+    /// <summary>Every worker is over a busy threshold and the model sheds load (HTTP 529, Dynamo's and Anthropic's "overloaded").</summary>
+    Overloaded,
 }

@@ -49,7 +49,7 @@ internal sealed class ModelFactory(IOptions<DynamoOptions> options, ComponentReg
             }
             var description = $"{remote?.Description ?? $"engine {model.Engine.Name} x{model.Replicas}"}, router {model.Router.Name}, tokenizer {model.Tokenizer.Name}, chat template {model.ChatTemplate.Name}";
             return new ServedModel(model.Name, tokenizer, template, router, toolParser, reasoningParser, workers, model.MigrationLimit,
-                loggers.CreateLogger<ServedModel>(), clock, model.BusyThreshold)
+                loggers.CreateLogger<ServedModel>(), clock, model.BusyThreshold, model.BusyThresholds, model.SessionAffinity)
             {
                 Description = $"{description}, tool-call parser {model.ToolCallParser?.Name ?? "none"}, reasoning parser {model.ReasoningParser?.Name ?? "none"}, grammar {grammar?.Name ?? "none"}",
                 Grammar = grammar,

@@ -4,6 +4,7 @@ using Dynamo.Abstractions.Engines;
 using Dynamo.Abstractions.Parsing;
 using Dynamo.Abstractions.Preprocessing;
 using Dynamo.Abstractions.Routing;
+using Dynamo.Runtime.Configuration;
 using Dynamo.Runtime.Errors;
 using Dynamo.Runtime.Workers;
 using Microsoft.Extensions.Logging;
@@ -18,21 +19,28 @@ internal sealed class ServedModel : IAsyncDisposable
     private readonly IWorkerSet _workers;
     private readonly int _migrationLimit;
     private readonly ILogger _logger;
-    private readonly AdmissionQueue? _queue;
+    private readonly AdmissionQueue _queue;
     private readonly SessionAffinity _sessions;
     private readonly TimeProvider _clock;
     private readonly Lazy<(int[]? Start, int[] End, bool StartsInReasoning)?> _reasoningMarkers;
 
-    /// <param name="busyThreshold">Requests in flight per worker beyond which new ones queue by priority; null: no queue.</param>
+    /// <param name="busyThreshold">Requests in flight per worker beyond which new ones queue by priority; null: no such limit.</param>
+    /// <param name="busy">Load thresholds beyond which a worker is busy (reject or queue when all are).</param>
     public ServedModel(string name, ITokenizer tokenizer, IChatTemplate chatTemplate, IRouter router,
-        IToolCallParser? toolCallParser, IReasoningParser? reasoningParser, IWorkerSet workers, int migrationLimit, ILogger logger, TimeProvider clock, int? busyThreshold = null)
+        IToolCallParser? toolCallParser, IReasoningParser? reasoningParser, IWorkerSet workers, int migrationLimit, ILogger logger, TimeProvider clock,
+        int? busyThreshold = null, BusyThresholds? busy = null, SessionAffinityOptions? affinity = null)
     {
         (Name, Tokenizer, ChatTemplate, ToolCallParser, ReasoningParser) = (name, tokenizer, chatTemplate, toolCallParser, reasoningParser);
         (_router, _workers, _migrationLimit, _logger) = (router, workers, migrationLimit, logger);
-        _sessions = new SessionAffinity(clock);
         _clock = clock;
+        Busy = new BusyGate(busy);
+        _sessions = new SessionAffinity(clock, affinity, Busy);
         Created = clock.GetUtcNow();
-        _queue = busyThreshold is { } threshold ? new AdmissionQueue(threshold, () => workers.Workers.Count) : null;
+        // Room: under the per-worker request limit (when set), and not every worker busy in queue mode.
+        _queue = new AdmissionQueue(
+            admitted => (busyThreshold is not { } limit || admitted < limit * Math.Max(workers.Workers.Count, 1))
+                && !(Busy.Thresholds.Mode == BusyMode.Queue && Busy.AllBusy(workers.Workers)),
+            () => Busy.Thresholds is { Any: true, Mode: BusyMode.Queue });
         _reasoningMarkers = new(() => reasoningParser?.Markers is { } m
             ? (m.Start is { } start ? tokenizer.Encode(start, addSpecialTokens: false) : null, tokenizer.Encode(m.End, addSpecialTokens: false), m.StartsInReasoning)
             : null);
@@ -68,7 +76,17 @@ internal sealed class ServedModel : IAsyncDisposable
     public string Description { get; init; } = "";
 
     /// <summary>Requests waiting for a busy worker now.</summary>
-    public int QueueDepth => _queue?.Depth ?? 0;
+    public int QueueDepth => _queue.Depth;
+
+    /// <summary>The model's busy thresholds and the check against its workers' load.</summary>
+    public BusyGate Busy { get; }
+
+    /// <summary>Refuses a new request with 529 when every worker is busy and the model sheds load (reject mode).</summary>
+    public void ThrowIfOverloaded()
+    {
+        if (Busy.Thresholds.Mode == BusyMode.Reject && Busy.AllBusy(_workers.Workers))
+            throw DynamoRequestException.Overloaded(Name);
+    }
 
     /// <summary>Sessions with sticky routing now.</summary>
     public int BoundSessions => _sessions.Count;
@@ -87,8 +105,8 @@ internal sealed class ServedModel : IAsyncDisposable
     public async IAsyncEnumerable<EngineOutput> GenerateAsync(EngineRequest request, RouteRecord record, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var arrived = Stopwatch.GetTimestamp();
-        record.QueueDepth = _queue?.Depth ?? 0;
-        using var slot = _queue is null ? null : await _queue.EnterAsync(request.Priority, cancellationToken);
+        record.QueueDepth = _queue.Depth;
+        using var slot = await _queue.EnterAsync(request.Metadata.StrictPriority, request.Priority, cancellationToken);
         var generated = new List<int>();
         var lost = new HashSet<string>(StringComparer.Ordinal);
         for (var attempt = 0; ; attempt++)
@@ -171,7 +189,7 @@ internal sealed class ServedModel : IAsyncDisposable
         string workerId, reason;
         if (record.PreferredWorker is { } preferred && candidates.Any(w => w.WorkerId == preferred))
             (workerId, reason) = (preferred, "preferred");
-        else if (_sessions.WorkerFor(request.Metadata, id => candidates.Any(w => w.WorkerId == id)) is { } bound)
+        else if (_sessions.WorkerFor(request.Metadata, candidates) is { } bound)
             (workerId, reason) = (bound, "session_affinity");
         else
         {

@@ -19,6 +19,8 @@ public sealed record Nvext(AgentContext? AgentContext = null, AgentHints? AgentH
     {
         if (AgentHints?.Osl is < 0)
             throw DynamoRequestException.BadRequest($"'nvext.agent_hints.osl' must be 0 or more, got {AgentHints.Osl}.", "nvext.agent_hints.osl");
+        if (AgentHints?.StrictPriority is < 0)
+            throw DynamoRequestException.BadRequest($"'nvext.agent_hints.strict_priority' must be 0 or more, got {AgentHints.StrictPriority}.", "nvext.agent_hints.strict_priority");
         if (AgentHints?.LatencySensitivity is { } ls && !double.IsFinite(ls))
             throw DynamoRequestException.BadRequest("'nvext.agent_hints.latency_sensitivity' must be a finite number.", "nvext.agent_hints.latency_sensitivity");
         return new RequestMetadata(AgentContext, AgentHints, SessionControl?.ToSessionControl());

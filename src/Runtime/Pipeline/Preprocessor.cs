@@ -148,6 +148,8 @@ internal sealed class Preprocessor(ModelRegistry models, ILogger<Preprocessor> l
     {
         if (tokens.Length == 0)
             throw DynamoRequestException.BadRequest("The prompt is empty after tokenization.", "messages");
+        // Before any response starts, so a shed request gets its 529 as a status, not a stream event.
+        model.ThrowIfOverloaded();
         var engine = new EngineRequest(RequestLimits.NewId(idPrefix), tokens, sampling,
             new StopConditions(maxTokens, model.Tokenizer.EosTokenIds, ignoreEos), metadata);
         return new PreparedRequest(model, engine, RequestLimits.Stop(stop), tools, parseTools);

@@ -56,8 +56,8 @@ public sealed class EngineSchedulerTests
         protected override EngineLoad MeasureLoad(int running, int waiting) => new(running, waiting, running, 0);
     }
 
-    private static EngineRequest Request(string id, int maxTokens, int priority = 0) =>
-        new(id, [1], SamplingParams.Greedy, new StopConditions(maxTokens, []), new RequestMetadata(null, new AgentHints(priority, null, null, null)));
+    private static EngineRequest Request(string id, int maxTokens, int priority = 0, int? strict = null) =>
+        new(id, [1], SamplingParams.Greedy, new StopConditions(maxTokens, []), new RequestMetadata(null, new AgentHints(priority, null, null, null, strict)));
 
     private static async Task<List<EngineOutput>> RunAsync(IEngine engine, EngineRequest request, CancellationToken cancellationToken = default)
     {
@@ -68,7 +68,7 @@ public sealed class EngineSchedulerTests
     }
 
     [Fact]
-    public async Task Waiting_requests_are_admitted_by_priority_then_arrival()
+    public async Task Waiting_requests_are_admitted_by_strict_tier_then_priority_then_arrival()
     {
         var gate = new TaskCompletionSource();
         await using var engine = new CountingEngine(batch: 1, gate: gate);
@@ -78,10 +78,11 @@ public sealed class EngineSchedulerTests
         var low = RunAsync(engine, Request("low", 1, priority: 0));
         var high = RunAsync(engine, Request("high", 1, priority: 5));
         var lowToo = RunAsync(engine, Request("low-too", 1, priority: 0));
+        var tier = RunAsync(engine, Request("tier-2", 1, priority: -10, strict: 2));
         gate.SetResult();
-        await Task.WhenAll(first, low, high, lowToo);
-        Assert.Equal(["first", "high", "low", "low-too"], engine.Admitted);
-        Assert.Equal(4, engine.Released);
+        await Task.WhenAll(first, low, high, lowToo, tier);
+        Assert.Equal(["first", "tier-2", "high", "low", "low-too"], engine.Admitted);
+        Assert.Equal(5, engine.Released);
     }
 
     [Fact]

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.Json;
+using Dynamo.Abstractions.Engines;
 using Dynamo.Abstractions.Requests;
+using Dynamo.Runtime.Configuration;
+using Dynamo.Runtime.Workers;
 using Microsoft.Extensions.Time.Testing;
 using Dynamo.Runtime.Models;
 using Dynamo.Testing;
@@ -13,27 +16,65 @@ public sealed class SessionRoutingTests
     private static RequestMetadata Meta(SessionAction? action, int timeout = 10) =>
         new(new AgentContext(null, "s1", null, null), null, action is { } a ? new SessionControl("s1", a, timeout) : null);
 
+    /// <summary>A worker as routing sees it: an id and the load it reports (it never runs anything here).</summary>
+    private sealed class StubWorker(string id, int queuedPrefillTokens = 0) : IWorker
+    {
+        public string WorkerId => id;
+        public EngineDescriptor Descriptor { get; } = new(16, 1024, 8192, 8);
+        public EngineLoad Load => new(0, 0, 0, queuedPrefillTokens);
+        public IAsyncEnumerable<EngineOutput> GenerateAsync(EngineRequest request, CancellationToken cancellationToken) => throw new NotSupportedException();
+    }
+
+    private static readonly IWorker[] All = [new StubWorker("w1"), new StubWorker("w2")];
+
     [Fact]
     public void A_binding_slides_with_each_request_lapses_when_idle_and_ends_on_close()
     {
         var clock = new FakeTimeProvider();
         var sessions = new SessionAffinity(clock);
         sessions.Routed(Meta(SessionAction.Bind), "w2");
-        Assert.Equal("w2", sessions.WorkerFor(Meta(null), _ => true));
-        Assert.Null(sessions.WorkerFor(Meta(null), id => id != "w2")); // its worker is gone: route afresh
+        Assert.Equal("w2", sessions.WorkerFor(Meta(null), All));
+        Assert.Null(sessions.WorkerFor(Meta(null), [All[0]])); // its worker is gone: route afresh
 
         clock.Advance(TimeSpan.FromSeconds(8));
         sessions.Routed(Meta(null), "w2");                                // a request at 8 s renews it
         clock.Advance(TimeSpan.FromSeconds(8));
-        Assert.Equal("w2", sessions.WorkerFor(Meta(null), _ => true));
+        Assert.Equal("w2", sessions.WorkerFor(Meta(null), All));
         clock.Advance(TimeSpan.FromSeconds(14));                          // idle 22 s > 10 s
-        Assert.Null(sessions.WorkerFor(Meta(null), _ => true));
+        Assert.Null(sessions.WorkerFor(Meta(null), All));
         Assert.Equal(0, sessions.Count);
 
         sessions.Routed(Meta(SessionAction.Open), "w1");
-        Assert.Equal("w1", sessions.WorkerFor(Meta(SessionAction.Close), _ => true));
+        Assert.Equal("w1", sessions.WorkerFor(Meta(SessionAction.Close), All));
         sessions.Routed(Meta(SessionAction.Close), "w1");
-        Assert.Null(sessions.WorkerFor(Meta(null), _ => true));
+        Assert.Null(sessions.WorkerFor(Meta(null), All));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Router_affinity_binds_a_session_by_its_first_request_and_soft_affinity_yields_while_the_worker_is_busy(bool soft)
+    {
+        var clock = new FakeTimeProvider();
+        var busy = new BusyGate(new BusyThresholds(null, 1000, null, BusyMode.Queue));
+        var sessions = new SessionAffinity(clock, new SessionAffinityOptions(TtlSeconds: 30, Soft: soft), busy);
+        sessions.Routed(Meta(null), "w1");                               // no session_control: affinity binds it
+        Assert.Equal("w1", sessions.WorkerFor(Meta(null), All));
+
+        IWorker[] loaded = [new StubWorker("w1", queuedPrefillTokens: 5000), All[1]];
+        // Hard affinity keeps to the worker; soft lets the router choose while it is over its threshold.
+        Assert.Equal(soft ? null : "w1", sessions.WorkerFor(Meta(null), loaded));
+        if (soft)
+        {
+            sessions.Routed(Meta(null), "w2");                           // the router's choice becomes the binding
+            Assert.Equal("w2", sessions.WorkerFor(Meta(null), loaded));
+        }
+        // An explicit bind is never soft.
+        sessions.Routed(Meta(SessionAction.Bind), "w1");
+        Assert.Equal("w1", sessions.WorkerFor(Meta(null), loaded));
+
+        clock.Advance(TimeSpan.FromSeconds(61));
+        Assert.Null(sessions.WorkerFor(Meta(null), All));                // idle past the TTL
     }
 
     private static string Body(string content, string? action, string session = "s1") => JsonSerializer.Serialize(new

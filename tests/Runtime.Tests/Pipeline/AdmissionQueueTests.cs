@@ -6,25 +6,27 @@ namespace Dynamo.Runtime.Tests.Pipeline;
 public sealed class AdmissionQueueTests
 {
     [Fact]
-    public async Task When_every_worker_is_busy_the_highest_priority_goes_next_then_the_earliest()
+    public async Task When_every_worker_is_busy_the_highest_strict_tier_goes_next_then_the_highest_priority_then_the_earliest()
     {
         var queue = new AdmissionQueue(busyThreshold: 1, workerCount: () => 2);
-        var running = new[] { await queue.EnterAsync(0, default), await queue.EnterAsync(0, default) };
+        var running = new[] { await queue.EnterAsync(0, 0, default), await queue.EnterAsync(0, 0, default) };
         var order = new List<string>();
-        Task Wait(string name, int priority) => queue.EnterAsync(priority, default).AsTask().ContinueWith(t => { lock (order) order.Add(name); return t.Result; })
+        Task Wait(string name, int priority, int strict = 0) => queue.EnterAsync(strict, priority, default).AsTask().ContinueWith(t => { lock (order) order.Add(name); return t.Result; })
             .ContinueWith(t => t.Result.Dispose());
         var low1 = Wait("low-1", 0);
         var low2 = Wait("low-2", 0);
         var high = Wait("high", 5);
         var mid = Wait("mid", 2);
-        await WaitForDepth(queue, 4);
+        var tier = Wait("tier-1", -3, strict: 1);
+        await WaitForDepth(queue, 5);
 
         running[0].Dispose();
-        await Task.WhenAll(low1, low2, high, mid);
+        await Task.WhenAll(low1, low2, high, mid, tier);
         running[1].Dispose();
 
         // One slot frees at a time; each waiter releases its slot at once, letting the next through.
-        Assert.Equal(["high", "mid", "low-1", "low-2"], order);
+        // A higher strict tier beats any priority below it.
+        Assert.Equal(["tier-1", "high", "mid", "low-1", "low-2"], order);
         Assert.Equal(0, queue.Depth);
     }
 
@@ -32,15 +34,15 @@ public sealed class AdmissionQueueTests
     public async Task A_cancelled_waiter_leaves_the_queue_and_takes_no_slot()
     {
         var queue = new AdmissionQueue(busyThreshold: 1, workerCount: () => 1);
-        var running = await queue.EnterAsync(0, default);
+        var running = await queue.EnterAsync(0, 0, default);
         using var cancel = new CancellationTokenSource();
-        var waiting = queue.EnterAsync(9, cancel.Token).AsTask();
+        var waiting = queue.EnterAsync(0, 9, cancel.Token).AsTask();
         await WaitForDepth(queue, 1);
         await cancel.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiting);
 
         running.Dispose();
-        using var next = await queue.EnterAsync(0, default).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
+        using var next = await queue.EnterAsync(0, 0, default).AsTask().WaitAsync(TimeSpan.FromSeconds(5));
     }
 
     [Fact]
@@ -48,8 +50,8 @@ public sealed class AdmissionQueueTests
     {
         var workers = 1;
         var queue = new AdmissionQueue(busyThreshold: 1, workerCount: () => workers);
-        using var running = await queue.EnterAsync(0, default);
-        var waiting = queue.EnterAsync(0, default).AsTask();
+        using var running = await queue.EnterAsync(0, 0, default);
+        var waiting = queue.EnterAsync(0, 0, default).AsTask();
         await WaitForDepth(queue, 1);
         workers = 2;
         using var admitted = await waiting.WaitAsync(TimeSpan.FromSeconds(5));

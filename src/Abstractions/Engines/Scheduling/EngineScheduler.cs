@@ -1,3 +1,4 @@
+using Dynamo.Abstractions.Requests;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Dynamo.Abstractions.KvCache;
@@ -166,7 +167,7 @@ public abstract class EngineScheduler<TSequence> : IEngine where TSequence : Sch
 
     private void Admit()
     {
-        Waiting.Sort((a, b) => b.Request.Priority != a.Request.Priority ? b.Request.Priority.CompareTo(a.Request.Priority) : a.Arrival.CompareTo(b.Arrival));
+        Waiting.Sort((a, b) => RequestMetadata.CompareUrgency(b.Request.Metadata, a.Request.Metadata) is var urgency and not 0 ? urgency : a.Arrival.CompareTo(b.Arrival));
         var admitted = 0;
         foreach (var sequence in Waiting)
         {
