@@ -21,7 +21,13 @@ public static class DynamoApplication
     /// Assemblies scanned for components like plugins are, for an application that embeds the
     /// host and brings its own components in-process.
     /// </param>
-    public static WebApplication Build(string[] args, params Assembly[] componentAssemblies)
+    public static WebApplication Build(string[] args, params Assembly[] componentAssemblies) => Build(args, drainOnSignals: false, componentAssemblies);
+
+    /// <param name="drainOnSignals">
+    /// SIGTERM and Ctrl+C drain before the host stops (<c>dynamo serve</c> and <c>frontend</c>); an
+    /// application or test hosting it in its own process keeps its own signal handling.
+    /// </param>
+    internal static WebApplication Build(string[] args, bool drainOnSignals, params Assembly[] componentAssemblies)
     {
         var (configFile, rest) = DynamoConfiguration.Arguments(args);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = rest, ContentRootPath = DynamoConfiguration.ContentRoot(configFile) });
@@ -33,6 +39,13 @@ public static class DynamoApplication
         if (DynamoConfigurationException.Reading(() => builder.Configuration.GetValue($"{DynamoOptions.Section}:Distributed", false)))
             dynamo.AddNatsWorkerDiscovery();
         dynamo.AddDynamoHttp();
+        if (drainOnSignals)
+        {
+            // SIGTERM drains before the host stops; the host then waits out the rest (Kestrel's own grace).
+            builder.Services.AddSingleton<IHostLifetime, DrainingLifetime>();
+            var grace = DrainingLifetime.Timeout(builder.Configuration);
+            builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = grace + TimeSpan.FromSeconds(5));
+        }
         var app = builder.Build();
         app.MapDynamo();
         return app;

@@ -19,6 +19,7 @@ public static class DynamoHttp
         var services = builder.Services;
         services.AddSingleton(sp => new RequestBodyReader(sp.GetRequiredService<IOptions<DynamoOptions>>().Value.MaxRequestBodyBytes));
         services.AddSingleton<ApiKeys>();
+        services.AddSingleton<GracefulDrain>();
         services.AddSingleton<ChatCompletionsEndpoint>();
         services.AddSingleton<CompletionsEndpoint>();
         services.AddSingleton<TokenizeEndpoints>();
@@ -66,7 +67,7 @@ public static class DynamoHttp
         endpoints.MapDelete("/v1/responses/{id}", Responses(c => Get<ResponsesEndpoint>(c).DeleteAsync(c)));
 
         // Open to all, keys or not: probes and scrapes.
-        endpoints.MapGet("/health", (DynamoRuntime runtime) => HealthEndpoint.Get(runtime.Models));
+        endpoints.MapGet("/health", (DynamoRuntime runtime, GracefulDrain drain) => HealthEndpoint.Get(runtime.Models, drain.Draining));
         endpoints.MapGet("/live", HealthEndpoint.Live);
         endpoints.MapPrometheusScrapingEndpoint("/metrics");
         endpoints.MapFallback(OpenAi(c => throw new DynamoRequestException(RequestErrorKind.NotFound,

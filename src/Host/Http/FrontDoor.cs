@@ -10,6 +10,7 @@ internal static class FrontDoor
         try
         {
             context.RequestServices.GetRequiredService<ApiKeys>().Check(context.Request);
+            using var inflight = context.RequestServices.GetService<GracefulDrain>()?.Enter();
             await endpoint(context);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
