@@ -12,6 +12,9 @@
 # 64 tokens a block when replayed); 32 output tokens. Mockers: 20,000 prefill tokens/s, 10 ms a
 # decode step, 4096 KV blocks of 16 tokens each (65,536 tokens), so a worker holds its share of the
 # sessions but not all of them.
+#
+# Then a low-reuse trace: 384 single requests of 12 distinct blocks each, 30 ms apart, where KV
+# routing has nothing to find and must balance as well as round-robin does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,7 +26,11 @@ dotnet build tools/Dev -c Release -v q -nologo >/dev/null
 DEV="dotnet tools/Dev/bin/Release/net10.0/Dynamo.Dev.dll"
 
 $DEV replay generate --out "$TRACE" --sessions 24 --turns "$TURNS" --groups 4 --system-blocks 8 --user-blocks 6 --output-length 256 --think-ms 3000 --session-gap-ms 500 --seed 1
+LOW=${LOW:-/tmp/dynamo-replay-low-reuse.jsonl}
+$DEV replay generate --out "$LOW" --sessions 384 --turns 1 --groups 384 --system-blocks 0 --user-blocks 12 --session-gap-ms 30 --seed 2
 for speedup in $SPEEDUPS; do
-  echo
-  $DEV replay "$TRACE" --workers 4 --block-tokens 64 --kv-block-size 16 --kv-blocks "$KV_BLOCKS" --output-tokens 32 --speedup "$speedup" --seed 1
+  for trace in "$TRACE" "$LOW"; do
+    echo
+    $DEV replay "$trace" --workers 4 --block-tokens 64 --kv-block-size 16 --kv-blocks "$KV_BLOCKS" --output-tokens 32 --speedup "$speedup" --seed 1
+  done
 done

@@ -4,27 +4,47 @@ using Dynamo.Abstractions.Routing;
 namespace Dynamo.Routers.KvAware;
 
 /// <summary>
-/// Routes each request to the worker where it costs least:
-/// <c>PrefillLoadScale × max(promptBlocks − OverlapCredit × overlap, 0) + decodeBlocks + DecodeActiveRequestWeight × activeRequests</c>,
-/// with the overlap read from the KV index (device blocks count 1, the host-memory and disk blocks
-/// that continue them <c>HostOverlapWeight</c> and <c>DiskOverlapWeight</c>) and the decode load tracked per worker from the
-/// requests this router sent there: the blocks each adds (its uncached prompt blocks and the output
-/// it is still expected to write, from <c>osl</c>; cached prefix blocks are shared, not added) count
-/// from the moment it is routed, so a burst of identical prompts is spread; the output part shrinks
-/// as generation nears <c>osl</c>, and all of it stops counting when the request finishes.
+/// Routes each request to the worker where it costs least, as Dynamo's potential prefill and decode blocks do:
+/// <c>PrefillLoadScale × (queued prefill blocks + this request's uncached blocks) + DecodeLoadScale × resident decode blocks + DecodeActiveRequestWeight × active requests</c>.
+/// <list type="bullet">
+/// <item>The request's uncached blocks are its prompt blocks less the overlap read from the KV index
+/// (device blocks count 1, the host-memory and disk blocks that continue them <c>HostOverlapWeight</c>
+/// and <c>DiskOverlapWeight</c>, times <c>OverlapCredit</c>).</item>
+/// <item>Queued prefill is what is still to prefill on the worker: the uncached blocks of requests this
+/// router sent there that have not produced a token yet, or, when more, the prefill tokens the worker
+/// reports queued (other frontends' requests, or a worker this router just met).</item>
+/// <item>Decode blocks are the KV blocks the worker's requests hold or will hold: for those this router
+/// sent, the output they are still expected to write (from <c>osl</c>) from the moment they are routed,
+/// and their prompt's new blocks once prefilled; or, when more, the active blocks the worker reports.</item>
+/// </list>
+/// So a burst is spread as soon as it is routed, a request's prompt counts as prefill only until its
+/// first token, and everything it added stops counting when it finishes.
 /// </summary>
 internal sealed class KvAwareRouter(KvRouterOptions options, KvIndexer index) : IRouter
 {
     private readonly Random _random = options.Seed is { } seed ? new Random(seed) : new Random();
+    private int _turn;
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, (long Blocks, int Requests)> _load = [];
+    private readonly Dictionary<string, WorkerLoad> _load = [];
     private readonly Dictionary<string, Routed> _routed = [];
 
-    private sealed record Routed(string Worker, int BlockSize, int Osl, long PromptBlocks)
+    /// <summary>What this router has sent to one worker and not yet seen finish.</summary>
+    private sealed class WorkerLoad
     {
+        public long PrefillBlocks;
+        public long DecodeBlocks;
+        public int Requests;
+    }
+
+    private sealed record Routed(string Worker, int BlockSize, int Osl, long UncachedBlocks)
+    {
+        public bool Prefilling { get; set; } = true;
+
+        /// <summary>Output blocks it is still expected to write (from <c>osl</c>).</summary>
         public long OutputBlocks { get; set; }
 
-        public long Blocks => PromptBlocks + OutputBlocks;
+        /// <summary>What it counts on the worker's KV now: its expected output, and its new prompt blocks once prefilled.</summary>
+        public long DecodeBlocks => OutputBlocks + (Prefilling ? 0 : UncachedBlocks);
     }
 
     public ValueTask<RoutingDecision> RouteAsync(RoutingRequest request, IReadOnlyList<WorkerSnapshot> workers, CancellationToken cancellationToken)
@@ -34,7 +54,6 @@ internal sealed class KvAwareRouter(KvRouterOptions options, KvIndexer index) : 
         var hashes = KvBlockHasher.HashBlocks(tokens, blockSize);
         var promptBlocks = (tokens.Length + blockSize - 1) / blockSize;
         var osl = request.Metadata.AgentHints?.Osl ?? 0;
-        var outputBlocks = OutputBlocks(osl, 0, blockSize);
         Span<int> overlaps = stackalloc int[KvIndexer.MaxWorkers];
         index.Overlaps(hashes, overlaps);
         Span<double> tierCredit = stackalloc double[KvIndexer.MaxWorkers];
@@ -51,21 +70,26 @@ internal sealed class KvAwareRouter(KvRouterOptions options, KvIndexer index) : 
             var candidates = new RouterCandidate[workers.Count];
             for (var w = 0; w < workers.Count; w++)
             {
-                var (blocks, requests) = _load.GetValueOrDefault(workers[w].WorkerId);
-                var slot = index.Slot(workers[w].WorkerId);
-                var overlap = overlaps[slot] + tierCredit[slot];
-                var prefill = Math.Max(promptBlocks - options.OverlapCredit * overlap, 0);
-                costs[w] = options.PrefillLoadScale * prefill + blocks + options.DecodeActiveRequestWeight * requests;
-                candidates[w] = new RouterCandidate(workers[w].WorkerId, overlaps[slot], (int)hostBlocks[slot], (int)diskBlocks[slot], prefill, blocks, requests, costs[w]);
+                var worker = workers[w];
+                var load = _load.GetValueOrDefault(worker.WorkerId) ?? new WorkerLoad();
+                var slot = index.Slot(worker.WorkerId);
+                var uncached = Math.Max(promptBlocks - options.OverlapCredit * (overlaps[slot] + tierCredit[slot]), 0);
+                var queued = Math.Max(load.PrefillBlocks, (double)worker.Load.QueuedPrefillTokens / blockSize);
+                var decode = (double)load.DecodeBlocks;
+                costs[w] = options.PrefillLoadScale * (queued + uncached) + options.DecodeLoadScale * decode + options.DecodeActiveRequestWeight * load.Requests;
+                candidates[w] = new RouterCandidate(worker.WorkerId, overlaps[slot], (int)hostBlocks[slot], (int)diskBlocks[slot], queued + uncached, (long)decode, load.Requests, costs[w]);
             }
             var chosen = options.Temperature > 0 ? Sample(costs) : Cheapest(costs);
-            var worker = workers[chosen].WorkerId;
-            // The blocks this request will add there: what it does not find cached, and its output.
-            var routed = new Routed(worker, blockSize, osl, promptBlocks - overlaps[index.Slot(worker)]) { OutputBlocks = outputBlocks };
-            var current = _load.GetValueOrDefault(worker);
-            _load[worker] = (current.Blocks + routed.Blocks, current.Requests + 1);
+            var id = workers[chosen].WorkerId;
+            // Until its first token it is prefill there: the blocks it does not find cached.
+            var routed = new Routed(id, blockSize, osl, promptBlocks - overlaps[index.Slot(id)]) { OutputBlocks = OutputBlocks(osl, 0, blockSize) };
+            if (!_load.TryGetValue(id, out var chosenLoad))
+                _load[id] = chosenLoad = new WorkerLoad();
+            chosenLoad.PrefillBlocks += routed.UncachedBlocks;
+            chosenLoad.DecodeBlocks += routed.DecodeBlocks;
+            chosenLoad.Requests++;
             _routed[request.RequestId] = routed;
-            return ValueTask.FromResult(new RoutingDecision(worker, overlaps[index.Slot(worker)], candidates));
+            return ValueTask.FromResult(new RoutingDecision(id, overlaps[index.Slot(id)], candidates));
         }
     }
 
@@ -79,7 +103,8 @@ internal sealed class KvAwareRouter(KvRouterOptions options, KvIndexer index) : 
         for (var i = 0; i < costs.Length; i++)
             if (costs[i] == min)
                 ties[count++] = i;
-        return ties[_random.Next(count)];
+        // Ties take turns: with nothing to tell workers apart, the router is round-robin, never worse.
+        return ties[_turn++ % count];
     }
 
     // Softmax over negative costs scaled to [0, 1], so the temperature means the same at any load.
@@ -108,10 +133,19 @@ internal sealed class KvAwareRouter(KvRouterOptions options, KvIndexer index) : 
     {
         lock (_lock)
         {
-            if (!_routed.TryGetValue(requestId, out var routed) || routed.Osl == 0 || !_load.TryGetValue(routed.Worker, out var load))
+            if (!_routed.TryGetValue(requestId, out var routed) || !_load.TryGetValue(routed.Worker, out var load))
+                return;
+            if (routed.Prefilling)
+            {
+                // Its first tokens: the prompt is prefilled, and its blocks now hold decode state.
+                routed.Prefilling = false;
+                load.PrefillBlocks = Math.Max(0, load.PrefillBlocks - routed.UncachedBlocks);
+                load.DecodeBlocks += routed.UncachedBlocks;
+            }
+            if (routed.Osl == 0)
                 return;
             var remaining = OutputBlocks(routed.Osl, generatedTokens, routed.BlockSize);
-            _load[routed.Worker] = (Math.Max(0, load.Blocks - (routed.OutputBlocks - remaining)), load.Requests);
+            load.DecodeBlocks = Math.Max(0, load.DecodeBlocks - (routed.OutputBlocks - remaining));
             routed.OutputBlocks = remaining;
         }
     }
@@ -122,7 +156,10 @@ internal sealed class KvAwareRouter(KvRouterOptions options, KvIndexer index) : 
         {
             if (!_routed.Remove(requestId, out var routed) || !_load.TryGetValue(routed.Worker, out var load))
                 return;
-            _load[routed.Worker] = (Math.Max(0, load.Blocks - routed.Blocks), Math.Max(0, load.Requests - 1));
+            if (routed.Prefilling)
+                load.PrefillBlocks = Math.Max(0, load.PrefillBlocks - routed.UncachedBlocks);
+            load.DecodeBlocks = Math.Max(0, load.DecodeBlocks - routed.DecodeBlocks);
+            load.Requests = Math.Max(0, load.Requests - 1);
         }
     }
 

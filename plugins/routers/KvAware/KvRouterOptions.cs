@@ -17,7 +17,10 @@ internal sealed record KvRouterOptions
     /// <summary>The same for a block on the worker's disk tier.</summary>
     public double DiskOverlapWeight { get; init; } = 0.25;
 
-    /// <summary>Weight of a worker's active requests (its decode blocks always count 1:1).</summary>
+    /// <summary>Weight of the KV blocks a worker holds for requests past their prefill.</summary>
+    public double DecodeLoadScale { get; init; } = 0.5;
+
+    /// <summary>Weight of a worker's active requests.</summary>
     public double DecodeActiveRequestWeight { get; init; }
 
     /// <summary>0 picks the cheapest worker (ties at random); above 0 samples from a softmax over the normalised negative costs.</summary>
@@ -29,9 +32,9 @@ internal sealed record KvRouterOptions
     public static KvRouterOptions From(IConfiguration configuration)
     {
         var options = configuration.Get<KvRouterOptions>(o => o.ErrorOnUnknownConfiguration = false) ?? new KvRouterOptions();
-        if (options.PrefillLoadScale < 0 || options.OverlapCredit < 0 || options.DecodeActiveRequestWeight < 0 || options.Temperature < 0
+        if (options.PrefillLoadScale < 0 || options.DecodeLoadScale < 0 || options.OverlapCredit < 0 || options.DecodeActiveRequestWeight < 0 || options.Temperature < 0
             || options.HostOverlapWeight is < 0 or > 1 || options.DiskOverlapWeight is < 0 or > 1)
-            throw new ArgumentException("PrefillLoadScale, OverlapCredit, DecodeActiveRequestWeight and Temperature must not be negative; HostOverlapWeight and DiskOverlapWeight must be between 0 and 1.");
+            throw new ArgumentException("PrefillLoadScale, DecodeLoadScale, OverlapCredit, DecodeActiveRequestWeight and Temperature must not be negative; HostOverlapWeight and DiskOverlapWeight must be between 0 and 1.");
         return options;
     }
 }

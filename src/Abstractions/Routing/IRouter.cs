@@ -18,8 +18,9 @@ public interface IRouter
     void OnKvEvent(string workerId, KvCacheEvent kvEvent) { }
 
     /// <summary>
-    /// A routed request has generated <paramref name="generatedTokens"/> tokens so far (told once
-    /// per KV block of output), so an estimate built on its expected length (<c>osl</c>) can shrink.
+    /// A routed request has generated <paramref name="generatedTokens"/> tokens so far (told at its
+    /// first tokens, when its prefill is done, then once per KV block of output), so an estimate of
+    /// its prefill can end and one built on its expected length (<c>osl</c>) can shrink.
     /// </summary>
     void OnRequestProgress(string workerId, string requestId, int generatedTokens) { }
 

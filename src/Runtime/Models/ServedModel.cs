@@ -140,7 +140,8 @@ internal sealed class ServedModel : IAsyncDisposable
                     generated.AddRange(outputs.Current.TokenIds);
                     if (before == 0 && generated.Count > 0)
                         record.FirstOutput.TrySetResult(worker.WorkerId);
-                    if (generated.Count / blockSize > before / blockSize)
+                    // The router hears of the first tokens (the prefill is done) and then of each block of output.
+                    if ((before == 0 && generated.Count > 0) || generated.Count / blockSize > before / blockSize)
                         _router.OnRequestProgress(worker.WorkerId, request.RequestId, generated.Count);
                     yield return attempt == 0 ? outputs.Current : AsOneStream(outputs.Current, request, generated.Count);
                 }

@@ -20,6 +20,40 @@ public sealed class KvAwareRouterTests
         await router.RouteAsync(new RoutingRequest(id, prompt, osl is null ? RequestMetadata.Empty : RequestMetadata.Empty with { AgentHints = new AgentHints(Priority: null, Osl: osl, SpeculativePrefill: null, LatencySensitivity: null) }), Workers, CancellationToken.None);
 
     [Fact]
+    public async Task APromptCountsAsPrefillUntilItsFirstTokenThenAsDecodeBlocksAtTheirWeight()
+    {
+        var router = new KvAwareRouter(new KvRouterOptions { Seed = 1 }, new KvIndexer());
+        var first = await Route(router, Prompt(8), "first");
+        // 8 blocks still to prefill there: the next prompt goes elsewhere, and the one after to the third.
+        var second = await Route(router, Prompt(8, seed: 1), "second");
+        Assert.NotEqual(first.WorkerId, second.WorkerId);
+
+        router.OnRequestFinished(second.WorkerId, "second");
+        router.OnRequestProgress(first.WorkerId, "first", 1);
+        // Prefilled: its 8 blocks now count as decode at 0.5 (cost 4 + 2), against 2 on an idle worker.
+        var costs = (await Route(router, Prompt(2, seed: 2), "probe")).Candidates!.ToDictionary(c => c.WorkerId, c => c.Cost!.Value);
+        Assert.Equal(6.0, costs[first.WorkerId]);
+        Assert.All(costs.Where(c => c.Key != first.WorkerId), c => Assert.Equal(2.0, c.Value));
+
+        router.OnRequestFinished(first.WorkerId, "first");
+        router.OnRequestFinished("?", "probe");
+        costs = (await Route(router, Prompt(2, seed: 3), "after")).Candidates!.ToDictionary(c => c.WorkerId, c => c.Cost!.Value);
+        Assert.All(costs.Values, c => Assert.Equal(2.0, c)); // finished: nothing of it counts
+    }
+
+    [Fact]
+    public async Task PrefillAWorkerReportsQueuedCountsWhenItIsMoreThanTheRouterSentThere()
+    {
+        var router = new KvAwareRouter(new KvRouterOptions { Seed = 1 }, new KvIndexer());
+        // b reports 40 tokens (10 blocks) queued by another frontend: a request of 4 blocks costs 14 there, 4 elsewhere.
+        WorkerSnapshot[] workers = [Workers[0], Workers[1] with { Load = new EngineLoad(1, 1, 0, 40) }, Workers[2]];
+        var decision = await router.RouteAsync(new RoutingRequest("r", Prompt(4), RequestMetadata.Empty), workers, CancellationToken.None);
+        var costs = decision.Candidates!.ToDictionary(c => c.WorkerId, c => c.Cost!.Value);
+        Assert.Equal((4.0, 14.0, 4.0), (costs["a"], costs["b"], costs["c"]));
+        Assert.NotEqual("b", decision.WorkerId);
+    }
+
+    [Fact]
     public async Task TheWorkerWithTheLongestCachedPrefixWinsWhenLoadsAreEqual()
     {
         var router = new KvAwareRouter(new KvRouterOptions { Seed = 1 }, new KvIndexer());
@@ -137,7 +171,7 @@ public sealed class KvAwareRouterTests
     }
 
     [Fact]
-    public async Task TiesAreBrokenAtRandomAndTemperatureSamples()
+    public async Task TiesTakeTurnsAndTemperatureSamples()
     {
         var cold = new KvAwareRouter(new KvRouterOptions { Seed = 5 }, new KvIndexer());
         var picks = new HashSet<string>();
