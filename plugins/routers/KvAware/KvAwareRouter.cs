@@ -18,10 +18,13 @@ namespace Dynamo.Routers.KvAware;
 /// and their prompt's new blocks once prefilled; or, when more, the active blocks the worker reports.</item>
 /// </list>
 /// So a burst is spread as soon as it is routed, a request's prompt counts as prefill only until its
-/// first token, and everything it added stops counting when it finishes.
+/// first token, and everything it added stops counting when it finishes. With <c>UseKvEvents: false</c>
+/// the index is predicted from the router's own decisions instead (<see cref="PredictedCache"/>).
 /// </summary>
-internal sealed class KvAwareRouter(KvRouterOptions options, KvIndexer index) : IRouter
+internal sealed class KvAwareRouter(KvRouterOptions options, KvIndexer index, TimeProvider? clock = null) : IRouter
 {
+    private readonly PredictedCache? _predicted = options.UseKvEvents ? null
+        : new PredictedCache(index, TimeSpan.FromSeconds(options.PredictedTtlSeconds), clock ?? TimeProvider.System);
     private readonly Random _random = options.Seed is { } seed ? new Random(seed) : new Random();
     private int _turn;
     private readonly Lock _lock = new();
@@ -54,6 +57,9 @@ internal sealed class KvAwareRouter(KvRouterOptions options, KvIndexer index) : 
         var hashes = KvBlockHasher.HashBlocks(tokens, blockSize);
         var promptBlocks = (tokens.Length + blockSize - 1) / blockSize;
         var osl = request.Metadata.AgentHints?.Osl ?? 0;
+        if (_predicted is not null)
+            lock (_lock)
+                _predicted.ExpireAll();
         Span<int> overlaps = stackalloc int[KvIndexer.MaxWorkers];
         index.Overlaps(hashes, overlaps);
         Span<double> tierCredit = stackalloc double[KvIndexer.MaxWorkers];
@@ -89,6 +95,7 @@ internal sealed class KvAwareRouter(KvRouterOptions options, KvIndexer index) : 
             chosenLoad.DecodeBlocks += routed.DecodeBlocks;
             chosenLoad.Requests++;
             _routed[request.RequestId] = routed;
+            _predicted?.Routed(id, hashes, workers[chosen].Descriptor.KvCapacityBlocks);
             return ValueTask.FromResult(new RoutingDecision(id, overlaps[index.Slot(id)], candidates));
         }
     }
@@ -125,7 +132,12 @@ internal sealed class KvAwareRouter(KvRouterOptions options, KvIndexer index) : 
         return costs.Length - 1;
     }
 
-    public void OnKvEvent(string workerId, KvCacheEvent kvEvent) => index.Apply(workerId, kvEvent);
+    // In approximate mode the index holds predictions only: events would mix in what it chose not to follow.
+    public void OnKvEvent(string workerId, KvCacheEvent kvEvent)
+    {
+        if (_predicted is null)
+            index.Apply(workerId, kvEvent);
+    }
 
     private static long OutputBlocks(int osl, int generated, int blockSize) => (Math.Max(osl - generated, 0) + blockSize - 1) / blockSize;
 
@@ -167,6 +179,9 @@ internal sealed class KvAwareRouter(KvRouterOptions options, KvIndexer index) : 
     {
         index.Remove(workerId);
         lock (_lock)
+        {
             _load.Remove(workerId);
+            _predicted?.Remove(workerId);
+        }
     }
 }

@@ -26,6 +26,15 @@ internal sealed record KvRouterOptions
     /// <summary>0 picks the cheapest worker (ties at random); above 0 samples from a softmax over the normalised negative costs.</summary>
     public double Temperature { get; init; }
 
+    /// <summary>
+    /// Whether the index follows the workers' KV events (true), or predicts each worker's cache from
+    /// this router's own decisions (false: Dynamo's approximate mode, for engines without events).
+    /// </summary>
+    public bool UseKvEvents { get; init; } = true;
+
+    /// <summary>In approximate mode, how long a routed prompt's blocks count as cached on its worker after their last use.</summary>
+    public double PredictedTtlSeconds { get; init; } = 120;
+
     /// <summary>Seed of the tie-breaking and sampling generator; random when unset.</summary>
     public int? Seed { get; init; }
 
@@ -33,8 +42,8 @@ internal sealed record KvRouterOptions
     {
         var options = configuration.Get<KvRouterOptions>(o => o.ErrorOnUnknownConfiguration = false) ?? new KvRouterOptions();
         if (options.PrefillLoadScale < 0 || options.DecodeLoadScale < 0 || options.OverlapCredit < 0 || options.DecodeActiveRequestWeight < 0 || options.Temperature < 0
-            || options.HostOverlapWeight is < 0 or > 1 || options.DiskOverlapWeight is < 0 or > 1)
-            throw new ArgumentException("PrefillLoadScale, DecodeLoadScale, OverlapCredit, DecodeActiveRequestWeight and Temperature must not be negative; HostOverlapWeight and DiskOverlapWeight must be between 0 and 1.");
+            || options.HostOverlapWeight is < 0 or > 1 || options.DiskOverlapWeight is < 0 or > 1 || !(options.PredictedTtlSeconds > 0))
+            throw new ArgumentException("PrefillLoadScale, DecodeLoadScale, OverlapCredit, DecodeActiveRequestWeight and Temperature must not be negative; HostOverlapWeight and DiskOverlapWeight must be between 0 and 1; PredictedTtlSeconds must be positive.");
         return options;
     }
 }

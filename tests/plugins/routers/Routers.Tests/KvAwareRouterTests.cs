@@ -54,6 +54,45 @@ public sealed class KvAwareRouterTests
     }
 
     [Fact]
+    public async Task WithoutKvEventsTheRouterPredictsCachesFromItsOwnDecisionsUntilTheyLapse()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var router = new KvAwareRouter(new KvRouterOptions { Seed = 1, UseKvEvents = false, PredictedTtlSeconds = 60 }, new KvIndexer(), clock);
+        var prompt = Prompt(8);
+        var first = await Route(router, prompt, "first");
+        router.OnRequestFinished(first.WorkerId, "first");
+
+        // No event came, yet the same prefix goes back, expecting its 8 blocks cached; events are ignored.
+        router.OnKvEvent("c", Stored(prompt, 8));
+        var again = await Route(router, prompt, "again");
+        Assert.Equal((first.WorkerId, 8), (again.WorkerId, again.ExpectedCachedBlocks));
+        router.OnRequestFinished(again.WorkerId, "again");
+
+        // Idle 61 s past its last use: the prediction lapses and nothing is expected cached anywhere.
+        clock.Advance(TimeSpan.FromSeconds(61));
+        var lapsed = await Route(router, prompt, "lapsed");
+        Assert.Equal(0, lapsed.ExpectedCachedBlocks);
+        Assert.All(lapsed.Candidates!, c => Assert.Equal(0, c.DeviceOverlapBlocks));
+    }
+
+    [Fact]
+    public async Task PredictedCachesHoldAtMostTheWorkersCapacityDroppingTheLeastRecentlyUsed()
+    {
+        var router = new KvAwareRouter(new KvRouterOptions { Seed = 1, UseKvEvents = false }, new KvIndexer());
+        WorkerSnapshot[] one = [new WorkerSnapshot("a", new EngineDescriptor(BlockSize, 10, 4096, 16), default)];
+        async Task<RoutingDecision> On(int[] prompt, string id)
+        {
+            var decision = await router.RouteAsync(new RoutingRequest(id, prompt, RequestMetadata.Empty), one, CancellationToken.None);
+            router.OnRequestFinished("a", id);
+            return decision;
+        }
+        await On(Prompt(6, seed: 1), "x");
+        await On(Prompt(6, seed: 2), "y");      // 12 blocks into 10: x's two oldest go
+        Assert.Equal(6, (await On(Prompt(6, seed: 2), "y2")).ExpectedCachedBlocks);
+        Assert.Equal(0, (await On(Prompt(6, seed: 1), "x2")).ExpectedCachedBlocks); // its prefix broke at block 0
+    }
+
+    [Fact]
     public async Task TheWorkerWithTheLongestCachedPrefixWinsWhenLoadsAreEqual()
     {
         var router = new KvAwareRouter(new KvRouterOptions { Seed = 1 }, new KvIndexer());
