@@ -17,6 +17,9 @@ internal static class NatsSubjects
     /// <summary>Batches of KV cache events.</summary>
     public static string KvEvents(string workerId) => $"{Prefix}{workerId}.kv_events";
 
+    /// <summary>Request/reply: every block the worker's KV tiers hold now, for a frontend that meets it late.</summary>
+    public static string KvSnapshot(string workerId) => $"{Prefix}{workerId}.kv_snapshot";
+
     /// <summary>The worker's <c>EngineLoad</c>.</summary>
     public static string Load(string workerId) => $"{Prefix}{workerId}.load";
 

@@ -18,16 +18,22 @@ internal sealed class NatsWorker(string model, string workerId, IEngine engine, 
     private readonly ConcurrentDictionary<string, (CancellationTokenSource Cancel, string ReplyTo)> _active = new(StringComparer.Ordinal);
     private readonly Channel<KvCacheEvent> _events = Channel.CreateUnbounded<KvCacheEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<Task, byte> _handlers = new();
+    private readonly KvCacheMirror _cache = new();
 
     /// <returns>False when one of its loops failed and the worker stopped because of it.</returns>
     public async Task<bool> RunAsync(CancellationToken stopping)
     {
-        engine.KvEventPublished += e => _events.Writer.TryWrite(e);
+        engine.KvEventPublished += e =>
+        {
+            _cache.Apply(e);
+            _events.Writer.TryWrite(e);
+        };
         var registry = await NatsConnector.RegistryAsync(nats, options, stopping);
         var registration = WireJson.Write(WorkerRegistration.Of(model, workerId, engine.Descriptor));
         // Subscribe before registering, so no frontend routes to a worker that is not listening yet.
         var generate = await nats.SubscribeCoreAsync<byte[]>(NatsSubjects.Generate(workerId), cancellationToken: stopping);
         var cancels = await nats.SubscribeCoreAsync<string>(NatsSubjects.Cancel(workerId), cancellationToken: stopping);
+        var snapshots = await nats.SubscribeCoreAsync<byte[]>(NatsSubjects.KvSnapshot(workerId), cancellationToken: stopping);
         await registry.PutAsync(workerId, registration, cancellationToken: stopping);
         logger.LogInformation("Worker {WorkerId} serving {Model} on NATS {Url} (lease {Ttl} s)", workerId, model, options.Url, options.LeaseTtl.TotalSeconds);
         // A worker that cannot do one of its jobs (say, publish KV events) stops, so it is replaced rather than routed to blind.
@@ -62,6 +68,7 @@ internal sealed class NatsWorker(string model, string workerId, IEngine engine, 
             await Task.WhenAll(
                 Run("serving requests", t => ServeAsync(generate, t)),
                 Run("taking cancellations", t => CancelAsync(cancels, t)),
+                Run("answering KV snapshots", t => AnswerSnapshotsAsync(snapshots, t)),
                 Run("renewing the lease", t => RenewLeaseAsync(registry, registration, t)),
                 Run("publishing KV events", PublishKvEventsAsync),
                 Run("publishing load", PublishLoadAsync),
@@ -75,6 +82,7 @@ internal sealed class NatsWorker(string model, string workerId, IEngine engine, 
             await Task.WhenAll(_handlers.Keys).WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { });
             await generate.DisposeAsync();
             await cancels.DisposeAsync();
+            await snapshots.DisposeAsync();
             logger.LogInformation("Worker {WorkerId} left the registry", workerId);
         }
         return healthy;
@@ -181,6 +189,32 @@ internal sealed class NatsWorker(string model, string workerId, IEngine engine, 
                 }
             await nats.PublishAsync(NatsSubjects.KvEvents(workerId), JsonArray(batch, bytes), cancellationToken: stopping);
             (bytes, batch) = (0, []);
+        }
+    }
+
+    /// <summary>A frontend that just met this worker asks what its KV tiers hold: the answer is one or more batches, the last empty.</summary>
+    private async Task AnswerSnapshotsAsync(INatsSub<byte[]> requests, CancellationToken stopping)
+    {
+        await foreach (var message in requests.Msgs.ReadAllAsync(stopping))
+        {
+            if (message.ReplyTo is not { } replyTo)
+                continue;
+            var batch = new List<byte[]>();
+            var bytes = 0;
+            foreach (var part in _cache.Snapshot().SelectMany(e => KvEventMessage.Split(e, MaxBlocksPerEvent)))
+            {
+                var json = WireJson.Write(part);
+                if (bytes + json.Length > MaxBatchBytes && batch.Count > 0)
+                {
+                    await nats.PublishAsync(replyTo, JsonArray(batch, bytes), cancellationToken: stopping);
+                    (bytes, batch) = (0, []);
+                }
+                batch.Add(json);
+                bytes += json.Length + 1;
+            }
+            if (batch.Count > 0)
+                await nats.PublishAsync(replyTo, JsonArray(batch, bytes), cancellationToken: stopping);
+            await nats.PublishAsync(replyTo, "[]"u8.ToArray(), cancellationToken: stopping);
         }
     }
 

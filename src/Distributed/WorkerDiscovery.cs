@@ -88,6 +88,7 @@ internal sealed class WorkerDiscovery(IOptions<NatsOptions> natsOptions, TimePro
             _workers[entry.Key] = worker;
             Set(registration.Model).Add(worker);
             logger.LogInformation("Worker {WorkerId} joined model {Model}", worker.WorkerId, worker.Model);
+            _ = LearnCacheAsync(worker, nats, stop);
         }
     }
 
@@ -106,6 +107,38 @@ internal sealed class WorkerDiscovery(IOptions<NatsOptions> natsOptions, TimePro
         worker.MarkLost();
         Set(worker.Model).Remove(worker);
         logger.LogWarning("Worker {WorkerId} left model {Model}: {Reason}", workerId, worker.Model, reason);
+    }
+
+    /// <summary>
+    /// Asks a worker just met what its KV tiers hold, so this frontend routes as well as one that saw
+    /// every event (a restart, a new replica). Events that arrive meanwhile apply as usual.
+    /// </summary>
+    private async Task LearnCacheAsync(RemoteWorker worker, NatsConnection nats, CancellationToken stop)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            timeout.CancelAfter(TimeSpan.FromSeconds(10));
+            var blocks = 0;
+            await foreach (var reply in nats.RequestManyAsync<byte[], byte[]>(NatsSubjects.KvSnapshot(worker.WorkerId), [], cancellationToken: timeout.Token))
+            {
+                var messages = WireJson.Read<KvEventMessage[]>(reply.Data ?? []);
+                if (messages.Length == 0)
+                    break;
+                foreach (var message in messages)
+                {
+                    var kvEvent = message.ToEvent();
+                    blocks += kvEvent is Abstractions.KvCache.KvBlocksStored stored ? stored.Blocks.Count : 0;
+                    Set(worker.Model).Publish(worker.WorkerId, kvEvent);
+                }
+            }
+            logger.LogInformation("Learned {Blocks} cached KV blocks of worker {WorkerId}", blocks, worker.WorkerId);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or NatsException or FormatException)
+        {
+            // An older worker, or one gone already: its events still come.
+            logger.LogDebug("No KV snapshot from worker {WorkerId}: {Error}", worker.WorkerId, ex.Message);
+        }
     }
 
     private void OnKvEvents(RemoteWorker worker, byte[] data)

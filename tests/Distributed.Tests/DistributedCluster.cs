@@ -42,13 +42,20 @@ public sealed class DistributedCluster : IAsyncLifetime
                     TestConfigs.Model("cancel", Mocker(20), new { Router = "round-robin" }),
                     TestConfigs.Model("nobody", Mocker(2)),
                     TestConfigs.Model("system", Mocker(2), new { Router = "round-robin" }),
+                    TestConfigs.Model("late", Mocker(2), new { Router = new { Name = "kv", Seed = 7 } }),
                 },
             },
         });
+        (_frontend, Client) = await StartFrontendAsync();
+    }
+
+    /// <summary>A frontend process on this cluster's NATS (another one starts late, as after a restart or for a replica).</summary>
+    internal async Task<(ChildProcess Process, HttpClient Client)> StartFrontendAsync()
+    {
         var port = FreePort.Next();
-        _frontend = ChildProcess.Dynamo(DynamoServer.HostAssembly, "frontend", "--config", _configFile, "--nats", NatsUrl, "--urls", $"http://127.0.0.1:{port}");
-        await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(60), () => _frontend.Output);
-        Client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
+        var frontend = ChildProcess.Dynamo(DynamoServer.HostAssembly, "frontend", "--config", _configFile!, "--nats", NatsUrl, "--urls", $"http://127.0.0.1:{port}");
+        await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(60), () => frontend.Output);
+        return (frontend, new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) });
     }
 
     /// <summary>Starts <paramref name="count"/> workers of <paramref name="model"/>, once the frontend lists them all.</summary>
@@ -88,8 +95,8 @@ public sealed class DistributedCluster : IAsyncLifetime
             : [];
     }
 
-    public Task<HttpResponseMessage> ChatAsync(string model, string content, int maxTokens, bool stream = false, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead) =>
-        Client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+    public Task<HttpResponseMessage> ChatAsync(string model, string content, int maxTokens, bool stream = false, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead, HttpClient? client = null) =>
+        (client ?? Client).SendAsync(new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
         {
             Content = JsonContent.Create(new
             {

@@ -34,6 +34,28 @@ public sealed class DistributedRuntimeTests(DistributedCluster cluster) : IClass
     }
 
     [Fact]
+    public async Task A_frontend_that_starts_late_learns_the_workers_caches_and_routes_to_the_prefix_at_once()
+    {
+        await cluster.StartWorkersAsync("late", 3);
+        // The first frontend spreads three prefixes over the three workers.
+        foreach (var letter in "cde")
+            Assert.Equal(0, CachedTokens(await cluster.ChatAsync("late", Prefix(letter), 4)));
+        await Task.Delay(300);
+
+        // A second frontend, started now, saw none of those events: it asks each worker what it holds.
+        var (process, client) = await cluster.StartFrontendAsync();
+        await using var _ = process;
+        using var __ = client;
+        int Learned() => process.Output.Split('\n').Count(l => l.Contains("cached KV blocks of worker late-", StringComparison.Ordinal));
+        for (var i = 0; i < 100 && Learned() < 3; i++)
+            await Task.Delay(100);
+        Assert.Equal(3, Learned());
+        // In another order than the first frontend's, so taking turns could not land them by chance.
+        foreach (var letter in "ecd")
+            Assert.Equal(320, CachedTokens(await cluster.ChatAsync("late", Prefix(letter) + " again", 4, client: client)));
+    }
+
+    [Fact]
     public async Task Killing_the_worker_mid_stream_migrates_the_request_and_the_client_sees_one_whole_stream()
     {
         var workers = await cluster.StartWorkersAsync("migrate", 3);
