@@ -27,6 +27,12 @@ public sealed class NatsOptions
     /// <summary>A worker publishes its load this often (when it changed).</summary>
     public int LoadIntervalMs { get; set; } = 100;
 
+    /// <summary>
+    /// Dynamo's router replica sync: a frontend's routers share the load of the requests they route
+    /// with the same model's routers in other frontends, so replicas do not all pick the same idle worker.
+    /// </summary>
+    public bool RouterReplicaSync { get; set; }
+
     public TimeSpan LeaseTtl => TimeSpan.FromMilliseconds(LeaseTtlMs);
 
     public TimeSpan KeepAliveInterval => TimeSpan.FromMilliseconds(KeepAliveIntervalMs);

@@ -23,6 +23,11 @@ internal static class NatsSubjects
     /// <summary>The worker's <c>EngineLoad</c>.</summary>
     public static string Load(string workerId) => $"{Prefix}{workerId}.load";
 
+    /// <summary>Router replica sync: one model's routers' load changes, from every frontend (model names may hold dots, so this is a tail).</summary>
+    public static string RouterLoad(string model) => $"dynamo.router_load.{Convert.ToHexString(System.Text.Encoding.UTF8.GetBytes(model))}";
+
+    public const string AllRouterLoad = "dynamo.router_load.*";
+
     public const string AllKvEvents = Prefix + "*.kv_events";
     public const string AllLoad = Prefix + "*.load";
 

@@ -4,8 +4,13 @@ using Dynamo.Runtime.Workers;
 namespace Dynamo.Distributed;
 
 /// <summary>One model's workers as the registry says they are now; <see cref="WorkerDiscovery"/> keeps it current.</summary>
-internal sealed class NatsWorkerSet : IWorkerSet
+/// <param name="replicas">This model's router replicas, when the frontend syncs router load.</param>
+internal sealed class NatsWorkerSet(NatsRouterReplicas? replicas = null) : IWorkerSet
 {
+    public IRouterReplicas? Replicas => replicas;
+
+    public NatsRouterReplicas? RouterReplicas => replicas;
+
     private readonly Lock _lock = new();
     private IReadOnlyList<RemoteWorker> _workers = [];
 

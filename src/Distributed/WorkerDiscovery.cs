@@ -29,7 +29,11 @@ internal sealed class WorkerDiscovery(IOptions<NatsOptions> natsOptions, TimePro
     /// <summary>The workers of <paramref name="model"/>; empty until one registers.</summary>
     public IWorkerSet For(string model) => Set(model);
 
-    private NatsWorkerSet Set(string model) => _models.GetOrAdd(model, _ => new NatsWorkerSet());
+    // Names this frontend on the router sync subject, so it skips its own changes.
+    private readonly string _frontend = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
+
+    private NatsWorkerSet Set(string model) => _models.GetOrAdd(model, m =>
+        new NatsWorkerSet(options.RouterReplicaSync ? new NatsRouterReplicas(m, _frontend, () => _nats) : null));
 
     /// <exception cref="Runtime.Configuration.DynamoConfigurationException">NATS cannot be reached or has no JetStream.</exception>
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -38,7 +42,9 @@ internal sealed class WorkerDiscovery(IOptions<NatsOptions> natsOptions, TimePro
         var registry = await NatsConnector.RegistryAsync(_nats, options, _stop.Token);
         var kvEvents = await _nats.SubscribeCoreAsync<byte[]>(NatsSubjects.AllKvEvents, cancellationToken: _stop.Token);
         var loads = await _nats.SubscribeCoreAsync<byte[]>(NatsSubjects.AllLoad, cancellationToken: _stop.Token);
+        var routerLoads = options.RouterReplicaSync ? await _nats.SubscribeCoreAsync<byte[]>(NatsSubjects.AllRouterLoad, cancellationToken: _stop.Token) : null;
         _loops = Task.WhenAll(
+            routerLoads is null ? Task.CompletedTask : Loop(() => ReadRouterLoadsAsync(routerLoads, _stop.Token)),
             Loop(() => WatchAsync(registry, _nats, _stop.Token)),
             Loop(() => ExpireAsync(_stop.Token)),
             Loop(() => ReadAsync(kvEvents, OnKvEvents, _stop.Token)),
@@ -146,6 +152,24 @@ internal sealed class WorkerDiscovery(IOptions<NatsOptions> natsOptions, TimePro
         var set = Set(worker.Model);
         foreach (var message in WireJson.Read<KvEventMessage[]>(data))
             set.Publish(worker.WorkerId, message.ToEvent());
+    }
+
+    private async Task ReadRouterLoadsAsync(INatsSub<byte[]> subscription, CancellationToken stop)
+    {
+        await using var _ = subscription;
+        await foreach (var message in subscription.Msgs.ReadAllAsync(stop))
+        {
+            try
+            {
+                var load = WireJson.Read<RouterLoadMessage>(message.Data ?? []);
+                if (_models.TryGetValue(load.Model, out var set))
+                    set.RouterReplicas?.Deliver(load);
+            }
+            catch (FormatException ex)
+            {
+                logger.LogWarning("Ignoring a router load message: {Error}", ex.Message);
+            }
+        }
     }
 
     private async Task ReadAsync(INatsSub<byte[]> subscription, Action<RemoteWorker, byte[]> apply, CancellationToken stop)

@@ -32,7 +32,7 @@ public sealed class DistributedCluster : IAsyncLifetime
         {
             Dynamo = new
             {
-                Nats = new { LeaseTtlMs, KeepAliveIntervalMs = 250, StreamIdleTimeoutMs = 3000, LoadIntervalMs = 50 },
+                Nats = new { LeaseTtlMs, KeepAliveIntervalMs = 250, StreamIdleTimeoutMs = 3000, LoadIntervalMs = 50, RouterReplicaSync = true },
                 Models = new[]
                 {
                     TestConfigs.Model("kv", Mocker(2), new { Router = new { Name = "kv", Seed = 7 } }),
@@ -43,6 +43,7 @@ public sealed class DistributedCluster : IAsyncLifetime
                     TestConfigs.Model("nobody", Mocker(2)),
                     TestConfigs.Model("system", Mocker(2), new { Router = "round-robin" }),
                     TestConfigs.Model("late", Mocker(2), new { Router = new { Name = "kv", Seed = 7 } }),
+                    TestConfigs.Model("pair", Mocker(100, outputTokens: 40), new { Router = new { Name = "kv", Seed = 7 } }),
                 },
             },
         });

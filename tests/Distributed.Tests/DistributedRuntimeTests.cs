@@ -56,6 +56,37 @@ public sealed class DistributedRuntimeTests(DistributedCluster cluster) : IClass
     }
 
     [Fact]
+    public async Task Two_frontends_share_their_routers_load_so_alternating_requests_spread_over_every_worker()
+    {
+        await cluster.StartWorkersAsync("pair", 4);
+        var (process, second) = await cluster.StartFrontendAsync();
+        await using var _ = process;
+        using var __ = second;
+        for (var i = 0; i < 100 && !(await second.GetStringAsync("/v1/models")).Contains("\"pair\"", StringComparison.Ordinal); i++)
+            await Task.Delay(100);
+        await Task.Delay(500); // the second frontend has met all four workers
+
+        // Six long requests, alternating frontends, each under way before the next: alone, each
+        // router would send its three to the same first three workers; sharing load, they spread.
+        var streams = new List<HttpResponseMessage>();
+        for (var i = 0; i < 6; i++)
+        {
+            streams.Add(await cluster.ChatAsync("pair", $"request {i} " + new string('x', 40), 40, stream: true, HttpCompletionOption.ResponseHeadersRead, i % 2 == 0 ? null : second));
+            await Task.Delay(150);
+        }
+        var counts = new Dictionary<string, double>();
+        for (var i = 0; i < 50 && counts.Values.Sum() < 6; i++)
+        {
+            await Task.Delay(100);
+            var metrics = await cluster.Client.GetStringAsync("/metrics");
+            counts = Enumerable.Range(0, 4).ToDictionary(w => $"pair-{w}", w => PrometheusText.Value(metrics, "dynamo_worker_active_requests", "model=pair", $"worker=pair-{w}"));
+        }
+        Assert.True(counts.Values.Sum() == 6 && counts.Values.Max() - counts.Values.Min() <= 1, string.Join(", ", counts.Select(c => $"{c.Key}: {c.Value}")));
+        foreach (var stream in streams)
+            stream.Dispose();
+    }
+
+    [Fact]
     public async Task Killing_the_worker_mid_stream_migrates_the_request_and_the_client_sees_one_whole_stream()
     {
         var workers = await cluster.StartWorkersAsync("migrate", 3);

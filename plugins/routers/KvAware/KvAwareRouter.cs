@@ -21,8 +21,11 @@ namespace Dynamo.Routers.KvAware;
 /// first token, and everything it added stops counting when it finishes. With <c>UseKvEvents: false</c>
 /// the index is predicted from the router's own decisions instead (<see cref="PredictedCache"/>).
 /// </summary>
-internal sealed class KvAwareRouter(KvRouterOptions options, KvIndexer index, TimeProvider? clock = null) : IRouter
+internal sealed class KvAwareRouter(KvRouterOptions options, KvIndexer index, TimeProvider? clock = null) : IRouter, IReplicatedRouter
 {
+    // Router replica sync: where this router's own changes go, and what other replicas count, by request.
+    private Action<RouterLoadShare>? _share;
+    private readonly Dictionary<string, RouterLoadShare> _remote = [];
     private readonly PredictedCache? _predicted = options.UseKvEvents ? null
         : new PredictedCache(index, TimeSpan.FromSeconds(options.PredictedTtlSeconds), clock ?? TimeProvider.System);
     private readonly Random _random = options.Seed is { } seed ? new Random(seed) : new Random();
@@ -95,6 +98,7 @@ internal sealed class KvAwareRouter(KvRouterOptions options, KvIndexer index, Ti
             chosenLoad.DecodeBlocks += routed.DecodeBlocks;
             chosenLoad.Requests++;
             _routed[request.RequestId] = routed;
+            Share(request.RequestId, routed);
             _predicted?.Routed(id, hashes, workers[chosen].Descriptor.KvCapacityBlocks);
             return ValueTask.FromResult(new RoutingDecision(id, overlaps[index.Slot(id)], candidates));
         }
@@ -154,11 +158,13 @@ internal sealed class KvAwareRouter(KvRouterOptions options, KvIndexer index, Ti
                 load.PrefillBlocks = Math.Max(0, load.PrefillBlocks - routed.UncachedBlocks);
                 load.DecodeBlocks += routed.UncachedBlocks;
             }
-            if (routed.Osl == 0)
-                return;
-            var remaining = OutputBlocks(routed.Osl, generatedTokens, routed.BlockSize);
-            load.DecodeBlocks = Math.Max(0, load.DecodeBlocks - (routed.OutputBlocks - remaining));
-            routed.OutputBlocks = remaining;
+            if (routed.Osl > 0)
+            {
+                var remaining = OutputBlocks(routed.Osl, generatedTokens, routed.BlockSize);
+                load.DecodeBlocks = Math.Max(0, load.DecodeBlocks - (routed.OutputBlocks - remaining));
+                routed.OutputBlocks = remaining;
+            }
+            Share(requestId, routed);
         }
     }
 
@@ -172,6 +178,34 @@ internal sealed class KvAwareRouter(KvRouterOptions options, KvIndexer index, Ti
                 load.PrefillBlocks = Math.Max(0, load.PrefillBlocks - routed.UncachedBlocks);
             load.DecodeBlocks = Math.Max(0, load.DecodeBlocks - routed.DecodeBlocks);
             load.Requests = Math.Max(0, load.Requests - 1);
+            _share?.Invoke(new RouterLoadShare(requestId, routed.Worker, 0, 0, Finished: true));
+        }
+    }
+
+    private void Share(string requestId, Routed routed) =>
+        _share?.Invoke(new RouterLoadShare(requestId, routed.Worker, routed.Prefilling ? routed.UncachedBlocks : 0, routed.DecodeBlocks));
+
+    public void ShareLoadWith(Action<RouterLoadShare> publish) => _share = publish;
+
+    /// <summary>Another replica's request: what it counted before comes off its worker, what it counts now goes on.</summary>
+    public void ApplyRemoteLoad(RouterLoadShare share)
+    {
+        lock (_lock)
+        {
+            if (_remote.Remove(share.RequestId, out var before) && _load.TryGetValue(before.WorkerId, out var old))
+            {
+                old.PrefillBlocks = Math.Max(0, old.PrefillBlocks - before.PrefillBlocks);
+                old.DecodeBlocks = Math.Max(0, old.DecodeBlocks - before.DecodeBlocks);
+                old.Requests = Math.Max(0, old.Requests - 1);
+            }
+            if (share.Finished)
+                return;
+            if (!_load.TryGetValue(share.WorkerId, out var load))
+                _load[share.WorkerId] = load = new WorkerLoad();
+            load.PrefillBlocks += share.PrefillBlocks;
+            load.DecodeBlocks += share.DecodeBlocks;
+            load.Requests++;
+            _remote[share.RequestId] = share;
         }
     }
 
@@ -182,6 +216,8 @@ internal sealed class KvAwareRouter(KvRouterOptions options, KvIndexer index, Ti
         {
             _load.Remove(workerId);
             _predicted?.Remove(workerId);
+            foreach (var gone in _remote.Where(r => r.Value.WorkerId == workerId).Select(r => r.Key).ToList())
+                _remote.Remove(gone);
         }
     }
 }

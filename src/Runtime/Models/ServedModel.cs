@@ -46,6 +46,11 @@ internal sealed class ServedModel : IAsyncDisposable
             : null);
         workers.KvEventPublished += router.OnKvEvent;
         workers.WorkerRemoved += router.OnWorkerRemoved;
+        if (router is IReplicatedRouter replicated && workers.Replicas is { } replicas)
+        {
+            replicated.ShareLoadWith(replicas.Publish);
+            replicas.Received += replicated.ApplyRemoteLoad;
+        }
     }
 
     public string Name { get; }

@@ -16,4 +16,7 @@ public interface IWorkerSet : IAsyncDisposable
 
     /// <summary>A worker left (its lease expired, it said goodbye, or its engine failed).</summary>
     event Action<string>? WorkerRemoved;
+
+    /// <summary>The same model's routers in other frontends, when the transport shares router load; null otherwise.</summary>
+    IRouterReplicas? Replicas => null;
 }

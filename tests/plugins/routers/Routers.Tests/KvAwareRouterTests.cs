@@ -93,6 +93,25 @@ public sealed class KvAwareRouterTests
     }
 
     [Fact]
+    public async Task ReplicasCountEachOthersRequestsUntilTheyFinish()
+    {
+        var (one, two) = (new KvAwareRouter(new KvRouterOptions { Seed = 1 }, new KvIndexer()), new KvAwareRouter(new KvRouterOptions { Seed = 1 }, new KvIndexer()));
+        one.ShareLoadWith(two.ApplyRemoteLoad);
+        two.ShareLoadWith(one.ApplyRemoteLoad);
+        // Alone, both would take turns from the same first worker; sharing, the second avoids the first's.
+        var a = await Route(one, Prompt(8), "from-one");
+        var b = await Route(two, Prompt(8, seed: 1), "from-two");
+        Assert.NotEqual(a.WorkerId, b.WorkerId);
+        Assert.Equal(8.0 + 8, b.Candidates!.Single(c => c.WorkerId == a.WorkerId).Cost);
+
+        // Its first token moves it to decode (at 0.5); finished, it counts nowhere.
+        one.OnRequestProgress(a.WorkerId, "from-one", 1);
+        Assert.Equal(4.0 + 8, (await Route(two, Prompt(8, seed: 2), "probe")).Candidates!.Single(c => c.WorkerId == a.WorkerId).Cost);
+        one.OnRequestFinished(a.WorkerId, "from-one");
+        Assert.Equal(8.0, (await Route(two, Prompt(8, seed: 3), "probe-2")).Candidates!.Single(c => c.WorkerId == a.WorkerId).Cost);
+    }
+
+    [Fact]
     public async Task TheWorkerWithTheLongestCachedPrefixWinsWhenLoadsAreEqual()
     {
         var router = new KvAwareRouter(new KvRouterOptions { Seed = 1 }, new KvIndexer());
