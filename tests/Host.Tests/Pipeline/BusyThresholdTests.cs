@@ -16,14 +16,15 @@ public sealed class BusyThresholdTests
     // 600 prompt + 40 output tokens need 40 of the 64 blocks: over a 0.5 share while it runs.
     private static readonly string Long = new('x', 600);
 
-    private static object Config(string mode, object? apiKeys = null) => new
+    /// <param name="itlMs">Decode step: the long request holds the worker for 40 of them.</param>
+    private static object Config(string mode, object? apiKeys = null, int itlMs = 25) => new
     {
         Dynamo = new
         {
             ApiKeys = apiKeys,
             Models = new[]
             {
-                TestConfigs.Model("shed", new { Name = "mocker", DecodeItlMs = 25, OutputTokens = 40, KvBlockSize = 16, KvCapacityBlocks = 64, MaxContextLength = 1024 },
+                TestConfigs.Model("shed", new { Name = "mocker", DecodeItlMs = itlMs, OutputTokens = 40, KvBlockSize = 16, KvCapacityBlocks = 64, MaxContextLength = 1024 },
                     new { BusyThresholds = new { ActiveDecodeBlocks = 0.5, Mode = mode } }),
             },
         },
@@ -52,7 +53,8 @@ public sealed class BusyThresholdTests
     [Fact]
     public async Task In_reject_mode_a_request_while_every_worker_is_busy_gets_529_in_each_API_s_shape_and_later_ones_pass()
     {
-        await using var server = await DynamoServer.StartAsync(Config("reject"));
+        // 4 s busy: long enough for the four refusals even on a loaded machine.
+        await using var server = await DynamoServer.StartAsync(Config("reject", itlMs: 100));
         await WhileBusy(server, async () =>
         {
             using var openAi = await server.PostJsonAsync("/v1/chat/completions", Chat("hi"));
@@ -81,7 +83,7 @@ public sealed class BusyThresholdTests
     [Fact]
     public async Task In_queue_mode_waiting_requests_go_by_strict_tier_then_priority_when_the_worker_frees()
     {
-        await using var server = await DynamoServer.StartAsync(Config("queue"));
+        await using var server = await DynamoServer.StartAsync(Config("queue", itlMs: 50));
         var finished = new List<string>();
         await WhileBusy(server, async () =>
         {
