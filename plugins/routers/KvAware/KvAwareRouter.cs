@@ -29,7 +29,8 @@ internal sealed class KvAwareRouter(KvRouterOptions options, KvIndexer index, Ti
     private readonly PredictedCache? _predicted = options.UseKvEvents ? null
         : new PredictedCache(index, TimeSpan.FromSeconds(options.PredictedTtlSeconds), clock ?? TimeProvider.System);
     private readonly Random _random = options.Seed is { } seed ? new Random(seed) : new Random();
-    private int _turn;
+    private long _decisions;
+    private readonly Dictionary<string, long> _lastChosen = [];
     private readonly Lock _lock = new();
     private readonly Dictionary<string, WorkerLoad> _load = [];
     private readonly Dictionary<string, Routed> _routed = [];
@@ -88,7 +89,7 @@ internal sealed class KvAwareRouter(KvRouterOptions options, KvIndexer index, Ti
                 costs[w] = options.PrefillLoadScale * (queued + uncached) + options.DecodeLoadScale * decode + options.DecodeActiveRequestWeight * load.Requests;
                 candidates[w] = new RouterCandidate(worker.WorkerId, overlaps[slot], (int)hostBlocks[slot], (int)diskBlocks[slot], queued + uncached, (long)decode, load.Requests, costs[w]);
             }
-            var chosen = options.Temperature > 0 ? Sample(costs) : Cheapest(costs);
+            var chosen = options.Temperature > 0 ? Sample(costs) : Cheapest(costs, workers);
             var id = workers[chosen].WorkerId;
             // Until its first token it is prefill there: the blocks it does not find cached.
             var routed = new Routed(id, blockSize, osl, promptBlocks - overlaps[index.Slot(id)]) { OutputBlocks = OutputBlocks(osl, 0, blockSize) };
@@ -104,18 +105,18 @@ internal sealed class KvAwareRouter(KvRouterOptions options, KvIndexer index, Ti
         }
     }
 
-    private int Cheapest(ReadOnlySpan<double> costs)
+    // Among equal costs, the worker chosen least recently: with nothing to tell workers apart, the router is round-robin.
+    private int Cheapest(ReadOnlySpan<double> costs, IReadOnlyList<WorkerSnapshot> workers)
     {
         var min = double.MaxValue;
         foreach (var c in costs)
             min = Math.Min(min, c);
-        Span<int> ties = stackalloc int[costs.Length];
-        var count = 0;
+        var (best, bestLast) = (-1, long.MaxValue);
         for (var i = 0; i < costs.Length; i++)
-            if (costs[i] == min)
-                ties[count++] = i;
-        // Ties take turns: with nothing to tell workers apart, the router is round-robin, never worse.
-        return ties[_turn++ % count];
+            if (costs[i] == min && _lastChosen.GetValueOrDefault(workers[i].WorkerId, -1) is var last && last < bestLast)
+                (best, bestLast) = (i, last);
+        _lastChosen[workers[best].WorkerId] = _decisions++;
+        return best;
     }
 
     // Softmax over negative costs scaled to [0, 1], so the temperature means the same at any load.

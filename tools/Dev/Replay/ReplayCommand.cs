@@ -54,8 +54,8 @@ internal static class ReplayCommand
             // The workers' KV blocks must tile the trace blocks, or shared prefixes would end mid-block.
             if (blockTokens % kvBlockSize != 0)
                 throw new DynamoConfigurationException($"--block-tokens ({blockTokens}) must be a multiple of the workers' KV block size ({kvBlockSize}).");
-            // One throwaway run first, so no router pays for the process's warm-up (JIT, connections).
-            await RunClusterAsync("round-robin", [.. trace.Take(16)], args, blockTokens, kvBlockSize, outputTokens, speedup);
+            // One throwaway run first, so the first router measured does not pay for the process's warm-up (JIT, connections).
+            await RunClusterAsync("round-robin", [.. trace.Take(64)], args, blockTokens, kvBlockSize, outputTokens, speedup);
             foreach (var router in Arguments.Option(args, "--routers", "kv,round-robin,least-loaded").Split(','))
                 results.Add(await RunClusterAsync(router, trace, args, blockTokens, kvBlockSize, outputTokens, speedup));
         }
