@@ -7,9 +7,9 @@ namespace Dynamo.Distributed;
 /// <param name="replicas">This model's router replicas, when the frontend syncs router load.</param>
 internal sealed class NatsWorkerSet(NatsRouterReplicas? replicas = null) : IWorkerSet
 {
-    public IRouterReplicas? Replicas => replicas;
+    IRouterReplicas? IWorkerSet.Replicas => replicas;
 
-    public NatsRouterReplicas? RouterReplicas => replicas;
+    public NatsRouterReplicas? Replicas => replicas;
 
     private readonly Lock _lock = new();
     private IReadOnlyList<RemoteWorker> _workers = [];

@@ -163,7 +163,7 @@ internal sealed class WorkerDiscovery(IOptions<NatsOptions> natsOptions, TimePro
             {
                 var load = WireJson.Read<RouterLoadMessage>(message.Data ?? []);
                 if (_models.TryGetValue(load.Model, out var set))
-                    set.RouterReplicas?.Deliver(load);
+                    set.Replicas?.Deliver(load);
             }
             catch (FormatException ex)
             {

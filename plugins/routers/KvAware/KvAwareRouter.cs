@@ -152,6 +152,8 @@ internal sealed class KvAwareRouter(KvRouterOptions options, KvIndexer index, Ti
         {
             if (!_routed.TryGetValue(requestId, out var routed) || !_load.TryGetValue(routed.Worker, out var load))
                 return;
+            // Only a change goes to the replicas: the end of the prefill, or a shrinking output estimate.
+            var changed = routed.Prefilling || routed.Osl > 0;
             if (routed.Prefilling)
             {
                 // Its first tokens: the prompt is prefilled, and its blocks now hold decode state.
@@ -165,7 +167,8 @@ internal sealed class KvAwareRouter(KvRouterOptions options, KvIndexer index, Ti
                 load.DecodeBlocks = Math.Max(0, load.DecodeBlocks - (routed.OutputBlocks - remaining));
                 routed.OutputBlocks = remaining;
             }
-            Share(requestId, routed);
+            if (changed)
+                Share(requestId, routed);
         }
     }
 

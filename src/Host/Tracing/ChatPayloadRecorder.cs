@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Dynamo.Abstractions.Engines;
 using Dynamo.Host.OpenAi;
+using Dynamo.Runtime.Chat;
 using Dynamo.Runtime.Pipeline;
 using Dynamo.Runtime.Tracing;
 
@@ -18,7 +19,7 @@ internal sealed class ChatPayloadRecorder(RequestTracer tracer, HttpRequest http
     private sealed class Choice
     {
         public readonly StringBuilder Content = new(), Reasoning = new();
-        public readonly SortedDictionary<int, (string? Id, string? Name, StringBuilder Arguments)> Calls = [];
+        public readonly ToolCallAccumulator Calls = new();
         public string? Finish;
     }
 
@@ -40,11 +41,7 @@ internal sealed class ChatPayloadRecorder(RequestTracer tracer, HttpRequest http
             _choices[index] = choice = new Choice();
         choice.Content.Append(delta.Content);
         choice.Reasoning.Append(delta.Reasoning);
-        foreach (var call in delta.ToolCalls ?? [])
-        {
-            var (id, name, arguments) = choice.Calls.GetValueOrDefault(call.Index, (null, null, new StringBuilder()));
-            choice.Calls[call.Index] = (id ?? call.Id, name ?? call.Name, arguments.Append(call.ArgumentsDelta));
-        }
+        choice.Calls.Add(delta.ToolCalls);
         choice.Finish = delta.Finish is { } finish ? FinishReasons.Name(finish) : choice.Finish;
         if (delta.Usage is { } usage)
             _usages.Add(usage);
@@ -53,7 +50,7 @@ internal sealed class ChatPayloadRecorder(RequestTracer tracer, HttpRequest http
     /// <summary>The stream ended: its deltas become the <c>chat.completion</c> a unary request would have got.</summary>
     public void Streamed(string id, long created, string model) => Respond(new ChatCompletionResponse(id, created, model,
         [.. _choices.Select(c => new ChatChoice(c.Key, new ChatMessageOut("assistant", c.Value.Content.ToString(), c.Value.Reasoning.Length > 0 ? c.Value.Reasoning.ToString() : null,
-            c.Value.Calls.Count == 0 ? null : [.. c.Value.Calls.Select(t => new ToolCallOut(null, t.Value.Id, "function", new FunctionOut(t.Value.Name, t.Value.Arguments.ToString())))]),
+            c.Value.Calls.Calls is { Count: > 0 } calls ? [.. calls.Select(t => new ToolCallOut(null, t.Id, "function", new FunctionOut(t.Name, t.Arguments)))] : null),
             c.Value.Finish))],
         _usages.Count > 0 ? Usage.From(Usage.Sum(_usages)) : null));
 

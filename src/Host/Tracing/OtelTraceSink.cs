@@ -33,19 +33,13 @@ internal sealed class OtelTraceSink : ITraceSink
         _logger = _loggers.CreateLogger(LoggerName);
     }
 
-    /// <summary>Records dropped for being over the size limit (payload records become markers instead).</summary>
-    public long Oversized { get; private set; }
-
     public ValueTask WriteAsync(TraceLine line, ReadOnlyMemory<byte> json)
     {
         var record = line.Event;
         if (json.Length > _maxBytes)
         {
             if (record.Payload is not { } payload)
-            {
-                Oversized++;
                 return ValueTask.CompletedTask;
-            }
             record = record with
             {
                 Payload = payload with

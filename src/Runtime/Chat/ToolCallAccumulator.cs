@@ -19,6 +19,9 @@ internal sealed class ToolCallAccumulator
         }
     }
 
+    /// <summary>The calls so far, in index order, with their arguments as received.</summary>
+    public IReadOnlyList<(string? Id, string? Name, string Arguments)> Calls => [.. _calls.Values.Select(c => (c.Id, c.Name, c.Arguments.ToString()))];
+
     public IEnumerable<FunctionCallContent> Complete() =>
-        _calls.Values.Select(c => ChatRequestMapper.ToFunctionCall(c.Id ?? "", c.Name ?? "", c.Arguments.ToString()));
+        Calls.Select(c => ChatRequestMapper.ToFunctionCall(c.Id ?? "", c.Name ?? "", c.Arguments));
 }

@@ -192,6 +192,7 @@ internal sealed class ServedModel : IAsyncDisposable
         if (candidates.Count == 0)
             throw exclude.Count == 0 ? NoWorker() : new EngineException($"Every worker that took this request was lost ({string.Join(", ", exclude)}) and no other is left.");
         RoutingDecision? decision = null;
+        List<WorkerSnapshot>? snapshots = null;
         string workerId, reason;
         if (record.PreferredWorker is { } preferred && candidates.Any(w => w.WorkerId == preferred))
             (workerId, reason) = (preferred, "preferred");
@@ -199,23 +200,23 @@ internal sealed class ServedModel : IAsyncDisposable
             (workerId, reason) = (bound, "session_affinity");
         else
         {
-            decision = await _router.RouteAsync(new RoutingRequest(request.RequestId, request.TokenIds, request.Metadata),
-                candidates.Select(w => w.Snapshot()).ToList(), cancellationToken);
+            snapshots = [.. candidates.Select(w => w.Snapshot())];
+            decision = await _router.RouteAsync(new RoutingRequest(request.RequestId, request.TokenIds, request.Metadata), snapshots, cancellationToken);
             (workerId, reason) = (decision.WorkerId, "router");
         }
         var worker = candidates.FirstOrDefault(w => w.WorkerId == workerId)
             ?? throw new InvalidOperationException($"Router chose unknown worker '{workerId}'.");
         if (reason != "preferred")
             _sessions.Routed(request.Metadata, worker.WorkerId);
-        record.Selections?.Add((_clock.GetUtcNow().ToUnixTimeMilliseconds(), Selection(request, worker, reason, attempt, decision, candidates)));
+        record.Selections?.Add((_clock.GetUtcNow().ToUnixTimeMilliseconds(), Selection(request, worker, reason, attempt, decision, snapshots ?? [.. candidates.Select(w => w.Snapshot())])));
         return worker;
     }
 
     /// <summary>The decision as the request trace records it: the router's scored candidates, or each worker's reported load.</summary>
-    private Tracing.RouterSelectionTrace Selection(EngineRequest request, IWorker chosen, string reason, int attempt, RoutingDecision? decision, List<IWorker> workers)
+    private Tracing.RouterSelectionTrace Selection(EngineRequest request, IWorker chosen, string reason, int attempt, RoutingDecision? decision, List<WorkerSnapshot> workers)
     {
         var blockSize = chosen.Descriptor.KvBlockSize;
-        var scored = decision?.Candidates ?? [.. workers.Select(w => w.Snapshot()).Select(w => new RouterCandidate(w.WorkerId, 0, 0, 0,
+        var scored = decision?.Candidates ?? [.. workers.Select(w => new RouterCandidate(w.WorkerId, 0, 0, 0,
             (double)w.Load.QueuedPrefillTokens / w.Descriptor.KvBlockSize, w.Load.ActiveKvBlocks, w.Load.ActiveRequests, null))];
         return new Tracing.RouterSelectionTrace(request.RequestId, Name, RouterName, chosen.WorkerId, reason, attempt,
             (request.TokenIds.Count + blockSize - 1) / blockSize, blockSize, decision?.ExpectedCachedBlocks ?? 0, scored);
