@@ -56,10 +56,10 @@ internal sealed class KQuantKernel<TBlocks, TDot> : RowQuantKernel
     protected override float Dot1(ref byte row, QuantizedRows x, int t)
     {
         var groups = x.Blocks;
-        ref var inputs = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x.Quants), t * x.Cols);
-        ref var scales = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x.Scales), t * groups);
-        ref var sums = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x.Sums), t * groups);
-        ref var halfSums = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x.HalfSums), 2 * t * groups);
+        ref var inputs = ref x.QuantsOf(t);
+        ref var scales = ref x.ScalesOf(t);
+        ref var sums = ref x.SumsOf(t);
+        ref var halfSums = ref x.HalfSumsOf(t);
         ref var halves = ref MemoryMarshal.GetArrayDataReference(HalfTable.Values);
         Span<float> factorSpan = stackalloc float[Factors];
         ref var factors = ref MemoryMarshal.GetReference(factorSpan);
@@ -84,13 +84,13 @@ internal sealed class KQuantKernel<TBlocks, TDot> : RowQuantKernel
     protected override (float, float, float, float) Dot4(ref byte row, QuantizedRows x, int t)
     {
         var (groups, cols) = (x.Blocks, x.Cols);
-        ref var i0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x.Quants), t * cols);
+        ref var i0 = ref x.QuantsOf(t);
         ref var i1 = ref Unsafe.Add(ref i0, cols);
         ref var i2 = ref Unsafe.Add(ref i0, 2 * cols);
         ref var i3 = ref Unsafe.Add(ref i0, 3 * cols);
-        ref var scales = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x.Scales), t * groups);
-        ref var sums = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x.Sums), t * groups);
-        ref var halfSums = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x.HalfSums), 2 * t * groups);
+        ref var scales = ref x.ScalesOf(t);
+        ref var sums = ref x.SumsOf(t);
+        ref var halfSums = ref x.HalfSumsOf(t);
         ref var halves = ref MemoryMarshal.GetArrayDataReference(HalfTable.Values);
         Span<float> factorSpan = stackalloc float[4 * Factors];
         ref var f0 = ref MemoryMarshal.GetReference(factorSpan);

@@ -23,11 +23,11 @@ internal sealed class Q4Kx8Kernel<TDot> : InterleavedKernel
         where TTokens : struct, ITokenCount
     {
         var (groups, cols) = (x.Blocks, x.Cols);
-        ref var inputs0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x.Quants), t * cols);
+        ref var inputs0 = ref x.QuantsOf(t);
         ref var inputs1 = ref Unsafe.Add(ref inputs0, TTokens.Two ? cols : 0);
-        ref var scales0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x.Scales), t * groups);
+        ref var scales0 = ref x.ScalesOf(t);
         ref var scales1 = ref Unsafe.Add(ref scales0, TTokens.Two ? groups : 0);
-        ref var sums0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x.Sums), t * groups);
+        ref var sums0 = ref x.SumsOf(t);
         ref var sums1 = ref Unsafe.Add(ref sums0, TTokens.Two ? groups : 0);
         var low4 = Vector256.Create((byte)0x0F);
         Vector256<float> acc0 = default, acc1 = default, min0 = default, min1 = default;

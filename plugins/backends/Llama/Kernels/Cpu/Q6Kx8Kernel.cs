@@ -23,11 +23,11 @@ internal sealed class Q6Kx8Kernel<TDot> : InterleavedKernel
         where TTokens : struct, ITokenCount
     {
         var (groups, cols) = (x.Blocks, x.Cols);
-        ref var inputs0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x.Quants), t * cols);
+        ref var inputs0 = ref x.QuantsOf(t);
         ref var inputs1 = ref Unsafe.Add(ref inputs0, TTokens.Two ? cols : 0);
-        ref var scales0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x.Scales), t * groups);
+        ref var scales0 = ref x.ScalesOf(t);
         ref var scales1 = ref Unsafe.Add(ref scales0, TTokens.Two ? groups : 0);
-        ref var halfSums0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x.HalfSums), 2 * t * groups);
+        ref var halfSums0 = ref x.HalfSumsOf(t);
         ref var halfSums1 = ref Unsafe.Add(ref halfSums0, TTokens.Two ? 2 * groups : 0);
         var (low4, two2) = (Vector256.Create((byte)0x0F), Vector256.Create((byte)0x03));
         Vector256<float> acc0 = default, acc1 = default, offset0 = default, offset1 = default;

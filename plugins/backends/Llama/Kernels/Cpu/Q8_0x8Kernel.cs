@@ -19,10 +19,10 @@ internal sealed class Q8_0x8Kernel<TDot> : InterleavedKernel
         where TTokens : struct, ITokenCount
     {
         var (blocks, cols) = (x.Blocks, x.Cols);
-        ref var inputs0 = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x.Quants), t * cols);
+        ref var inputs0 = ref x.QuantsOf(t);
         ref var inputs1 = ref Unsafe.Add(ref inputs0, TTokens.Two ? cols : 0);
-        ref var scales = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x.Scales), t * blocks);
-        ref var totals = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x.Totals), t * blocks);
+        ref var scales = ref x.ScalesOf(t);
+        ref var totals = ref x.TotalsOf(t);
         Vector256<float> acc0 = default, acc1 = default;
         for (var b = 0; b < blocks; b++)
         {

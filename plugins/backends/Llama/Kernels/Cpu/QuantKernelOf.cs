@@ -23,9 +23,9 @@ internal sealed class QuantKernel<TBlocks, TDot> : RowQuantKernel
     protected override float Dot1(ref byte row, QuantizedRows x, int t)
     {
         var groups = x.Blocks;
-        ref var inputs = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x.Quants), t * x.Cols);
-        ref var scales = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x.Scales), t * groups);
-        ref var sums = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x.Sums), t * groups);
+        ref var inputs = ref x.QuantsOf(t);
+        ref var scales = ref x.ScalesOf(t);
+        ref var sums = ref x.SumsOf(t);
         ref var halves = ref MemoryMarshal.GetArrayDataReference(HalfTable.Values);
         // Two accumulators (even and odd groups): one chain of dependent adds would leave the cores waiting on its latency.
         Vector256<float> even = default, odd = default;
@@ -61,9 +61,9 @@ internal sealed class QuantKernel<TBlocks, TDot> : RowQuantKernel
     protected override (float, float, float, float) Dot4(ref byte row, QuantizedRows x, int t)
     {
         var (groups, cols) = (x.Blocks, (nuint)x.Cols);
-        ref var inputs = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x.Quants), t * x.Cols);
-        ref var scales = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x.Scales), t * groups);
-        ref var sums = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(x.Sums), t * groups);
+        ref var inputs = ref x.QuantsOf(t);
+        ref var scales = ref x.ScalesOf(t);
+        ref var sums = ref x.SumsOf(t);
         ref var halves = ref MemoryMarshal.GetArrayDataReference(HalfTable.Values);
         Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
         float o0 = 0, o1 = 0, o2 = 0, o3 = 0;

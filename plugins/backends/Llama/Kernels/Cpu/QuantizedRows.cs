@@ -32,6 +32,22 @@ internal sealed class QuantizedRows
 
     public int Blocks => Cols / Block;
 
+    // Token t's first value, scale, sum, half-sum or total: where the kernels' walks over a row start.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref sbyte QuantsOf(int t) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Quants), t * Cols);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref float ScalesOf(int t) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Scales), t * Blocks);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref float SumsOf(int t) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Sums), t * Blocks);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref float HalfSumsOf(int t) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(HalfSums), 2 * t * Blocks);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ref int TotalsOf(int t) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(Totals), t * Blocks);
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Quantize(ReadOnlySpan<float> x, int tokens, int cols)
     {
