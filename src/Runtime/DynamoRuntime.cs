@@ -103,7 +103,7 @@ public sealed class DynamoRuntime
             if (post.Push(delta.Text) is { } pushed)
                 yield return Traced(pushed with { Logprobs = logprobs?.Take() });
             if (delta.Finish is { } finish)
-                yield return Traced((post.Finish() ?? new ChatDelta(null, null, null)) with
+                yield return Traced((post.Finish(atStopToken: finish == FinishReason.Stop && delta.StopSequence is null) ?? new ChatDelta(null, null, null)) with
                 {
                     Finish = post.SawToolCalls ? FinishReason.ToolCalls : finish,
                     Usage = delta.Usage,

@@ -7,7 +7,8 @@ namespace Dynamo.Templates.Jinja;
 /// <summary>A compiled Jinja template, rendered any number of times (thread-safe: rendering keeps no state).</summary>
 public sealed class JinjaTemplate
 {
-    private readonly IReadOnlyList<Node> _nodes;
+    /// <summary>The parsed statements; the chat template also asks them what the source does with tool-call arguments.</summary>
+    internal IReadOnlyList<Node> Nodes { get; }
 
     // The globals never change: renders only read them, each in a scope of its own on top.
     private readonly Scope _globals = new(null);
@@ -16,7 +17,7 @@ public sealed class JinjaTemplate
     /// <exception cref="TemplateException">The template does not parse; the message names the line.</exception>
     public JinjaTemplate(string source, Func<DateTimeOffset>? now = null)
     {
-        _nodes = Parser.Parse(source);
+        Nodes = Parser.Parse(source);
         Globals.AddTo(_globals, now ?? (() => DateTimeOffset.Now));
     }
 
@@ -28,6 +29,6 @@ public sealed class JinjaTemplate
         var scope = new Scope(_globals);
         foreach (var (name, value) in variables)
             scope.Set(name, TemplateValues.From(value));
-        return Renderer.Render(_nodes, scope);
+        return Renderer.Render(Nodes, scope);
     }
 }

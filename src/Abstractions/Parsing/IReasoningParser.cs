@@ -7,6 +7,12 @@ public interface IReasoningParser
 
     IReasoningStreamParser CreateStreamParser();
 
+    /// <summary>Parses a whole output for a request whose template variables may matter (thinking switched off, say).</summary>
+    ReasoningParseResult Parse(string text, ReasoningRequest request) => Parse(text);
+
+    /// <summary>Starts parsing one streamed output for such a request; parsers that ignore the request need not implement it.</summary>
+    IReasoningStreamParser CreateStreamParser(ReasoningRequest request) => CreateStreamParser();
+
     /// <summary>The text that opens and closes reasoning, for an engine to end it when a reasoning budget is spent; null when the format has no such markers.</summary>
     ReasoningMarkers? Markers => null;
 }
@@ -24,6 +30,9 @@ public interface IReasoningStreamParser
 
     /// <summary>End of stream: flushes anything held back.</summary>
     ReasoningParseResult Finish();
+
+    /// <summary>End of stream, saying whether the engine stopped at a stop token it does not show (see <see cref="IToolCallStreamParser.Finish(bool)"/>).</summary>
+    ReasoningParseResult Finish(bool atStopToken) => Finish();
 }
 
 /// <summary>Reasoning and content; either may be null when there is none.</summary>

@@ -30,4 +30,10 @@ public interface IToolCallStreamParser
 
     /// <summary>End of stream: flushes held-back text and recovers an unterminated call where the format allows.</summary>
     ToolCallStreamDelta Finish();
+
+    /// <summary>
+    /// End of stream, saying whether the engine stopped at a stop token it does not show: a family whose
+    /// markup ends at such a token (gpt-oss's <c>&lt;|call|&gt;</c>) takes it as written.
+    /// </summary>
+    ToolCallStreamDelta Finish(bool atStopToken) => Finish();
 }

@@ -26,7 +26,15 @@ public sealed class StreamingMarkerMatcher(IReadOnlyList<string> markers)
                 (at, marker) = (i, m);
         }
         if (marker is not null)
+        {
+            // A longer marker that begins the same way may still be arriving there (<|open|> against <|open|>think<|sep|>): wait for it.
+            if (Markers.Any(m => m.Length > s.Length - at && m.StartsWith(s[at..], StringComparison.Ordinal)))
+            {
+                _held = s[at..];
+                return new MarkerMatch(s[..at], null, "");
+            }
             return new MarkerMatch(s[..at], marker, s[(at + marker.Length)..]);
+        }
         var hold = HeldTail(s);
         _held = s[^hold..];
         return new MarkerMatch(s[..^hold], null, "");

@@ -9,7 +9,7 @@ namespace Dynamo.Runtime.Pipeline;
 /// </summary>
 internal sealed class ChatStreamPostprocessor(PreparedRequest request)
 {
-    private readonly IReasoningStreamParser? _reasoning = request.Model.ReasoningParser?.CreateStreamParser();
+    private readonly IReasoningStreamParser? _reasoning = request.Model.ReasoningParser?.CreateStreamParser(new ReasoningRequest(request.Chat?.Kwargs));
     private readonly IToolCallStreamParser? _tools = request.ParseToolCalls ? request.Model.ToolCallParser?.CreateStreamParser(request.Tools) : null;
 
     // With tool_choice naming a function: an answer that opens with '{' is held to the end, when
@@ -21,12 +21,13 @@ internal sealed class ChatStreamPostprocessor(PreparedRequest request)
     public bool SawToolCalls { get; private set; }
 
     /// <returns>The delta to send, or null when nothing is ready yet.</returns>
-    public ChatDelta? Push(string text) => Delta(_reasoning is null ? new ReasoningParseResult(null, text) : _reasoning.Push(text), finish: false);
+    public ChatDelta? Push(string text) => Delta(_reasoning is null ? new ReasoningParseResult(null, text) : _reasoning.Push(text), finish: false, atStopToken: false);
 
     /// <returns>Whatever the parsers held back, or null.</returns>
-    public ChatDelta? Finish() => Delta(_reasoning?.Finish() ?? ReasoningParseResult.Empty, finish: true);
+    /// <param name="atStopToken">The engine stopped at a stop token (not a stop string, nor a length limit).</param>
+    public ChatDelta? Finish(bool atStopToken) => Delta(_reasoning?.Finish(atStopToken) ?? ReasoningParseResult.Empty, finish: true, atStopToken);
 
-    private ChatDelta? Delta(ReasoningParseResult reasoned, bool finish)
+    private ChatDelta? Delta(ReasoningParseResult reasoned, bool finish, bool atStopToken)
     {
         var content = reasoned.Content;
         IReadOnlyList<ToolCallChunk>? calls = null;
@@ -34,7 +35,7 @@ internal sealed class ChatStreamPostprocessor(PreparedRequest request)
         {
             var parsed = content is { Length: > 0 } ? _tools.Push(content) : ToolCallStreamDelta.Empty;
             if (finish)
-                parsed = Merge(parsed, _tools.Finish());
+                parsed = Merge(parsed, _tools.Finish(atStopToken));
             content = parsed.Content;
             if (parsed.Calls.Count > 0)
             {

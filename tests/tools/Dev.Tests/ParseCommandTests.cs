@@ -55,4 +55,36 @@ public sealed class ParseCommandTests
         Assert.Equal("hmm", result.GetProperty("reasoning").GetString());
         Assert.Equal("Answer", result.GetProperty("content").GetString());
     }
+
+    [Fact]
+    public async Task ABadLineGetsAnErrorLineForItsIdAndTheRunGoesOn()
+    {
+        var input = string.Join("\n",
+            "{\"id\": 1, \"text\": \"<tool_call>{\\\"name\\\": \\\"f\\\", \\\"arguments\\\": {}}</tool_call>\", \"tools\": [{\"name\": \"f\"}]}",
+            "{\"id\": 2, \"text\": \"unterminated",
+            "[1, 2]",
+            JsonSerializer.Serialize(new { id = 4, text = "fine" }));
+        var lines = (await RunAsync(input, "tool-calls", "--parser", "hermes", "--jsonl")).Split('\n').Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.Equal(4, lines.Length);
+        Assert.Equal(1, lines[0].GetProperty("id").GetInt32());
+        Assert.Contains("tools[0].type", lines[0].GetProperty("error").GetString()); // tools not in OpenAI's shape
+        Assert.Equal(JsonValueKind.Null, lines[1].GetProperty("id").ValueKind); // the line is not JSON, so its id is unknown
+        Assert.False(string.IsNullOrEmpty(lines[1].GetProperty("error").GetString()));
+        Assert.False(string.IsNullOrEmpty(lines[2].GetProperty("error").GetString()));
+        Assert.Equal("fine", lines[3].GetProperty("normal_text").GetString());
+    }
+
+    [Fact]
+    public async Task ReasoningFollowsTheThinkingSwitch()
+    {
+        // Qwen3's template opens <think> itself, so without a tag the text before </think> is still reasoning.
+        var on = JsonDocument.Parse(await RunAsync("hmm</think>Answer", "reasoning", "--parser", "qwen3")).RootElement;
+        Assert.Equal(("hmm", "Answer"), (on.GetProperty("reasoning").GetString(), on.GetProperty("content").GetString()));
+        var off = JsonDocument.Parse(await RunAsync("Answer", "reasoning", "--parser", "qwen3", "--thinking", "off")).RootElement;
+        Assert.Equal(JsonValueKind.Null, off.GetProperty("reasoning").ValueKind);
+        Assert.Equal("Answer", off.GetProperty("content").GetString());
+        var line = JsonSerializer.Serialize(new { id = "x", text = "Answer", chat_template_kwargs = new { enable_thinking = false } });
+        var perLine = JsonDocument.Parse(await RunAsync(line, "reasoning", "--parser", "qwen3", "--jsonl")).RootElement;
+        Assert.Equal("Answer", perLine.GetProperty("content").GetString());
+    }
 }

@@ -7,6 +7,7 @@ using Dynamo.Host.Configuration;
 using Dynamo.Runtime.Configuration;
 using Dynamo.Host.OpenAi;
 using Dynamo.Runtime.Pipeline;
+using Dynamo.Runtime.Errors;
 using Dynamo.Runtime.Plugins;
 
 namespace Dynamo.Dev.Commands;
@@ -18,7 +19,7 @@ namespace Dynamo.Dev.Commands;
 /// </summary>
 internal static class ParseCommand
 {
-    private const string Usage = "usage: dynamo-dev parse (tool-calls [--tools FILE] | reasoning) --parser NAME [--jsonl] [--chunks N | --random-chunks SEED] < output.txt";
+    private const string Usage = "usage: dynamo-dev parse (tool-calls [--tools FILE] | reasoning [--thinking on|off]) --parser NAME [--jsonl] [--chunks N | --random-chunks SEED] < output.txt";
 
     public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output)
     {
@@ -30,12 +31,20 @@ internal static class ParseCommand
         (var toolsFile, rest) = DynamoConfiguration.TakeOption(rest, "--tools");
         (var chunksText, rest) = DynamoConfiguration.TakeOption(rest, "--chunks");
         (var seedText, rest) = DynamoConfiguration.TakeOption(rest, "--random-chunks");
+        (var thinkingText, rest) = DynamoConfiguration.TakeOption(rest, "--thinking");
         var jsonl = rest.Contains("--jsonl");
         rest = rest.Where(a => a != "--jsonl").ToArray();
         if (parserName is null)
             throw new DynamoConfigurationException(Usage);
         int? chunks = chunksText is null ? null : Arguments.Int(chunksText, "--chunks");
         int? seed = seedText is null ? null : Arguments.Int(seedText, "--random-chunks");
+        var thinking = thinkingText switch
+        {
+            null => ReasoningRequest.Default,
+            "on" => ReasoningRequest.WithThinking(true),
+            "off" => ReasoningRequest.WithThinking(false),
+            _ => throw new DynamoConfigurationException($"--thinking must be on or off, got '{thinkingText}'."),
+        };
         Func<string, IReadOnlyList<string>> cut = chunks is { } size ? text => Fixed(text, size)
             : seed is { } s ? text => Random(text, s)
             : text => [text];
@@ -45,33 +54,62 @@ internal static class ParseCommand
         var context = new ComponentContext("parse", parserName, new ConfigurationBuilder().Build(), app.Services);
         var tools = toolsFile is null ? [] : ChatMessageConverter.Tools(JsonSerializer.Deserialize(File.ReadAllText(toolsFile), DevJson.Default.ListToolBody));
         // One parser for the whole run; each input gets its own stream parser.
-        Func<string, IReadOnlyList<ToolDefinition>, Action<Utf8JsonWriter>> parse;
+        Func<string, IReadOnlyList<ToolDefinition>, ReasoningRequest, Action<Utf8JsonWriter>> parse;
         if (kind == "tool-calls")
         {
             var parser = registry.Create<IToolCallParser>(ComponentKind.ToolCallParser, context);
-            parse = (text, t) => ToolCalls(parser, cut(text), t);
+            parse = (text, t, _) => ToolCalls(parser, cut(text), t);
         }
         else
         {
             var parser = registry.Create<IReasoningParser>(ComponentKind.ReasoningParser, context);
-            parse = (text, _) => Reasoning(parser, cut(text));
+            parse = (text, _, r) => Reasoning(parser, cut(text), r);
         }
 
         if (!jsonl)
         {
-            await output.WriteLineAsync(JsonLine.Object(parse(await input.ReadToEndAsync(), tools)));
+            await output.WriteLineAsync(JsonLine.Object(parse(await input.ReadToEndAsync(), tools, thinking)));
             return 0;
         }
         while (await input.ReadLineAsync() is { } line)
         {
             if (string.IsNullOrWhiteSpace(line))
                 continue;
-            var request = JsonSerializer.Deserialize(line, DevJson.Default.ParseRequest)
-                ?? throw new DynamoConfigurationException("each --jsonl line must be {\"id\":…, \"text\":…, \"tools\":[…]}.");
-            var result = parse(request.Text ?? "", request.Tools is null ? tools : ChatMessageConverter.Tools(request.Tools));
-            await output.WriteLineAsync(JsonLine.Object(result, request.Id, withId: true));
+            await output.WriteLineAsync(Line(line, parse, tools, thinking));
         }
         return 0;
+    }
+
+    // One --jsonl line: its result, or an error line for its id (a bad line never stops the run).
+    private static string Line(string line, Func<string, IReadOnlyList<ToolDefinition>, ReasoningRequest, Action<Utf8JsonWriter>> parse, IReadOnlyList<ToolDefinition> tools, ReasoningRequest thinking)
+    {
+        ParseRequest? request = null;
+        try
+        {
+            request = JsonSerializer.Deserialize(line, DevJson.Default.ParseRequest)
+                ?? throw new JsonException("the line is null, not {\"id\":…, \"text\":…}.");
+            var lineTools = request.Tools is null ? tools : ChatMessageConverter.Tools(request.Tools);
+            var reasoning = request.ChatTemplateKwargs is { } kwargs ? new ReasoningRequest(kwargs) : thinking;
+            return JsonLine.Object(parse(request.Text ?? "", lineTools, reasoning), request.Id, withId: true);
+        }
+        catch (Exception ex) when (ex is JsonException or DynamoRequestException or InvalidOperationException)
+        {
+            return JsonLine.Object(w => w.WriteString("error", ex.Message), request?.Id ?? IdOf(line), withId: true);
+        }
+    }
+
+    // The id of a line whose body did not read, when the line is at least a JSON object holding one.
+    private static JsonElement? IdOf(string line)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("id", out var id) ? id.Clone() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private static Action<Utf8JsonWriter> ToolCalls(IToolCallParser parser, IReadOnlyList<string> chunks, IReadOnlyList<ToolDefinition> tools)
@@ -109,9 +147,9 @@ internal static class ParseCommand
         };
     }
 
-    private static Action<Utf8JsonWriter> Reasoning(IReasoningParser parser, IReadOnlyList<string> chunks)
+    private static Action<Utf8JsonWriter> Reasoning(IReasoningParser parser, IReadOnlyList<string> chunks, ReasoningRequest request)
     {
-        var stream = parser.CreateStreamParser();
+        var stream = parser.CreateStreamParser(request);
         var (reasoning, content) = (new StringBuilder(), new StringBuilder());
         foreach (var delta in chunks.Select(stream.Push).Append(stream.Finish()))
         {

@@ -1,11 +1,7 @@
-using Dynamo.Abstractions.Parsing;
-using Dynamo.Abstractions.Plugins;
-using Dynamo.Parsers.Reasoning.Harmony;
 using Dynamo.Parsers.Reasoning.Tags;
 
 namespace Dynamo.Parsers.Reasoning.Factories;
 
-internal sealed class GraniteReasoningParserFactory() : ReasoningParserFactory("granite")
-{
-    public override IReasoningParser Create(ComponentContext context) => new TagReasoningParser("Here is my thought process:", "Here is my response:", forced: false);
-}
+/// <summary>IBM Granite 3.x: "Here is my thought process:" … "Here is my response:", with <c>Here's</c> spelt either way.</summary>
+internal sealed class GraniteReasoningParserFactory() : TagReasoningParserFactory("granite",
+    new(["Here's my thought process:", "Here is my thought process:"], ["Here's my response:", "Here is my response:"], Opening.AtStartMarker));

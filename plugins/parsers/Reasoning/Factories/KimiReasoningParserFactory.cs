@@ -1,11 +1,6 @@
-using Dynamo.Abstractions.Parsing;
-using Dynamo.Abstractions.Plugins;
-using Dynamo.Parsers.Reasoning.Harmony;
 using Dynamo.Parsers.Reasoning.Tags;
 
 namespace Dynamo.Parsers.Reasoning.Factories;
 
-internal sealed class KimiReasoningParserFactory() : ReasoningParserFactory("kimi")
-{
-    public override IReasoningParser Create(ComponentContext context) => new TagReasoningParser("◁think▷", "◁/think▷", forced: false);
-}
+/// <summary>Kimi (K1.5): <c>◁think▷…◁/think▷</c>.</summary>
+internal sealed class KimiReasoningParserFactory() : TagReasoningParserFactory("kimi", new("◁think▷", "◁/think▷", Opening.AtStartMarker));

@@ -1,11 +1,6 @@
-using Dynamo.Abstractions.Parsing;
-using Dynamo.Abstractions.Plugins;
-using Dynamo.Parsers.Reasoning.Harmony;
 using Dynamo.Parsers.Reasoning.Tags;
 
 namespace Dynamo.Parsers.Reasoning.Factories;
 
-internal sealed class MistralReasoningParserFactory() : ReasoningParserFactory("mistral", "magistral")
-{
-    public override IReasoningParser Create(ComponentContext context) => new TagReasoningParser("[THINK]", "[/THINK]", forced: false);
-}
+/// <summary>Magistral: <c>[THINK]…[/THINK]</c>, written by the model (no tag, no reasoning).</summary>
+internal sealed class MistralReasoningParserFactory() : TagReasoningParserFactory("mistral", new("[THINK]", "[/THINK]", Opening.AtStartMarker), "magistral");

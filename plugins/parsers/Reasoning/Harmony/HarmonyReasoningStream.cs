@@ -18,6 +18,13 @@ internal sealed class HarmonyReasoningStream : IReasoningStreamParser
     private bool _atStart = true;
     private readonly StringBuilder _header = new();
     private Body? _body;
+
+    // Several messages of one side are joined with a newline.
+    private bool _sawReasoning;
+    private bool _sawContent;
+
+    // A call's envelope and arguments, held until <|call|> ends it: a message cut short is no call.
+    private readonly StringBuilder _call = new();
     private StreamingMarkerMatcher _matcher = new(["<|message|>"]);
 
     public ReasoningParseResult Push(string textDelta)
@@ -45,52 +52,73 @@ internal sealed class HarmonyReasoningStream : IReasoningStreamParser
                 }
             }
             var match = _matcher.Push(text);
-            if (_body is null)
-                _header.Append(match.Release);
-            else
-                (_body == Body.Reasoning ? reasoning : content).Append(match.Release);
+            (_body switch
+            {
+                null => _header,
+                Body.Reasoning => reasoning,
+                Body.ToolCall => _call,
+                _ => content,
+            }).Append(match.Release);
             if (match.Marker is null)
                 break;
             text = match.Rest;
             if (_body is null)
-                Open(content);
+                Open(reasoning, content);
             else
-                Close(content);
+                Close(content, match.Marker);
         }
         return ReasoningAccumulator.Delta(reasoning, content);
     }
 
-    public ReasoningParseResult Finish()
+    public ReasoningParseResult Finish() => Finish(atStopToken: false);
+
+    // gpt-oss ends a call with <|call|>, a stop token the engine does not show: stopping there inside a call completes it.
+    public ReasoningParseResult Finish(bool atStopToken)
     {
         var held = _matcher.Flush();
+        if (_body == Body.ToolCall)
+            return atStopToken ? new(null, _call.Append(held).Append("<|call|>").ToString()) : ReasoningParseResult.Empty;
         if (_body is null || held.Length == 0)
             return _atStart && _header.ToString().Trim().Length > 0 ? new(null, _header.ToString()) : ReasoningParseResult.Empty;
         return _body == Body.Reasoning ? new(held, null) : new(null, held);
     }
 
-    // The header is complete ("<|message|>" arrived): which channel, and to whom.
-    private void Open(StringBuilder content)
+    // The header is complete ("<|message|>" arrived): which channel, and to whom. A message to a
+    // recipient is a tool call on any channel; analysis is reasoning; final, commentary and any
+    // other channel are content.
+    private void Open(StringBuilder reasoning, StringBuilder content)
     {
         var header = _header.ToString();
         _header.Clear();
         var channel = Word(header, "<|channel|>");
         var recipient = Word(header, "to=");
-        if (channel == "analysis")
-            _body = Body.Reasoning;
-        else if (recipient.Length > 0)
+        if (recipient.Length > 0)
         {
             _body = Body.ToolCall;
-            content.Append("<|channel|>commentary to=").Append(recipient).Append(" <|constrain|>json<|message|>");
+            _call.Clear().Append("<|channel|>commentary to=").Append(recipient).Append(" <|constrain|>json<|message|>");
+        }
+        else if (channel == "analysis")
+        {
+            _body = Body.Reasoning;
+            if (_sawReasoning)
+                reasoning.Append('\n');
+            _sawReasoning = true;
         }
         else
+        {
             _body = Body.Content;
+            if (_sawContent)
+                content.Append('\n');
+            _sawContent = true;
+        }
         _matcher = new StreamingMarkerMatcher(BodyEnds);
     }
 
-    private void Close(StringBuilder content)
+    // A call is handed on with its end only when the model ended it so: a message cut short is no call.
+    private void Close(StringBuilder content, string end)
     {
-        if (_body == Body.ToolCall)
-            content.Append("<|call|>");
+        if (_body == Body.ToolCall && end == "<|call|>")
+            content.Append(_call).Append("<|call|>");
         _body = null;
         _matcher = new StreamingMarkerMatcher(["<|message|>"]);
     }

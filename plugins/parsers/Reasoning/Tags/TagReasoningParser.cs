@@ -3,16 +3,20 @@ using Dynamo.Abstractions.Parsing;
 namespace Dynamo.Parsers.Reasoning.Tags;
 
 /// <summary>
-/// Reasoning between a start and an end tag (<c>&lt;think&gt;…&lt;/think&gt;</c> and kin). With
-/// <paramref name="forced"/> the output begins in reasoning (the template opened the tag), so
-/// text before the end tag is reasoning even without a start tag. Without an end tag, reasoning
-/// runs to the end of the output (a cut-short thought); after it, all text is content.
+/// Reasoning between markers (<c>&lt;think&gt;…&lt;/think&gt;</c> and kin; see <see cref="TagReasoningSpec"/>).
+/// Text before a start marker is content; a thought cut short (no end marker) runs to the end of
+/// the output; after the end marker text is content, and a later start marker opens another thought.
 /// </summary>
-internal sealed class TagReasoningParser(string start, string end, bool forced) : IReasoningParser
+internal sealed class TagReasoningParser(TagReasoningSpec spec) : IReasoningParser
 {
-    public ReasoningParseResult Parse(string text) => ReasoningAccumulator.ParseAll(CreateStreamParser(), text);
+    public ReasoningParseResult Parse(string text) => Parse(text, ReasoningRequest.Default);
 
-    public IReasoningStreamParser CreateStreamParser() => new TagReasoningStream(start, end, forced);
+    public ReasoningParseResult Parse(string text, ReasoningRequest request) => ReasoningAccumulator.ParseAll(CreateStreamParser(request), text);
 
-    public ReasoningMarkers Markers { get; } = new(start, end, forced);
+    public IReasoningStreamParser CreateStreamParser() => CreateStreamParser(ReasoningRequest.Default);
+
+    public IReasoningStreamParser CreateStreamParser(ReasoningRequest request) =>
+        new TagReasoningStream(spec, request.Thinking ?? spec.Opening == Opening.InReasoning);
+
+    public ReasoningMarkers Markers { get; } = new(spec.Starts[0], spec.Ends[0], spec.Opening == Opening.InReasoning);
 }

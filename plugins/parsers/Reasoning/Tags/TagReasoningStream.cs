@@ -3,20 +3,28 @@ using Dynamo.Abstractions.Parsing;
 
 namespace Dynamo.Parsers.Reasoning.Tags;
 
-internal sealed class TagReasoningStream(string start, string end, bool forced) : IReasoningStreamParser
+internal sealed class TagReasoningStream : IReasoningStreamParser
 {
-    private enum State
+    private readonly TagReasoningSpec _spec;
+    private readonly StreamingMarkerMatcher _outside;
+    private readonly StreamingMarkerMatcher _inside;
+    private bool _reasoning;
+
+    // Begun in reasoning, the model may still write the start marker itself first: it is dropped.
+    private bool _startMayOpen;
+
+    // Text after a start marker while it may still be the family's label.
+    private string? _label;
+
+    public TagReasoningStream(TagReasoningSpec spec, bool inReasoning)
     {
-        BeforeStart,
-        Reasoning,
-        Content,
+        _spec = spec;
+        // Outside, a stray end marker is dropped; inside, a start marker is text (a thought about tags).
+        _outside = new StreamingMarkerMatcher([.. spec.Starts, .. spec.Ends]);
+        _inside = new StreamingMarkerMatcher([.. spec.Ends, .. spec.Exits, .. spec.Starts]);
+        _reasoning = _startMayOpen = inReasoning;
+        _label = inReasoning ? "" : null;
     }
-
-    private State _state = forced ? State.Reasoning : State.BeforeStart;
-
-    // A forced parser still takes an opening tag the model writes itself at the very start.
-    private bool _startMayOpen = true;
-    private StreamingMarkerMatcher _matcher = new(forced ? [start, end] : [start]);
 
     public ReasoningParseResult Push(string textDelta)
     {
@@ -24,40 +32,72 @@ internal sealed class TagReasoningStream(string start, string end, bool forced) 
         var text = textDelta;
         while (text.Length > 0)
         {
-            if (_state == State.Content)
-            {
-                content.Append(text);
+            if (_reasoning && _label is not null)
+                text = SkipLabel(text);
+            if (text.Length == 0)
                 break;
-            }
-            var match = _matcher.Push(text);
-            (_state == State.Reasoning ? reasoning : content).Append(match.Release);
-            if (match.Release.Length > 0 && !string.IsNullOrWhiteSpace(match.Release))
+            var match = (_reasoning ? _inside : _outside).Push(text);
+            (_reasoning ? reasoning : content).Append(match.Release);
+            if (match.Release.Trim().Length > 0)
                 _startMayOpen = false;
-            if (match.Marker is null)
+            if (match.Marker is not { } marker)
                 break;
             text = match.Rest;
-            if (match.Marker == end && _state == State.Reasoning)
-                Enter(State.Content);
-            else if (match.Marker == start && _state == State.BeforeStart)
-                Enter(State.Reasoning);
-            else if (match.Marker == start && _startMayOpen && reasoning.ToString().Trim().Length == 0)
-                Enter(State.Reasoning); // a forced parser's own opening tag: dropped
+            if (!_reasoning)
+            {
+                if (_spec.Starts.Contains(marker))
+                    Enter(reasoning: true);
+            }
+            else if (_spec.Ends.Contains(marker))
+                Enter(reasoning: false);
+            else if (_spec.Exits.Contains(marker))
+            {
+                Enter(reasoning: false);
+                content.Append(marker);
+            }
+            else if (_startMayOpen)
+            {
+                _startMayOpen = false;
+                _label = "";
+            }
             else
-                reasoning.Append(match.Marker);
+                reasoning.Append(marker);
         }
         return ReasoningAccumulator.Delta(reasoning, content);
     }
 
     public ReasoningParseResult Finish()
     {
-        var held = _matcher.Flush();
-        return _state == State.Reasoning ? new(held.Length > 0 ? held : null, null) : new(null, held.Length > 0 ? held : null);
+        var held = (_label ?? "") + (_reasoning ? _inside : _outside).Flush();
+        _label = null;
+        if (held.Length == 0)
+            return ReasoningParseResult.Empty;
+        return _reasoning ? new(held, null) : new(null, held);
     }
 
-    private void Enter(State state)
+    private void Enter(bool reasoning)
     {
-        _state = state;
+        _reasoning = reasoning;
         _startMayOpen = false;
-        _matcher = new StreamingMarkerMatcher([end]);
+        _label = reasoning ? "" : null;
+    }
+
+    // Holds the text after a start marker while it could still be the label; drops the label once whole.
+    private string SkipLabel(string text)
+    {
+        var label = _spec.Label;
+        var held = _label + text;
+        if (label.Length == 0 || !(label.StartsWith(held, StringComparison.Ordinal) || held.StartsWith(label, StringComparison.Ordinal)))
+        {
+            _label = null;
+            return held;
+        }
+        if (held.Length < label.Length)
+        {
+            _label = held;
+            return "";
+        }
+        _label = null;
+        return held[label.Length..];
     }
 }

@@ -18,5 +18,5 @@ internal abstract class ToolCallParserFactory(string name, params string[] alias
     /// <summary>The family's call syntax for grammars (see <see cref="IToolCallParser.Syntax"/>); null where it has none.</summary>
     protected virtual ToolCallSyntax? Syntax => null;
 
-    public IToolCallParser Create(ComponentContext context) => new FormatToolCallParser(Format, Syntax);
+    public IToolCallParser Create(ComponentContext context) => new StreamToolCallParser((tools, random) => new ToolCallStream(Format(tools), random), Syntax);
 }

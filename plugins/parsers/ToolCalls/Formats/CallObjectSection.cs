@@ -3,10 +3,10 @@ using Dynamo.Parsers.ToolCalls.Streaming;
 
 namespace Dynamo.Parsers.ToolCalls.Formats;
 
-/// <summary>A section holding one call object and then a closing tag, which may never come at the end of a stream.</summary>
+/// <summary>A section holding one call object and then a closing tag (if the family has one), which may never come at the end of a stream.</summary>
 internal static class CallObjectSection
 {
-    public static SectionScan Scan(string section, bool final, string closingTag)
+    public static SectionScan Scan(string section, bool final, string? closingTag)
     {
         var call = CallObject.Scan(section, 0);
         var calls = call.Name is null ? [] : new[] { new ScannedCall(call.Name, call.Arguments, call.Status == JsonStatus.Complete) };
@@ -14,6 +14,6 @@ internal static class CallObjectSection
             return SectionScan.Fail(calls, call.End);
         return call.Status == JsonStatus.Incomplete
             ? SectionScan.Unfinished(calls, section, final)
-            : SectionScan.CloseWith(calls, section, call.End, closingTag, final);
+            : closingTag is null ? SectionScan.Closed(calls, call.End) : SectionScan.CloseWith(calls, section, call.End, closingTag, final);
     }
 }

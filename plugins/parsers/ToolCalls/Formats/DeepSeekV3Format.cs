@@ -7,7 +7,7 @@ internal sealed class DeepSeekV3Format() : TaggedCalls("<｜tool▁calls▁begin
 {
     protected override string Trailer => "```";
 
-    protected override (Text.Match Match, string Name, string? Id, int ArgsAt) Head(string s, int at)
+    protected override (Text.Match Match, string? Name, string? Id, int ArgsAt) Head(string s, int at)
     {
         var (typeMatch, _, afterType) = Until(s, at, "<｜tool▁sep｜>");
         if (typeMatch != Text.Match.Yes)

@@ -4,15 +4,20 @@ using Dynamo.Parsers.ToolCalls.Streaming;
 namespace Dynamo.Parsers.ToolCalls.Formats;
 
 /// <summary>
-/// Llama 3's JSON calls: <c>{"name": …, "parameters": …}</c> (or <c>"arguments"</c>), several
-/// separated by <c>;</c>, either after <c>&lt;|python_tag|&gt;</c> or as the whole output
-/// (a '{' as its first text).
+/// Llama 3's JSON calls: <c>{"name": …, "parameters": …}</c> (or <c>"arguments"</c>), after
+/// <c>&lt;|python_tag|&gt;</c> or bare anywhere in the text, several separated by <c>;</c> or
+/// whitespace. A bare object is only a call once it is whole, with a name and arguments (else it
+/// is text), so a call is made only then; text after the calls is dropped, as the references do.
 /// </summary>
 internal sealed class Llama3JsonFormat : IToolCallFormat
 {
     public IReadOnlyList<string> StartMarkers { get; } = ["<|python_tag|>"];
 
-    public string LeadingStarts => "{";
+    public IReadOnlyList<string> InlineStarts { get; } = ["{"];
+
+    public bool MarkerIsContent => false;
+
+    public bool DropsTextAfterCalls => true;
 
     public SectionScan Scan(string section, bool final)
     {
@@ -21,19 +26,17 @@ internal sealed class Llama3JsonFormat : IToolCallFormat
         while (true)
         {
             var call = CallObject.Scan(section, i);
-            var committed = call.Name is not null;
-            if (committed)
-                calls.Add(new ScannedCall(call.Name!, call.Arguments, call.Status == JsonStatus.Complete));
-            if (call.Status == JsonStatus.Invalid || (call.Status == JsonStatus.Complete && !committed))
-                return committed ? SectionScan.Fail(calls, call.End) : calls.Count > 0 ? SectionScan.Closed(calls, i) : SectionScan.Fail([], i);
             if (call.Status == JsonStatus.Incomplete)
-                return SectionScan.Unfinished(calls, section, final);
+                return !final ? SectionScan.Open(calls) : calls.Count > 0 ? SectionScan.Closed(calls, i) : SectionScan.Fail([], section.Length);
+            if (call.Status == JsonStatus.Invalid || call.Name is null || !call.HasArguments)
+                return calls.Count > 0 ? SectionScan.Closed(calls, i) : SectionScan.Fail([], i);
+            calls.Add(new ScannedCall(call.Name, call.Arguments, true));
             var next = JsonScan.SkipWhitespace(section, call.End);
             if (next >= section.Length)
                 return final ? SectionScan.Closed(calls, section.Length) : SectionScan.Open(calls);
-            if (section[next] != ';')
+            if (section[next] is not (';' or '{'))
                 return SectionScan.Closed(calls, call.End);
-            i = next + 1;
+            i = section[next] == ';' ? next + 1 : next;
         }
     }
 }

@@ -4,17 +4,28 @@ using Dynamo.Parsers.ToolCalls.Streaming;
 namespace Dynamo.Parsers.ToolCalls.Formats;
 
 /// <summary>
-/// <c>[TOOL_CALLS]</c> then a JSON array of calls (older Mistral tokenizers), or
-/// <c>NAME{json}</c> / <c>NAME[ARGS]{json}</c> (newer ones, one call per marker). Ids are nine
-/// letters and digits, as Mistral's templates require of the next turn.
+/// <c>[TOOL_CALLS]</c> then a JSON array of calls or a single call object (older Mistral
+/// tokenizers, optionally closed by <c>[/TOOL_CALLS]</c>), or <c>NAME{json}</c> /
+/// <c>NAME[ARGS]{json}</c> (newer ones, one call per marker). Ids are nine letters and digits, as
+/// Mistral's templates require of the next turn. The array or object may also come bare, after
+/// text. A marker followed by no call is dropped, and the text after it is content; text after the
+/// calls is dropped, as the references do.
 /// </summary>
 internal sealed class MistralFormat : IToolCallFormat
 {
     private const string ArgsTag = "[ARGS]";
+    private const string SectionEnd = "[/TOOL_CALLS]";
 
     public IReadOnlyList<string> StartMarkers { get; } = ["[TOOL_CALLS]"];
 
-    public string NewId(Random random) => IToolCallFormat.RandomText(random, 9);
+    public string NewId(Random random) => Ids.Random(random, 9);
+
+    public bool MarkerIsContent => false;
+
+    // Older Mistral models also write the array (or one call object) with no marker at all.
+    public IReadOnlyList<string> InlineStarts { get; } = ["[", "{"];
+
+    public bool DropsTextAfterCalls => true;
 
     public SectionScan Scan(string section, bool final)
     {
@@ -22,7 +33,9 @@ internal sealed class MistralFormat : IToolCallFormat
         if (i >= section.Length)
             return final ? SectionScan.Fail([], 0) : SectionScan.Open([]);
         if (section[i] == '[')
-            return CallArray.Section(section, final, null);
+            return CallArray.Section(section, final, SectionEnd);
+        if (section[i] == '{')
+            return CallObjectSection.Scan(section, final, SectionEnd);
         var nameEnd = i;
         while (nameEnd < section.Length && (char.IsLetterOrDigit(section[nameEnd]) || section[nameEnd] is '_' or '-' or '.'))
             nameEnd++;

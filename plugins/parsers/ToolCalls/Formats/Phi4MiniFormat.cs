@@ -1,16 +1,23 @@
+using Dynamo.Parsers.ToolCalls.Json;
 using Dynamo.Parsers.ToolCalls.Streaming;
 
 namespace Dynamo.Parsers.ToolCalls.Formats;
 
-/// <summary><c>functools[{"name": …, "arguments": …}, …]</c> (Phi-4-mini).</summary>
+/// <summary><c>functools[{"name": …, "arguments": …}, …]</c>, or <c>functools{…}</c> for a single call (Phi-4-mini).</summary>
 internal sealed class Phi4MiniFormat : IToolCallFormat
 {
-    public IReadOnlyList<string> StartMarkers { get; } = ["functools["];
+    public IReadOnlyList<string> StartMarkers { get; } = ["functools"];
 
-    // The marker ate the '['; the section reads as the array it opened.
     public SectionScan Scan(string section, bool final)
     {
-        var scan = CallArray.Section("[" + section, final, null);
-        return scan with { End = scan.End <= 0 ? scan.End : scan.End - 1 };
+        var at = JsonScan.SkipWhitespace(section, 0);
+        if (at >= section.Length)
+            return SectionScan.Unfinished([], section, final);
+        return section[at] switch
+        {
+            '[' => CallArray.Section(section, final, null),
+            '{' => CallObjectSection.Scan(section, final, null),
+            _ => SectionScan.Fail([], 0), // the word, not the tool: content
+        };
     }
 }

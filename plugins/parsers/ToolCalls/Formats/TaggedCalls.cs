@@ -8,15 +8,26 @@ namespace Dynamo.Parsers.ToolCalls.Formats;
 /// <c>SECTION_BEGIN (CALL_BEGIN head ARGS_JSON CALL_END)* SECTION_END</c>. The family says how a
 /// call's head reads (name, native id) and what surrounds the JSON.
 /// </summary>
-internal abstract class TaggedCalls(string sectionBegin, string sectionEnd, string callBegin, string callEnd) : IToolCallFormat
+internal abstract class TaggedCalls(string[] sectionBegins, string[] sectionEnds, string callBegin, string callEnd) : IToolCallFormat
 {
-    public IReadOnlyList<string> StartMarkers { get; } = [sectionBegin];
+    protected TaggedCalls(string sectionBegin, string sectionEnd, string callBegin, string callEnd)
+        : this([sectionBegin], [sectionEnd], callBegin, callEnd)
+    {
+    }
 
-    /// <summary>Reads a call's head from <paramref name="at"/>: the name (and id), and where the arguments JSON starts; Partial while the head is still arriving.</summary>
-    protected abstract (Text.Match Match, string Name, string? Id, int ArgsAt) Head(string s, int at);
+    public IReadOnlyList<string> StartMarkers { get; } = sectionBegins;
+
+    /// <summary>Reads a call's head from <paramref name="at"/>: the name (and id), and where the arguments JSON starts; Partial while the head is still arriving. A null name skips the call (its head is not one the family accepts).</summary>
+    protected abstract (Text.Match Match, string? Name, string? Id, int ArgsAt) Head(string s, int at);
 
     /// <summary>Text allowed between the JSON and the call's end (DeepSeek V3's closing fence).</summary>
     protected virtual string Trailer => "";
+
+    /// <summary>
+    /// Whether a call is made only once its arguments are whole (Kimi: a call cut short is no call, as
+    /// its references have it); then a section cut short keeps its whole calls and drops the rest.
+    /// </summary>
+    protected virtual bool WholeCallsOnly => false;
 
     public SectionScan Scan(string section, bool final)
     {
@@ -25,10 +36,10 @@ internal abstract class TaggedCalls(string sectionBegin, string sectionEnd, stri
         while (true)
         {
             i = JsonScan.SkipWhitespace(section, i);
-            var end = Text.At(section, i, sectionEnd);
+            var (end, endLength) = AnyOf(section, i, sectionEnds);
             var begin = Text.At(section, i, callBegin);
             if (end == Text.Match.Yes)
-                return SectionScan.Closed(calls, i + sectionEnd.Length);
+                return SectionScan.Closed(calls, i + endLength);
             if (begin != Text.Match.Yes)
             {
                 if (i >= section.Length || end == Text.Match.Partial || begin == Text.Match.Partial)
@@ -43,13 +54,16 @@ internal abstract class TaggedCalls(string sectionBegin, string sectionEnd, stri
             argsAt = JsonScan.SkipWhitespace(section, argsAt);
             var (status, argsEnd) = JsonScan.Value(section, argsAt);
             if (status == JsonStatus.Invalid)
-                return SectionScan.Fail([.. calls, new ScannedCall(name, "", false, id)], argsAt);
+                return WholeCallsOnly || name is null ? Stop(calls, argsAt) : SectionScan.Fail([.. calls, new ScannedCall(name, "", false, id)], argsAt);
             if (status == JsonStatus.Incomplete)
             {
+                if (WholeCallsOnly || name is null)
+                    return final ? Stop(calls, section.Length) : SectionScan.Open(calls);
                 calls.Add(new ScannedCall(name, argsAt < section.Length && section[argsAt] is '{' or '[' ? section[argsAt..] : "", false, id));
                 return SectionScan.Unfinished(calls, section, final);
             }
-            calls.Add(new ScannedCall(name, section[argsAt..argsEnd], true, id));
+            if (name is not null)
+                calls.Add(new ScannedCall(name, section[argsAt..argsEnd], true, id));
             i = JsonScan.SkipWhitespace(section, argsEnd);
             if (Trailer.Length > 0)
             {
@@ -68,8 +82,24 @@ internal abstract class TaggedCalls(string sectionBegin, string sectionEnd, stri
         }
     }
 
-    // A section that stops early keeps the calls it had; with none, it was not a tool call.
-    private static SectionScan Stop(List<ScannedCall> calls, int at) => calls.Count > 0 ? SectionScan.Closed(calls, at) : SectionScan.Fail([], at);
+    // A section that stops early keeps the calls it had; with none, it was not a tool call (a
+    // whole-calls family drops its markup all the same: its special tokens are never content).
+    private SectionScan Stop(List<ScannedCall> calls, int at) => calls.Count > 0 || WholeCallsOnly ? SectionScan.Closed(calls, at) : SectionScan.Fail([], at);
+
+    private static (Text.Match Match, int Length) AnyOf(string s, int at, string[] literals)
+    {
+        var result = (Text.Match.No, 0);
+        foreach (var literal in literals)
+            switch (Text.At(s, at, literal))
+            {
+                case Text.Match.Yes:
+                    return (Text.Match.Yes, literal.Length);
+                case Text.Match.Partial:
+                    result = (Text.Match.Partial, 0);
+                    break;
+            }
+        return result;
+    }
 
     /// <summary>Text up to <paramref name="delimiter"/> from <paramref name="at"/>: Partial while it has not come.</summary>
     protected static (Text.Match Match, string Value, int After) Until(string s, int at, string delimiter)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Dynamo.Abstractions.Requests;
@@ -8,25 +7,31 @@ using Dynamo.Parsers.ToolCalls.Streaming;
 namespace Dynamo.Parsers.ToolCalls.Formats;
 
 /// <summary>
-/// XML-style calls (Qwen3-Coder, GLM, MiniMax M2; see <see cref="XmlCallSyntax"/>). Values become
-/// JSON by the request's schema for that parameter (integer, number, boolean, object, array,
-/// null), else strings; the arguments grow one whole parameter at a time.
+/// XML-style calls (Qwen3-Coder, GLM, MiniMax M2, DSML; see <see cref="XmlCallSyntax"/>). Values become
+/// JSON by the request's schema for that parameter (<see cref="XmlValues"/>) or the family's own type
+/// attribute; the arguments grow one whole parameter at a time.
+/// A value runs to its end tag only where a next parameter, the call's end or the section's end follows
+/// (so a value may hold those tags as text, as code does); a missing end tag is taken as read where the
+/// next parameter of the tool begins. A call whose name is not a name (an unrendered template's
+/// <c>{{ name }}</c>) is skipped.
 /// </summary>
 internal sealed class XmlCallsFormat(XmlCallSyntax syntax, IReadOnlyList<ToolDefinition> tools) : IToolCallFormat
 {
-    // Text as the model wrote it: no \u escapes for non-ASCII.
-    private static readonly JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public IReadOnlyList<string> StartMarkers { get; } = [syntax.StartMarker];
+
+    public IReadOnlyList<string> InlineStarts { get; } = syntax.BareCalls ? [syntax.CallOpen] : [];
+
+    public bool DropsTextAfterCalls => syntax.DropsTextAfterCalls;
 
     public SectionScan Scan(string section, bool final)
     {
         var calls = new List<ScannedCall>();
         var at = 0;
+        var count = 0;
         while (true)
         {
             at = JsonScan.SkipWhitespace(section, at);
-            if (calls.Count > 0 && syntax.SectionClose is { } close)
+            if (count > 0 && syntax.SectionClose is { } close)
             {
                 switch (Text.At(section, at, close))
                 {
@@ -38,12 +43,13 @@ internal sealed class XmlCallsFormat(XmlCallSyntax syntax, IReadOnlyList<ToolDef
                 if (!syntax.ManyCalls)
                     return SectionScan.Closed(calls, at);
             }
-            else if (calls.Count > 0)
+            else if (count > 0)
                 return SectionScan.Closed(calls, at);
             var (state, next) = Call(section, at, final, calls);
             if (state != Step.Done)
                 return state == Step.Waiting ? SectionScan.Open(calls) : state == Step.Ended ? SectionScan.Closed(calls, next) : Stop(calls, next);
             at = next;
+            count++;
         }
     }
 
@@ -69,53 +75,146 @@ internal sealed class XmlCallsFormat(XmlCallSyntax syntax, IReadOnlyList<ToolDef
         var (nameEnd, terminator) = FirstOf(s, nameAt, syntax.NameEnds);
         if (nameEnd < 0)
             return final ? (Step.Broken, s.Length) : (Step.Waiting, 0);
-        var name = s[nameAt..nameEnd].Trim();
+        var name = s[nameAt..nameEnd].Trim().Trim('"', '\'');
         if (name.Length == 0)
             return (Step.Broken, at);
+        var i = terminator.StartsWith('<') ? nameEnd : nameEnd + terminator.Length;
+        if (syntax.StringAttribute is not null)
+        {
+            // DSML: attributes may follow the name's closing quote before the tag ends.
+            var tagEnd = s.IndexOf('>', i);
+            if (tagEnd < 0)
+                return final ? (Step.Broken, s.Length) : (Step.Waiting, 0);
+            i = tagEnd + 1;
+        }
+        var skip = !IsName(name);
         var properties = Properties(name);
         var arguments = new StringBuilder("{");
-        var i = terminator.StartsWith('<') ? nameEnd : nameEnd + terminator.Length;
+        var keys = new HashSet<string>();
         while (true)
         {
             i = JsonScan.SkipWhitespace(s, i);
             if (Text.At(s, i, syntax.CallClose) == Text.Match.Yes)
             {
-                calls.Add(new ScannedCall(name, arguments.Append('}').ToString(), true));
+                if (!skip)
+                    calls.Add(new ScannedCall(name, arguments.Append('}').ToString(), true));
                 return (Step.Done, i + syntax.CallClose.Length);
             }
             var keyAt = Text.At(s, i, syntax.KeyOpen);
             if (keyAt == Text.Match.No && Text.At(s, i, syntax.CallClose) == Text.Match.No)
-            {
-                calls.Add(new ScannedCall(name, arguments.Append('}').ToString(), true));
-                return (Step.Ended, i);
-            }
+                return Ended(i);
             var keyEnd = keyAt == Text.Match.Yes ? s.IndexOf(syntax.KeyEnd, i + syntax.KeyOpen.Length, StringComparison.Ordinal) : -1;
-            // Space between a key and its value tag is layout; with no value tag, the value starts right after the key.
-            var valueAt = keyEnd < 0 ? -1 : syntax.ValueOpen.Length > 0 ? JsonScan.SkipWhitespace(s, keyEnd + syntax.KeyEnd.Length) : keyEnd + syntax.KeyEnd.Length;
-            var valueOpen = valueAt < 0 ? Text.Match.Partial : Text.At(s, valueAt, syntax.ValueOpen);
-            if (valueOpen == Text.Match.No)
+            if (keyEnd < 0)
+                return Waiting();
+            var key = s[(i + syntax.KeyOpen.Length)..keyEnd].Trim();
+            var afterKey = keyEnd + syntax.KeyEnd.Length;
+            var isString = false;
+            if (syntax.StringAttribute is { } attribute)
             {
-                calls.Add(new ScannedCall(name, arguments.Append('}').ToString(), true));
-                return (Step.Ended, i);
+                var tagEnd = s.IndexOf(syntax.ValueOpen, afterKey, StringComparison.Ordinal);
+                if (tagEnd < 0)
+                    return Waiting();
+                isString = s[afterKey..tagEnd].Replace(" ", "").Contains($"{attribute}=\"true\"", StringComparison.Ordinal);
+                afterKey = tagEnd;
             }
-            var valueEnd = valueOpen == Text.Match.Yes ? s.IndexOf(syntax.ValueEnd, valueAt + syntax.ValueOpen.Length, StringComparison.Ordinal) : -1;
+            // Space between a key and its value tag is layout; with no value tag, the value starts right after the key.
+            var valueAt = syntax.ValueOpen.Length > 0 ? JsonScan.SkipWhitespace(s, afterKey) : afterKey;
+            var valueOpen = Text.At(s, valueAt, syntax.ValueOpen);
+            if (valueOpen == Text.Match.No)
+                return Ended(i);
+            if (valueOpen == Text.Match.Partial)
+                return Waiting();
+            var valueStart = valueAt + syntax.ValueOpen.Length;
+            var (valueEnd, next) = ValueEnd(s, valueStart, keys, properties, final);
             if (valueEnd < 0)
+                return Waiting();
+            if (keys.Add(key))
             {
-                // Still arriving: the parameters so far are final; the object closes at the end of a stream cut short.
+                var value = Trim(s[valueStart..valueEnd]);
+                if (arguments.Length > 1)
+                    arguments.Append(", ");
+                arguments.Append(JsonSerializer.Serialize(key, XmlText.Relaxed)).Append(": ").Append(Value(value, isString, properties, key));
+            }
+            i = next;
+        }
+
+        // The call ends without its close tag: the parameters so far are the call.
+        (Step, int) Ended(int where)
+        {
+            if (!skip)
+                calls.Add(new ScannedCall(name, arguments.Append('}').ToString(), true));
+            return (Step.Ended, where);
+        }
+
+        // Still arriving: the parameters so far are final; the object closes at the end of a stream cut short.
+        (Step, int) Waiting()
+        {
+            if (!skip)
+            {
                 var soFar = arguments.ToString();
                 calls.Add(final ? new ScannedCall(name, soFar + "}", true) : new ScannedCall(name, soFar, false));
-                return final ? (Step.Ended, s.Length) : (Step.Waiting, 0);
             }
-            var key = s[(i + syntax.KeyOpen.Length)..keyEnd].Trim();
-            var value = Trim(s[(valueAt + syntax.ValueOpen.Length)..valueEnd]);
-            if (arguments.Length > 1)
-                arguments.Append(", ");
-            arguments.Append(JsonSerializer.Serialize(key, Relaxed)).Append(": ").Append(Coerce(value, properties, key));
-            i = valueEnd + syntax.ValueEnd.Length;
+            return final ? (Step.Ended, s.Length) : (Step.Waiting, 0);
         }
     }
 
+    /// <summary>Where a value that starts at <paramref name="start"/> ends, and where reading goes on; (-1, -1) while that is not known yet.</summary>
+    private (int ValueEnd, int Next) ValueEnd(string s, int start, HashSet<string> keys, JsonElement? properties, bool final)
+    {
+        for (var from = start; ;)
+        {
+            var end = s.IndexOf(syntax.ValueEnd, from, StringComparison.Ordinal);
+            var missing = NextParameter(s, start, end < 0 ? s.Length : end, keys, properties, final);
+            if (missing.At >= 0 || missing.Undecided)
+                return missing.Undecided ? (-1, -1) : (missing.At, missing.At);
+            if (end < 0)
+                return final ? (s.Length, s.Length) : (-1, -1);
+            var after = JsonScan.SkipWhitespace(s, end + syntax.ValueEnd.Length);
+            if (after >= s.Length)
+            {
+                if (final)
+                    return (end, end + syntax.ValueEnd.Length);
+                return (-1, -1);
+            }
+            var follows = new[] { syntax.KeyOpen, syntax.CallClose, syntax.SectionClose ?? syntax.CallClose }.Select(t => Text.At(s, after, t)).ToList();
+            if (follows.Contains(Text.Match.Yes) || (final && follows.Contains(Text.Match.Partial)))
+                return (end, end + syntax.ValueEnd.Length);
+            if (follows.Contains(Text.Match.Partial))
+                return (-1, -1);
+            from = end + syntax.ValueEnd.Length; // an end tag inside the value: text
+        }
+    }
+
+    // A parameter of the tool that is not set yet, opened before the value's end tag: the end tag went missing.
+    private (int At, bool Undecided) NextParameter(string s, int start, int limit, HashSet<string> keys, JsonElement? properties, bool final)
+    {
+        if (syntax.ValueOpen.Length > 0 && syntax.StringAttribute is null)
+            return (-1, false); // GLM's values have their own open tag: a key inside one is text
+        for (var at = s.IndexOf(syntax.KeyOpen, start, StringComparison.Ordinal); at >= 0 && at < limit; at = s.IndexOf(syntax.KeyOpen, at + 1, StringComparison.Ordinal))
+        {
+            var keyEnd = s.IndexOf(syntax.KeyEnd, at + syntax.KeyOpen.Length, StringComparison.Ordinal);
+            if (keyEnd < 0)
+                return (-1, !final);
+            var key = s[(at + syntax.KeyOpen.Length)..keyEnd].Trim();
+            if (!keys.Contains(key) && (properties is not { } p || p.TryGetProperty(key, out _)) && IsName(key))
+                return (at, false);
+        }
+        return (-1, false);
+    }
+
+    private string Value(string value, bool isString, JsonElement? properties, string key)
+    {
+        if (syntax.StringAttribute is null)
+            return XmlValues.ToJson(value, properties is { } p && p.TryGetProperty(key, out var property) ? property : null);
+        var trimmed = value.Trim();
+        if (!isString && JsonScan.Value(trimmed, 0) is (JsonStatus.Complete, var end) && end == trimmed.Length && trimmed.Length > 0)
+            return trimmed;
+        return JsonSerializer.Serialize(isString ? value : trimmed, XmlText.Relaxed);
+    }
+
     private static SectionScan Stop(List<ScannedCall> calls, int at) => calls.Count > 0 ? SectionScan.Closed(calls, at) : SectionScan.Fail([], at);
+
+    private static bool IsName(string name) => name.All(c => char.IsLetterOrDigit(c) || c is '_' or '-' or '.' or ':');
 
     private static (int At, string Which) FirstOf(string s, int from, string[] options)
     {
@@ -140,38 +239,5 @@ internal sealed class XmlCallsFormat(XmlCallSyntax syntax, IReadOnlyList<ToolDef
     }
 
     private JsonElement? Properties(string name) =>
-        tools.FirstOrDefault(t => t.Name == name)?.Parameters is { ValueKind: JsonValueKind.Object } schema && schema.TryGetProperty("properties", out var p) ? p : null;
-
-    private static string Coerce(string value, JsonElement? properties, string key)
-    {
-        var type = properties is { } p && p.TryGetProperty(key, out var property) && property.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
-        var trimmed = value.Trim();
-        switch (type)
-        {
-            case "integer" when long.TryParse(trimmed, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l):
-                return l.ToString(CultureInfo.InvariantCulture);
-            case "number" when double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out _):
-                return trimmed;
-            case "boolean" when trimmed is "true" or "false" or "True" or "False":
-                return trimmed.ToLowerInvariant();
-            case "object" or "array" when IsJson(trimmed):
-                return trimmed;
-            case "null" when trimmed == "null":
-                return "null";
-        }
-        return type is null && trimmed == "null" ? "null" : JsonSerializer.Serialize(value, Relaxed);
-    }
-
-    private static bool IsJson(string text)
-    {
-        try
-        {
-            using var _ = JsonDocument.Parse(text);
-            return true;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
+        tools.FirstOrDefault(t => t.Name == name)?.Parameters is { ValueKind: JsonValueKind.Object } schema && schema.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object ? p : null;
 }

@@ -7,7 +7,7 @@ namespace Dynamo.Parsers.ToolCalls.Json;
 /// growing text: the name once its string is whole, and the arguments as the exact text the model
 /// wrote, growing while the object does.
 /// </summary>
-internal readonly record struct CallObject(JsonStatus Status, int End, string? Name, string Arguments, bool ArgumentsComplete)
+internal readonly record struct CallObject(JsonStatus Status, int End, string? Name, string Arguments, bool ArgumentsComplete, bool HasArguments = false)
 {
     /// <param name="start">Where the object's '{' is (after whitespace).</param>
     public static CallObject Scan(string s, int start)
@@ -74,12 +74,25 @@ internal readonly record struct CallObject(JsonStatus Status, int End, string? N
             {
                 sawArguments = true;
                 argumentsComplete = true;
-                // A string holding JSON is what the model meant as the arguments text.
-                arguments = s[valueStart] == '"' ? JsonSerializer.Deserialize<string>(s.AsSpan(valueStart, end - valueStart))! : s[valueStart..end];
+                arguments = s[valueStart] == '"' ? StringArguments(s[valueStart..end]) : s[valueStart..end];
             }
             i = end;
         }
 
-        CallObject Done(int end) => new(JsonStatus.Complete, end, name, sawArguments ? arguments : "{}", true);
+        CallObject Done(int end) => new(JsonStatus.Complete, end, name, sawArguments ? arguments : "{}", true, sawArguments);
+    }
+
+    // A string holding a JSON object or array is what the model meant as the arguments text; any other string stays the string it is.
+    private static string StringArguments(string literal)
+    {
+        var text = JsonSerializer.Deserialize<string>(literal)!;
+        var start = JsonScan.SkipWhitespace(text, 0);
+        if (start < text.Length && text[start] is '{' or '[')
+        {
+            var (status, end) = JsonScan.Value(text, start);
+            if (status == JsonStatus.Complete && JsonScan.SkipWhitespace(text, end) == text.Length)
+                return text;
+        }
+        return literal;
     }
 }

@@ -9,19 +9,21 @@ internal interface IToolCallFormat
     /// <summary>Characters that open a section only as the first non-space text of the output (kept as the section's start), e.g. '{' for bare JSON.</summary>
     string LeadingStarts => "";
 
+    /// <summary>
+    /// Markers that open a section anywhere and are part of it (a bare JSON object's '{', Qwen3-Coder's
+    /// <c>&lt;function=</c> without its wrapper). When the section fails, the marker is content and reading goes on after it.
+    /// </summary>
+    IReadOnlyList<string> InlineStarts => [];
+
+    /// <summary>Whether text after the first calls is dropped, as the family's references do (the model's sign-off after a call is not an answer).</summary>
+    bool DropsTextAfterCalls => false;
+
+    /// <summary>Whether a start marker that turns out to open no call is content (else it is dropped: Mistral's special token).</summary>
+    bool MarkerIsContent => true;
+
     /// <param name="final">The stream has ended: an unterminated call may be recovered.</param>
     SectionScan Scan(string section, bool final);
 
     /// <summary>A new call id: OpenAI's shape unless the family has its own.</summary>
-    string NewId(Random random) => "call_" + RandomText(random, 24);
-
-    static string RandomText(Random random, int length)
-    {
-        const string alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-        return string.Create(length, random, (span, r) =>
-        {
-            for (var i = 0; i < span.Length; i++)
-                span[i] = alphabet[r.Next(alphabet.Length)];
-        });
-    }
+    string NewId(Random random) => "call_" + Ids.Random(random, 24);
 }

@@ -11,13 +11,14 @@ namespace Dynamo.Parsers.ToolCalls.Streaming;
 /// </summary>
 internal sealed class ToolCallStream(IToolCallFormat format, Random random) : IToolCallStreamParser
 {
-    private readonly StreamingMarkerMatcher _matcher = new(format.StartMarkers);
+    private readonly StreamingMarkerMatcher _matcher = new([.. format.StartMarkers, .. format.InlineStarts]);
     private readonly List<(int Index, int Sent)> _sectionCalls = [];
     private StringBuilder? _section;
     private string _marker = "";
     private bool _atBeginning = format.LeadingStarts.Length > 0;
     private string _leading = "";
     private bool _afterSection;
+    private bool _sawCalls;
     private string _gap = "";
     private int _nextIndex;
 
@@ -83,7 +84,8 @@ internal sealed class ToolCallStream(IToolCallFormat format, Random random) : IT
 
     private void Open(string marker)
     {
-        (_section, _marker, _gap) = (new StringBuilder(), marker, "");
+        var inline = format.InlineStarts.Contains(marker);
+        (_section, _marker, _gap) = (new StringBuilder(inline ? marker : ""), marker, "");
         _sectionCalls.Clear();
     }
 
@@ -113,9 +115,16 @@ internal sealed class ToolCallStream(IToolCallFormat format, Random random) : IT
         {
             // Not a tool call after all: the marker is text, and what followed is read again as content.
             _section = null;
-            Content(_marker, output);
+            if (format.InlineStarts.Contains(_marker))
+            {
+                Content(_marker, output);
+                return text[_marker.Length..];
+            }
+            if (format.MarkerIsContent)
+                Content(_marker, output);
             return text;
         }
+        _sawCalls |= scan.Calls.Count > 0;
         if (scan.End < 0 && !final)
             return "";
         _section = null;
@@ -125,7 +134,7 @@ internal sealed class ToolCallStream(IToolCallFormat format, Random random) : IT
 
     private void Content(string text, Output output)
     {
-        if (text.Length == 0)
+        if (text.Length == 0 || (_sawCalls && format.DropsTextAfterCalls))
             return;
         if (_afterSection && string.IsNullOrWhiteSpace(text))
         {

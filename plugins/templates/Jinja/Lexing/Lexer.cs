@@ -20,7 +20,12 @@ internal sealed partial class Lexer
     private int _pos;
     private int _line = 1;
 
-    private Lexer(string source) => _source = source.Replace("\r\n", "\n").Replace('\r', '\n'); // newlines normalised, as jinja2 does
+    private Lexer(string source)
+    {
+        _source = source.Replace("\r\n", "\n").Replace('\r', '\n'); // newlines normalised, as jinja2 does
+        if (_source.EndsWith('\n'))
+            _source = _source[..^1]; // and one at the very end dropped (jinja2's keep_trailing_newline is off in Hugging Face's environment)
+    }
 
     public static List<Token> Tokenize(string source) => new Lexer(source).Run();
 
@@ -133,6 +138,7 @@ internal sealed partial class Lexer
     private (bool TrimNext, bool DropNewline) Tag(TokenKind begin, TokenKind end, string close)
     {
         var opened = _line;
+        var open = 0; // brackets open: inside them '}}' and '%}' are operators, as in {{ {'a': {'b': 1}} }}
         _tokens.Add(new Token(begin, "", _line));
         while (true)
         {
@@ -140,13 +146,13 @@ internal sealed partial class Lexer
             if (_pos >= _source.Length)
                 throw new TemplateException($"a tag opened on line {opened} is never closed with '{close}'", _line);
             var c = _source[_pos];
-            if ((c is '-' or '+') && At(_pos + 1, close))
+            if (open == 0 && (c is '-' or '+') && At(_pos + 1, close))
             {
                 _pos += 1 + close.Length;
                 _tokens.Add(new Token(end, "", _line));
                 return (c == '-', end == TokenKind.BlockEnd && c != '+');
             }
-            if (At(_pos, close))
+            if (open == 0 && At(_pos, close))
             {
                 _pos += close.Length;
                 _tokens.Add(new Token(end, "", _line));
@@ -164,6 +170,7 @@ internal sealed partial class Lexer
                     ?? throw new TemplateException($"unexpected character '{c}' in a tag", _line);
                 _pos += op.Length;
                 _tokens.Add(new Token(TokenKind.Operator, op, _line));
+                open += op is "(" or "[" or "{" ? 1 : op is ")" or "]" or "}" && open > 0 ? -1 : 0;
             }
         }
     }
@@ -216,6 +223,15 @@ internal sealed partial class Lexer
         return _source[start.._pos];
     }
 
+    /// <summary>The character of the <paramref name="digits"/> hex digits at the position (consumed), as Python's \\x, \\u and \\U read them.</summary>
+    private string Hex(int digits)
+    {
+        if (_pos + digits > _source.Length || !int.TryParse(_source.AsSpan(_pos, digits), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var code) || code > 0x10FFFF)
+            throw new TemplateException($"a string has a bad \\x, \\u or \\U escape (it needs {digits} hex digits)", _line);
+        _pos += digits;
+        return code <= 0xFFFF ? ((char)code).ToString() : char.ConvertFromUtf32(code);
+    }
+
     private string ReadString(char quote)
     {
         var value = new StringBuilder();
@@ -240,16 +256,22 @@ internal sealed partial class Lexer
                 case 'n': value.Append('\n'); break;
                 case 't': value.Append('\t'); break;
                 case 'r': value.Append('\r'); break;
+                case 'a': value.Append('\a'); break;
+                case 'b': value.Append('\b'); break;
+                case 'f': value.Append('\f'); break;
+                case 'v': value.Append('\v'); break;
                 case '\\': value.Append('\\'); break;
                 case '\'': value.Append('\''); break;
                 case '"': value.Append('"'); break;
-                case 'u' when _pos + 4 <= _source.Length:
-                    value.Append((char)int.Parse(_source.AsSpan(_pos, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture));
-                    _pos += 4;
-                    break;
-                case 'x' when _pos + 2 <= _source.Length:
-                    value.Append((char)int.Parse(_source.AsSpan(_pos, 2), NumberStyles.HexNumber, CultureInfo.InvariantCulture));
-                    _pos += 2;
+                case '\n': _line++; break; // a backslash before a line break joins the lines
+                case 'x': value.Append(Hex(2)); break;
+                case 'u': value.Append(Hex(4)); break;
+                case 'U': value.Append(Hex(8)); break;
+                case >= '0' and <= '7':
+                    var octal = e - '0';
+                    for (var n = 0; n < 2 && _pos < _source.Length && _source[_pos] is >= '0' and <= '7'; n++)
+                        octal = octal * 8 + (_source[_pos++] - '0');
+                    value.Append((char)octal);
                     break;
                 default: value.Append('\\').Append(e); break; // Python keeps unknown escapes
             }

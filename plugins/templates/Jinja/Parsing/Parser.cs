@@ -64,7 +64,7 @@ internal sealed class Parser
                     break;
                 case TokenKind.VariableBegin:
                     Advance();
-                    nodes.Add(new Emit(Expression(), token.Line));
+                    nodes.Add(new Emit(ExpressionOrTuple(), token.Line));
                     Expect(TokenKind.VariableEnd);
                     break;
                 default:
@@ -161,7 +161,7 @@ internal sealed class Parser
         while (Accept(TokenKind.Operator, ","))
             targets.Add(ExpectName());
         Expect(TokenKind.Name, "in");
-        var iterable = Expression(allowConditional: false);
+        var iterable = ExpressionOrTuple(allowConditional: false);
         var condition = Accept(TokenKind.Name, "if") ? Expression(allowConditional: false) : null;
         var recursive = Accept(TokenKind.Name, "recursive");
         Expect(TokenKind.BlockEnd);
@@ -187,7 +187,7 @@ internal sealed class Parser
                 targets.Add(ExpectName());
         if (Accept(TokenKind.Operator, "="))
         {
-            var value = Expression();
+            var value = ExpressionOrTuple();
             Expect(TokenKind.BlockEnd);
             return new Set(targets, attribute, value, line);
         }
@@ -246,6 +246,20 @@ internal sealed class Parser
         while (Accept(TokenKind.Operator, "|"));
         return filters;
     }
+
+    /// <summary>An expression, or a tuple of them without parentheses (<c>set a, b = 1, 2</c>), where jinja2 allows one: printed, set and looped over.</summary>
+    private Expr ExpressionOrTuple(bool allowConditional = true)
+    {
+        var first = Expression(allowConditional);
+        if (!Peek.Is(TokenKind.Operator, ","))
+            return first;
+        var items = new List<Expr> { first };
+        while (Accept(TokenKind.Operator, ",") && !AtTupleEnd)
+            items.Add(Expression(allowConditional));
+        return new TupleExpr(items, first.Line);
+    }
+
+    private bool AtTupleEnd => Peek.Kind is TokenKind.VariableEnd or TokenKind.BlockEnd || Peek.Is(TokenKind.Operator, ")") || Peek.Is(TokenKind.Name, "recursive");
 
     public Expr Expression(bool allowConditional = true)
     {
@@ -473,9 +487,11 @@ internal sealed class Parser
             {
                 var negated = Accept(TokenKind.Name, "not");
                 var name = ExpectName();
+                // jinja2's rule: a literal, name, list or dict right after the test name is its one argument (only and/or/else end it).
                 var args = Peek.Is(TokenKind.Operator, "(") ? CallArguments()
-                    : Peek.Kind is TokenKind.String or TokenKind.Integer or TokenKind.Float || (Peek.Kind == TokenKind.Name && Peek.Value is not ("and" or "or" or "else" or "if" or "in" or "is" or "not"))
-                        ? new Arguments([Postfix(Primary())], [])
+                    : Peek.Kind is TokenKind.String or TokenKind.Integer or TokenKind.Float || Peek.Is(TokenKind.Operator, "[") || Peek.Is(TokenKind.Operator, "{")
+                        || (Peek.Kind == TokenKind.Name && Peek.Value is not ("and" or "or" or "else"))
+                        ? new Arguments([Postfix(Peek.Is(TokenKind.Name, "is") ? throw new TemplateException("You cannot chain multiple tests with is", Peek.Line) : Primary())], [])
                         : Arguments.None;
                 target = new Test(target, name, args, negated, token.Line);
             }

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Globalization;
+using System.Numerics;
 using System.Text;
 using System.Text.Json;
 
@@ -13,11 +14,20 @@ internal static class JsonValues
         JsonValueKind.Object => Object(json),
         JsonValueKind.Array => json.EnumerateArray().Select(From).ToList(),
         JsonValueKind.String => json.GetString(),
-        JsonValueKind.Number => json.TryGetInt64(out var l) && !json.GetRawText().Any(c => c is '.' or 'e' or 'E') ? (object)l : json.GetDouble(),
+        JsonValueKind.Number => Number(json),
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         _ => null,
     };
+
+    /// <summary>As Python's json reads a number: an int when written without fraction or exponent (of any size), else a float.</summary>
+    private static object Number(JsonElement json)
+    {
+        var text = json.GetRawText();
+        if (text.Any(c => c is '.' or 'e' or 'E'))
+            return json.GetDouble();
+        return json.TryGetInt64(out var l) ? l : BigInteger.Parse(text, CultureInfo.InvariantCulture);
+    }
 
     private static OrderedDictionary<object, object?> Object(JsonElement json)
     {
@@ -46,8 +56,8 @@ internal static class JsonValues
             case bool b:
                 text.Append(b ? "true" : "false");
                 return;
-            case long l:
-                text.Append(l.ToString(CultureInfo.InvariantCulture));
+            case long or BigInteger:
+                text.Append(Values.Repr(value));
                 return;
             case double d:
                 text.Append(double.IsNaN(d) ? "NaN" : double.IsInfinity(d) ? (d > 0 ? "Infinity" : "-Infinity") : PythonFormat.Float(d));
@@ -70,8 +80,8 @@ internal static class JsonValues
             case IList list:
                 Container(text, '[', ']', list.Count, indent, item, depth, i => Write(text, list[i], indent, sortKeys, item, key, depth + 1));
                 return;
-            case Undefined u:
-                throw new TemplateRuntimeException($"Object of type Undefined is not JSON serializable ({u.Hint})");
+            case Undefined:
+                throw new TemplateRuntimeException("Object of type Undefined is not JSON serializable"); // json.dumps's words
             default:
                 throw new TemplateRuntimeException($"Object of type {Values.TypeName(value)} is not JSON serializable");
         }

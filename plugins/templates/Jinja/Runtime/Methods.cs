@@ -37,7 +37,7 @@ internal static class Methods
         "endswith" => Bind(name, (a, n) => Affixes(Arg(a, n, 0, "suffix")).Any(p => s.EndsWith(p, StringComparison.Ordinal))),
         "split" => Bind(name, (a, n) => Split(s, Arg(a, n, 0, "sep") as string, Arg(a, n, 1, "maxsplit", -1L) is long m ? m : -1)),
         "rsplit" => Bind(name, (a, n) => RSplit(s, Arg(a, n, 0, "sep") as string, Arg(a, n, 1, "maxsplit", -1L) is long m ? m : -1)),
-        "splitlines" => Bind(name, (_, _) => s.Split('\n').Select(x => (object?)x.TrimEnd('\r')).Take(s.EndsWith('\n') ? s.Split('\n').Length - 1 : int.MaxValue).ToList()),
+        "splitlines" => Bind(name, (_, _) => Lines(s).Select(x => (object?)x).ToList()),
         "replace" => Bind(name, (a, n) => Replace(s, Values.Str(Arg(a, n, 0, "old")), Values.Str(Arg(a, n, 1, "new")), Arg(a, n, 2, "count", -1L) is long c ? c : -1)),
         "find" => Bind(name, (a, n) => (long)s.IndexOf(Values.Str(Arg(a, n, 0, "sub")), StringComparison.Ordinal)),
         "count" => Bind(name, (a, n) => Count(s, Values.Str(Arg(a, n, 0, "sub")))),
@@ -45,13 +45,46 @@ internal static class Methods
         "format" => Bind(name, (a, n) => Format(s, a, n)),
         "isdigit" => Bind(name, (_, _) => s.Length > 0 && s.All(char.IsDigit)),
         "isalpha" => Bind(name, (_, _) => s.Length > 0 && s.All(char.IsLetter)),
-        "isspace" => Bind(name, (_, _) => s.Length > 0 && s.All(char.IsWhiteSpace)),
-        "islower" => Bind(name, (_, _) => s.Any(char.IsLetter) && !s.Any(char.IsUpper)),
-        "isupper" => Bind(name, (_, _) => s.Any(char.IsLetter) && !s.Any(char.IsLower)),
+        "isspace" => Bind(name, (_, _) => s.Length > 0 && s.All(c => PythonWhitespace.Contains(c))),
+        "islower" => Bind(name, (_, _) => IsLower(s)),
+        "isupper" => Bind(name, (_, _) => IsUpper(s)),
         _ => null,
     };
 
-    public static readonly char[] PythonWhitespace = [' ', '\t', '\n', '\r', '\v', '\f', '\x1c', '\x1d', '\x1e', '\x1f', '\x85', '\u00a0', '\u2028', '\u2029', '\u3000'];
+    /// <summary>Python's <c>str.islower()</c> (what the <c>lower</c> test asks of <c>str(value)</c>): a lower-case letter and no other cased one.</summary>
+    public static bool IsLower(string s) => s.Any(char.IsLower) && !s.Any(c => char.IsUpper(c) || IsTitle(c));
+
+    /// <summary>Python's <c>str.isupper()</c>: an upper-case letter and no other cased one.</summary>
+    public static bool IsUpper(string s) => s.Any(char.IsUpper) && !s.Any(c => char.IsLower(c) || IsTitle(c));
+
+    private static bool IsTitle(char c) => char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.TitlecaseLetter;
+
+    /// <summary>What Python's <c>str.isspace()</c> counts, so strip() and split() take off what Python does.</summary>
+    public static readonly char[] PythonWhitespace =
+    [
+        '\t', '\n', '\v', '\f', '\r', '\x1c', '\x1d', '\x1e', '\x1f', ' ', '\x85', '\u00a0', '\u1680',
+        '\u2000', '\u2001', '\u2002', '\u2003', '\u2004', '\u2005', '\u2006', '\u2007', '\u2008', '\u2009', '\u200a',
+        '\u2028', '\u2029', '\u202f', '\u205f', '\u3000',
+    ];
+
+    /// <summary>Python's <c>str.splitlines()</c>: split at every line break Python knows (\r\n as one); a break at the end makes no empty last line.</summary>
+    public static List<string> Lines(string s)
+    {
+        var lines = new List<string>();
+        var start = 0;
+        for (var i = 0; i < s.Length; i++)
+        {
+            if (s[i] is not ('\n' or '\r' or '\v' or '\f' or '\x1c' or '\x1d' or '\x1e' or '\x85' or '\u2028' or '\u2029'))
+                continue;
+            lines.Add(s[start..i]);
+            if (s[i] == '\r' && i + 1 < s.Length && s[i + 1] == '\n')
+                i++;
+            start = i + 1;
+        }
+        if (start < s.Length)
+            lines.Add(s[start..]);
+        return lines;
+    }
 
     private static IEnumerable<string> Affixes(object? value) => value switch
     {

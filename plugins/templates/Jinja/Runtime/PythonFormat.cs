@@ -49,13 +49,14 @@ internal static class PythonFormat
         return text.ToString();
     }
 
-    /// <summary><c>repr(str)</c>: single quotes unless the text has one and no double quote.</summary>
+    /// <summary><c>repr(str)</c>: single quotes unless the text has one and no double quote; what Python cannot print (controls, format characters, separators but the space, unassigned) escaped.</summary>
     public static string Repr(string value)
     {
         var quote = value.Contains('\'') && !value.Contains('"') ? '"' : '\'';
         var text = new StringBuilder().Append(quote);
-        foreach (var c in value)
+        for (var i = 0; i < value.Length; i++)
         {
+            var c = value[i];
             switch (c)
             {
                 case '\\': text.Append("\\\\"); break;
@@ -63,15 +64,21 @@ internal static class PythonFormat
                 case '\r': text.Append("\\r"); break;
                 case '\t': text.Append("\\t"); break;
                 default:
-                    if (c == quote)
+                    var code = char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]) ? char.ConvertToUtf32(c, value[++i]) : c;
+                    if (code == quote)
                         text.Append('\\').Append(c);
-                    else if (c < 0x20 || c == 0x7f)
-                        text.Append("\\x").Append(((int)c).ToString("x2", CultureInfo.InvariantCulture));
+                    else if (Printable(code))
+                        text.Append(char.ConvertFromUtf32(code)); // never a lone surrogate: those are not printable
                     else
-                        text.Append(c);
+                        text.Append(code < 0x100 ? $"\\x{code:x2}" : code < 0x10000 ? $"\\u{code:x4}" : $"\\U{code:x8}");
                     break;
             }
         }
         return text.Append(quote).ToString();
     }
+
+    /// <summary>Python's <c>str.isprintable()</c> for one code point.</summary>
+    private static bool Printable(int code) => code == ' ' || CharUnicodeInfo.GetUnicodeCategory(code) is not (UnicodeCategory.Control or UnicodeCategory.Format
+        or UnicodeCategory.Surrogate or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned or UnicodeCategory.LineSeparator
+        or UnicodeCategory.ParagraphSeparator or UnicodeCategory.SpaceSeparator);
 }

@@ -64,10 +64,10 @@ internal sealed class Renderer
                 scope.Set(block.Target, ApplyFilters(Capture(block.Body, scope), block.Filters, scope));
                 return Flow.Normal;
             case Macro macro:
-                scope.Set(macro.MacroName, MakeMacro(macro.MacroName, macro.Parameters, macro.Body, scope));
+                scope.Set(macro.MacroName, MakeMacro(macro.MacroName, macro.Parameters, macro.Body, macro.Special, scope));
                 return Flow.Normal;
             case CallBlock call:
-                var caller = MakeMacro("caller", call.CallerParameters, call.Body, scope);
+                var caller = MakeMacro("caller", call.CallerParameters, call.Body, call.Special, scope);
                 var target = Evaluate(call.Invocation.Target, scope) as Callable ?? throw new TemplateRuntimeException("'call' needs a macro");
                 var (positional, named) = Arguments(call.Invocation.Args, scope);
                 var withCaller = new Dictionary<string, object?>(named) { ["caller"] = caller };
@@ -164,9 +164,28 @@ internal sealed class Renderer
         Bind(set.Targets, value, scope);
     }
 
-    private Callable MakeMacro(string name, IReadOnlyList<(string Name, Expr? Default)> parameters, IReadOnlyList<Node> body, Scope defining) =>
+    /// <summary>A macro as jinja2 calls one: parameters by position or name, then defaults; extra arguments only into varargs/kwargs it reads.</summary>
+    private Callable MakeMacro(string name, IReadOnlyList<(string Name, Expr? Default)> parameters, IReadOnlyList<Node> body, IReadOnlySet<string> special, Scope defining) =>
         new(name, (positional, named) =>
         {
+            if (positional.Count > parameters.Count && !special.Contains("varargs"))
+                throw new TemplateRuntimeException($"macro '{name}' takes not more than {parameters.Count} argument(s)");
+            var extra = new OrderedDictionary<object, object?>();
+            foreach (var (key, value) in named)
+            {
+                if (key == "caller")
+                {
+                    if (!special.Contains("caller"))
+                        throw new TemplateRuntimeException($"macro '{name}' was invoked with two values for the special caller argument. This is most likely a bug.");
+                    continue;
+                }
+                var at = parameters.Select(p => p.Name).ToList().IndexOf(key);
+                if (at >= 0 && at >= positional.Count)
+                    continue;
+                if (!special.Contains("kwargs"))
+                    throw new TemplateRuntimeException($"macro '{name}' takes no keyword argument '{key}'");
+                extra[key] = value;
+            }
             var frame = new Scope(defining);
             for (var i = 0; i < parameters.Count; i++)
             {
@@ -175,6 +194,10 @@ internal sealed class Renderer
                     : named.TryGetValue(parameter, out var value) ? value
                     : fallback is null ? Undefined.Named(parameter) : Evaluate(fallback, frame));
             }
+            if (special.Contains("varargs"))
+                frame.Set("varargs", positional.Skip(parameters.Count).ToArray());
+            if (special.Contains("kwargs"))
+                frame.Set("kwargs", extra);
             if (named.TryGetValue("caller", out var caller))
                 frame.Set("caller", caller);
             return Capture(body, frame);
@@ -233,9 +256,8 @@ internal sealed class Renderer
                     "not" => !Values.Truthy(operand),
                     "-" => operand switch
                     {
-                        long l => (object)-l,
-                        bool b => b ? -1L : 0L,
                         double d => -d,
+                        _ when Values.IsInteger(operand) => Values.Integer(-Values.ToInteger(operand)),
                         Undefined u => throw u.Fail(),
                         _ => throw new TemplateRuntimeException($"bad operand type for unary -: '{Values.TypeName(operand)}'"),
                     },
@@ -266,10 +288,10 @@ internal sealed class Renderer
         {
             "==" => Values.Equals(left, right),
             "!=" => !Values.Equals(left, right),
-            "<" => Values.Compare(left, right) < 0,
-            "<=" => Values.Compare(left, right) <= 0,
-            ">" => Values.Compare(left, right) > 0,
-            ">=" => Values.Compare(left, right) >= 0,
+            "<" => Values.Compare(left, right, "<") < 0,
+            "<=" => Values.Compare(left, right, "<=") <= 0,
+            ">" => Values.Compare(left, right, ">") > 0,
+            ">=" => Values.Compare(left, right, ">=") >= 0,
             "in" => Values.Contains(right, left),
             "not in" => !Values.Contains(right, left),
             "~" => Values.Str(left) + Values.Str(right),

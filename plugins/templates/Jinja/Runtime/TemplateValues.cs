@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Numerics;
 using System.Text.Json;
 
 namespace Dynamo.Templates.Jinja.Runtime;
@@ -8,7 +9,7 @@ internal static class TemplateValues
 {
     public static object? From(object? value) => value switch
     {
-        null or bool or long or double or string or Undefined or Callable or Namespace => value,
+        null or bool or long or double or string or BigInteger or Undefined or Callable or Namespace => value,
         int i => (long)i,
         float f => (double)f,
         decimal m => (double)m,

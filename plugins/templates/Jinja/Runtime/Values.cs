@@ -1,11 +1,13 @@
 using System.Collections;
 using System.Globalization;
+using System.Numerics;
 using System.Text;
 
 namespace Dynamo.Templates.Jinja.Runtime;
 
 /// <summary>
-/// Python semantics over the runtime's values: null (None), bool, long, double, string,
+/// Python semantics over the runtime's values: null (None), bool, long (BigInteger past its
+/// range, as Python's int has none), double, string,
 /// List (list), object?[] (tuple), OrderedDictionary (dict), Namespace, Undefined, Callable,
 /// LoopContext.
 /// </summary>
@@ -16,6 +18,7 @@ internal static class Values
         null or Undefined => false,
         bool b => b,
         long l => l != 0,
+        BigInteger n => !n.IsZero,
         double d => d != 0,
         string s => s.Length > 0,
         ICollection c => c.Count > 0,
@@ -35,11 +38,13 @@ internal static class Values
         null => "None",
         bool b => b ? "True" : "False",
         long l => l.ToString(CultureInfo.InvariantCulture),
+        BigInteger n => n.ToString(CultureInfo.InvariantCulture),
         double d => PythonFormat.Float(d),
         string s => PythonFormat.Repr(s),
         Undefined => "",
         object?[] tuple => tuple.Length == 1 ? $"({Repr(tuple[0])},)" : $"({string.Join(", ", tuple.Select(Repr))})",
         List<object?> list => $"[{string.Join(", ", list.Select(Repr))}]",
+        Namespace ns => $"<Namespace {Repr(new Dictionary<object, object?>(ns.Select(p => new KeyValuePair<object, object?>(p.Key, p.Value))))}>",
         IDictionary dict => $"{{{string.Join(", ", Pairs(dict).Select(p => $"{Repr(p.Key)}: {Repr(p.Value)}"))}}}",
         Callable c => $"<function {c.Name}>",
         _ => value.ToString() ?? "",
@@ -55,7 +60,7 @@ internal static class Values
     {
         null => "NoneType",
         bool => "bool",
-        long => "int",
+        long or BigInteger => "int",
         double => "float",
         string => "str",
         object?[] => "tuple",
@@ -66,26 +71,35 @@ internal static class Values
         _ => "object",
     };
 
-    public static bool IsNumber(object? value) => value is long or double or bool;
+    public static bool IsNumber(object? value) => value is long or double or bool or BigInteger;
 
     public static double ToDouble(object? value) => value switch
     {
         long l => l,
         double d => d,
         bool b => b ? 1 : 0,
+        BigInteger n => (double)n,
         _ => throw new TemplateRuntimeException($"expected a number, got {TypeName(value)}"),
     };
 
-    private static long ToLong(object? value) => value is bool b ? (b ? 1 : 0) : (long)value!;
+    public static BigInteger ToInteger(object? value) => value switch
+    {
+        bool b => b ? 1 : 0,
+        long l => l,
+        _ => (BigInteger)value!,
+    };
 
-    private static bool IsInteger(object? value) => value is long or bool;
+    /// <summary>An integer result: a long where it fits, so only the rare huge one is a BigInteger.</summary>
+    public static object Integer(BigInteger n) => n >= long.MinValue && n <= long.MaxValue ? (object)(long)n : n;
+
+    public static bool IsInteger(object? value) => value is long or bool or BigInteger;
 
     public static new bool Equals(object? a, object? b)
     {
         if (a is Undefined || b is Undefined)
             return a is Undefined && b is Undefined;
         if (IsNumber(a) && IsNumber(b))
-            return IsInteger(a) && IsInteger(b) ? ToLong(a) == ToLong(b) : ToDouble(a) == ToDouble(b);
+            return IsInteger(a) && IsInteger(b) ? ToInteger(a) == ToInteger(b) : ToDouble(a) == ToDouble(b);
         return (a, b) switch
         {
             (null, null) => true,
@@ -99,20 +113,21 @@ internal static class Values
         };
     }
 
-    public static int Compare(object? a, object? b)
+    /// <param name="op">The operator the template wrote, for Python's words when the two cannot be ordered.</param>
+    public static int Compare(object? a, object? b, string op = "<")
     {
         if (IsNumber(a) && IsNumber(b))
-            return IsInteger(a) && IsInteger(b) ? ToLong(a).CompareTo(ToLong(b)) : ToDouble(a).CompareTo(ToDouble(b));
+            return IsInteger(a) && IsInteger(b) ? ToInteger(a).CompareTo(ToInteger(b)) : ToDouble(a).CompareTo(ToDouble(b));
         if (a is string x && b is string y)
             return string.CompareOrdinal(x, y);
         if (a is IList l && b is IList m && a is not IDictionary && b is not IDictionary)
         {
             for (var i = 0; i < Math.Min(l.Count, m.Count); i++)
                 if (!Equals(l[i], m[i]))
-                    return Compare(l[i], m[i]);
+                    return Compare(l[i], m[i], op);
             return l.Count.CompareTo(m.Count);
         }
-        throw new TemplateRuntimeException($"'<' is not supported between {TypeName(a)} and {TypeName(b)}");
+        throw new TemplateRuntimeException($"'{op}' not supported between instances of '{TypeName(a)}' and '{TypeName(b)}'");
     }
 
     public static IEnumerable<object?> Iterate(object? value) => value switch
@@ -138,7 +153,8 @@ internal static class Values
         string => throw new TemplateRuntimeException($"'in <string>' requires string as left operand, not {TypeName(item)}"),
         IDictionary dict => item is not null && dict.Contains(item),
         Undefined => false,
-        _ => Iterate(container).Any(x => Equals(x, item)),
+        string or IEnumerable => Iterate(container).Any(x => Equals(x, item)),
+        _ => throw new TemplateRuntimeException($"argument of type '{TypeName(container)}' is not iterable"),
     };
 
     public static object? Binary(string op, object? a, object? b)
@@ -156,10 +172,18 @@ internal static class Values
             case "+" when a is object?[] x && b is object?[] y:
                 return x.Concat(y).ToArray();
             case "*" when a is string s && IsInteger(b):
-                return string.Concat(Enumerable.Repeat(s, (int)Math.Max(0, ToLong(b))));
+                return string.Concat(Enumerable.Repeat(s, Times(b)));
             case "*" when a is List<object?> l && IsInteger(b):
-                return Enumerable.Repeat(l, (int)Math.Max(0, ToLong(b))).SelectMany(x => x).ToList();
+                return Enumerable.Repeat(l, Times(b)).SelectMany(x => x).ToList();
+            case "*" when a is object[] tuple && IsInteger(b):
+                return Enumerable.Repeat(tuple, Times(b)).SelectMany(x => x).ToArray();
+            case "*" when IsInteger(a) && b is string or List<object?> or object[]:
+                return Binary(op, b, a); // 3 * 'ab', as Python allows
+            case "*" when a is string or List<object?> or object[] && !IsInteger(b):
+                throw new TemplateRuntimeException($"can't multiply sequence by non-int of type '{TypeName(b)}'");
         }
+        if (op == "+" && a is string or List<object?> or object[])
+            throw new TemplateRuntimeException($"can only concatenate {TypeName(a)} (not \"{TypeName(b)}\") to {TypeName(a)}"); // Python's words for a sequence on the left
         if (!IsNumber(a) || !IsNumber(b))
             throw new TemplateRuntimeException($"unsupported operand type(s) for {op}: '{TypeName(a)}' and '{TypeName(b)}'");
         var integers = IsInteger(a) && IsInteger(b);
@@ -169,18 +193,30 @@ internal static class Values
                 throw new TemplateRuntimeException("division by zero");
             return ToDouble(a) / ToDouble(b);
         }
+        if (a is long lx && b is long ly && op is "+" or "-")
+        {
+            try
+            {
+                return checked(op == "+" ? lx + ly : lx - ly); // the common case, without BigInteger
+            }
+            catch (OverflowException)
+            {
+                // past long: exact below
+            }
+        }
         if (integers)
         {
-            long x = ToLong(a), y = ToLong(b);
+            // Exact, as Python's unbounded int: no overflow, no detour through double.
+            BigInteger x = ToInteger(a), y = ToInteger(b);
             switch (op)
             {
-                case "+": return x + y;
-                case "-": return x - y;
-                case "*": return x * y;
-                case "//" or "%" when y == 0: throw new TemplateRuntimeException("integer division or modulo by zero");
-                case "//": return (long)Math.Floor((double)x / y);
-                case "%": return ((x % y) + y) % y;
-                case "**": return y >= 0 ? (object)(long)Math.Pow(x, y) : Math.Pow(x, y);
+                case "+": return Integer(x + y);
+                case "-": return Integer(x - y);
+                case "*": return Integer(x * y);
+                case "//" or "%" when y.IsZero: throw new TemplateRuntimeException("integer division or modulo by zero");
+                case "//": return Integer(FloorDivide(x, y));
+                case "%": return Integer(x - y * FloorDivide(x, y));
+                case "**" when y.Sign >= 0: return Integer(BigInteger.Pow(x, y <= int.MaxValue ? (int)y : throw new TemplateRuntimeException("exponent too large")));
             }
         }
         double p = ToDouble(a), q = ToDouble(b);
@@ -194,6 +230,19 @@ internal static class Values
             "**" => Math.Pow(p, q),
             _ => throw new TemplateRuntimeException($"unknown operator {op}"),
         };
+    }
+
+    /// <summary>How many copies <c>'ab' * n</c> makes: none for n below 1.</summary>
+    private static int Times(object? n)
+    {
+        var times = ToInteger(n);
+        return times <= 0 ? 0 : times <= int.MaxValue ? (int)times : throw new TemplateRuntimeException("cannot fit 'int' into an index-sized integer");
+    }
+
+    private static BigInteger FloorDivide(BigInteger x, BigInteger y)
+    {
+        var quotient = BigInteger.DivRem(x, y, out var remainder);
+        return !remainder.IsZero && (remainder.Sign < 0) != (y.Sign < 0) ? quotient - 1 : quotient;
     }
 
     /// <summary>Python slicing of a list, tuple or string.</summary>

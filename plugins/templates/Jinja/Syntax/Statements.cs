@@ -18,10 +18,18 @@ internal sealed record Set(IReadOnlyList<string> Targets, string? Attribute, Exp
 /// <summary><c>{% set x %}…{% endset %}</c>: the rendered body, through optional filters.</summary>
 internal sealed record SetBlock(string Target, IReadOnlyList<(string Name, Arguments Args)> Filters, IReadOnlyList<Node> Body, int Line) : Node(Line);
 
-internal sealed record Macro(string MacroName, IReadOnlyList<(string Name, Expr? Default)> Parameters, IReadOnlyList<Node> Body, int Line) : Node(Line);
+internal sealed record Macro(string MacroName, IReadOnlyList<(string Name, Expr? Default)> Parameters, IReadOnlyList<Node> Body, int Line) : Node(Line)
+{
+    /// <summary>Which of varargs, kwargs and caller the body reads: as in jinja2, only those let a call pass extra arguments or a call block.</summary>
+    public IReadOnlySet<string> Special { get; } = SyntaxWalk.SpecialNames(Body);
+}
 
 /// <summary><c>{% call(args) macro(…) %}…{% endcall %}</c>: the body is the macro's <c>caller()</c>.</summary>
-internal sealed record CallBlock(Call Invocation, IReadOnlyList<(string Name, Expr? Default)> CallerParameters, IReadOnlyList<Node> Body, int Line) : Node(Line);
+internal sealed record CallBlock(Call Invocation, IReadOnlyList<(string Name, Expr? Default)> CallerParameters, IReadOnlyList<Node> Body, int Line) : Node(Line)
+{
+    /// <summary>Which of varargs, kwargs and caller the body (the <c>caller</c> macro) reads.</summary>
+    public IReadOnlySet<string> Special { get; } = SyntaxWalk.SpecialNames(Body);
+}
 
 internal sealed record FilterBlock(IReadOnlyList<(string Name, Arguments Args)> Filters, IReadOnlyList<Node> Body, int Line) : Node(Line);
 

@@ -12,7 +12,7 @@ internal static class PluginComponents
         var factory = plugin.GetTypes()
             .Where(t => !t.IsAbstract && typeof(IComponentFactory<T>).IsAssignableFrom(t))
             .Select(t => (IComponentFactory<T>)Activator.CreateInstance(t)!)
-            .Single(f => f.Name == name);
+            .Single(f => f.Name == name || f.Aliases.Contains(name));
         return factory.Create(new ComponentContext("m", name, new ConfigurationBuilder().Build(), new EmptyServices()));
     }
 

@@ -15,7 +15,14 @@ public sealed class ReasoningParserTests
         { "deepseek_r1", "still thinking when cut", "still thinking when cut", null },
         { "deepseek_r1", "a <think> inside</think>b", "a <think> inside", "b" },
         { "qwen3", "<think>\nabc\n</think>\n\nAnswer", "\nabc\n", "\n\nAnswer" },
-        { "qwen3", "Hello, no thinking. </think> stays", null, "Hello, no thinking. </think> stays" },
+        { "qwen3", "Before the tag: the template opened it.</think>Answer", "Before the tag: the template opened it.", "Answer" },
+        { "qwen3", "Checking.\n<tool_call>\n{\"name\": \"f\"}", "Checking.\n", "<tool_call>\n{\"name\": \"f\"}" },
+        { "deepseek_r1", "<think>a</think>b<think>c</think>d", "ac", "bd" },
+        { "basic", "No tags, no reasoning.</think> A stray end tag is dropped.", null, "No tags, no reasoning. A stray end tag is dropped." },
+        { "granite", "Here's my thought process: A. Here is my response: B.", " A. ", " B." },
+        { "gemma4", "intro <|channel>thought\nrumination<channel|>outro", "rumination", "intro outro" },
+        { "gemma4", "<|channel>thoughtful start<channel|>x", "thoughtful start", "x" },
+        { "kimi_k3", "<|open|>think<|sep|>plan<|close|>think<|sep|><|open|>response<|sep|>Hi", "plan", "<|open|>response<|sep|>Hi" },
         { "qwen3", "<think>cut short", "cut short", null },
         { "granite", "Here is my thought process: A. Here is my response: B.", " A. ", " B." },
         { "kimi", "◁think▷x◁/think▷y", "x", "y" },
@@ -24,6 +31,8 @@ public sealed class ReasoningParserTests
         { "gpt_oss", "<|channel|>analysis<|message|>Need a tool.<|end|><|start|>assistant<|channel|>commentary to=functions.get_weather <|constrain|>json<|message|>{\"city\":\"SF\"}<|call|>",
             "Need a tool.", "<|channel|>commentary to=functions.get_weather <|constrain|>json<|message|>{\"city\":\"SF\"}<|call|>" },
         { "gpt_oss", "plain text, no harmony", null, "plain text, no harmony" },
+        { "gpt_oss", "<|channel|>analysis<|message|>One.<|end|><|start|>assistant<|channel|>analysis<|message|>Two.<|end|><|start|>assistant<|channel|>final<|message|>Hi<|return|>", "One.\nTwo.", "Hi" },
+        { "gpt_oss", "<|channel|>commentary to=functions.f <|constrain|>json<|message|>{\"a\":", null, null }, // a call cut short is no call
     };
 
     [Theory]
@@ -41,6 +50,16 @@ public sealed class ReasoningParserTests
             result.Add(stream.Finish());
             Assert.True(new ReasoningParseResult(reasoning, content) == result.Result(), $"{how}: {result.Result()}");
         }
+    }
+
+    [Fact]
+    public void TheThinkingSwitchSaysWhetherTheTemplateOpenedTheThought()
+    {
+        Assert.Equal(new ReasoningParseResult(null, "Plain answer"), Parser("qwen3").Parse("Plain answer", ReasoningRequest.WithThinking(false)));
+        Assert.Equal(new ReasoningParseResult("Plain answer", null), Parser("qwen3").Parse("Plain answer", ReasoningRequest.Default));
+        Assert.Equal(new ReasoningParseResult("Still thinking", "done"), Parser("basic").Parse("Still thinking</think>done", ReasoningRequest.WithThinking(true)));
+        var kwargs = new Dictionary<string, System.Text.Json.JsonElement> { ["thinking"] = System.Text.Json.JsonSerializer.SerializeToElement(false) };
+        Assert.Equal(new ReasoningParseResult(null, "x"), Parser("deepseek_r1").Parse("x", new ReasoningRequest(kwargs)));
     }
 
     [Fact]

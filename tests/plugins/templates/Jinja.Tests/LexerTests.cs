@@ -11,18 +11,21 @@ public sealed class LexerTests
     [Theory]
     [InlineData("  {% if x %}\n  a\n  {% endif %}\nb", "  a\nb")]            // lstrip before block tags, trim the newline after
     [InlineData("x  {% if x %}y", "x  y")]                                  // not at a line start: kept
-    [InlineData("  {{ x }}\n", "  \n")]                                     // expressions are neither stripped nor trimmed
+    [InlineData("  {{ x }}\nb", "  \nb")]                                   // expressions are neither stripped nor trimmed
+    [InlineData("a\n\n", "a\n")]                                           // one newline at the very end goes (keep_trailing_newline is off)
+    [InlineData("a\r\n", "a")]
     [InlineData("a  {%- if x -%}  \n b", "ab")]                             // '-' strips all whitespace on its side
     [InlineData("  {%+ if x +%}\nb", "  \nb")]                              // '+' keeps both
     [InlineData("a\n  {# note #}\nb", "a\nb")]                              // comments strip and trim like blocks
     [InlineData("{% raw %}\n{{ x }}{% if %}\n{% endraw %}", "{{ x }}{% if %}\n")]
+    [InlineData("{{ {'a': {'b': 1}} }}x{% set y = {'c': {}} %}z", "xz")]      // '}}' and '%}' inside brackets do not end the tag
     public void WhitespaceControl(string source, string expected) => Assert.Equal(expected, Texts(source));
 
     [Fact]
     public void StringsDecodeEscapesAndOperatorsTakeTheLongestMatch()
     {
-        var tokens = Lexer.Tokenize("{{ 'a\\n\\'b' ~ \"\\u00e9\" // 2 ** 3 }}");
-        Assert.Equal(["a\n'b", "~", "é", "//", "2", "**", "3"], tokens.Skip(1).Take(7).Select(t => t.Value));
+        var tokens = Lexer.Tokenize("{{ 'a\\n\\'b' ~ \"\\u00e9\\x41\\101\\U0001F389\\q\" // 2 ** 3 }}");
+        Assert.Equal(["a\n'b", "~", "éAA🎉\\q", "//", "2", "**", "3"], tokens.Skip(1).Take(7).Select(t => t.Value));
     }
 
     [Theory]

@@ -43,6 +43,9 @@ public sealed class ParserTests
         Assert.Equal("maxsplit", call.Args.Named.Single().Name);
         Assert.Equal(2, Assert.IsType<DictExpr>(Expression("{'a': [1, 2.5], 'b': (none, True),}")).Pairs.Count);
         Assert.Equal("ab", Assert.IsType<Literal>(Expression("'a' \"b\"")).Value);
+        // A tuple without parentheses where jinja2 takes one; a list or dict right after a test name is its argument.
+        Assert.Equal(2, Assert.IsType<TupleExpr>(Expression("1, 'x'")).Items.Count);
+        Assert.IsType<ListExpr>(Assert.IsType<Test>(Expression("x is in [1, 2]")).Args.Positional.Single());
     }
 
     [SkippableFact]
@@ -67,6 +70,7 @@ public sealed class ParserTests
     [InlineData("\n{% endfor %}", "line 2: unexpected 'endfor' with no block open")]
     [InlineData("{% frobnicate %}", "line 1: unknown tag 'frobnicate'")]
     [InlineData("{{ a + }}", "line 1: unexpected '}}' in an expression")]
+    [InlineData("{{ x is defined is defined }}", "line 1: You cannot chain multiple tests with is")] // jinja2's words
     public void SyntaxErrorsNameTheLineAndWhatFailed(string source, string message) =>
         Assert.Equal(message, Assert.Throws<TemplateException>(() => Parser.Parse(source)).Message);
 }

@@ -6,10 +6,19 @@ compare with byte for byte). Run it where jinja2 is installed; CI only reads exp
     python3 generate.py ../../../../../../shared/templates
 
 Variables are built from each OpenAI-style case exactly as the jinja plugin builds them:
-message fields in the order role, content, reasoning_content, tool_calls, tool_call_id, name
-(absent ones omitted, content always present, text parts joined with newlines), tool-call arguments parsed from their JSON text
-into objects, tools as given (None when the case has none), bos/eos '<s>'/'</s>', and
-strftime_now at a fixed instant.
+message fields in the order role, content, reasoning_content, thinking, tool_plan, tool_calls,
+tool_call_id, name (absent ones omitted, content always present, text parts joined with
+newlines); an assistant's reasoning_content is also its `thinking` (what gpt-oss's template
+shows) and, on a message with tool calls, its `tool_plan` (Command R7B's), as llama.cpp passes
+them; tools as given (None when the case has none), bos/eos '<s>'/'</s>', and strftime_now at a
+fixed instant.
+
+Tool-call arguments: OpenAI sends them as JSON text. They are parsed into objects, as vLLM
+passes them (templates print them with tojson or walk their items), except for a template that
+concatenates them with `+` (an `x.arguments` or `x['arguments']` operand of `+`, e.g. DeepSeek
+V3.1 and R1): that template was written for the wire form and gets the text as the client sent
+it, as apply_chat_template renders an OpenAI message, where objects would raise
+"can only concatenate str (not "dict") to str". Text that is not JSON stays text either way.
 """
 import json, os, sys
 from datetime import datetime
@@ -44,15 +53,35 @@ env.filters["tojson"] = tojson
 env.globals["raise_exception"] = raise_exception
 env.globals["strftime_now"] = lambda f: NOW.strftime(f)
 
-def message(m):
-    content = m.get("content")
-    if isinstance(content, list):
-        content = "\n".join(p["text"] for p in content)   # text parts joined, as the server passes them
-    out = {"role": m["role"], "content": content}
-    if m.get("reasoning_content") is not None:
-        out["reasoning_content"] = m["reasoning_content"]
+def arguments_concatenated(template):
+    # an `x.arguments` / `x['arguments']` operand of `+`: the template wants the JSON text
+    def is_arguments(n):
+        return (isinstance(n, nodes.Getattr) and n.attr == "arguments") or \
+               (isinstance(n, nodes.Getitem) and isinstance(n.arg, nodes.Const) and n.arg.value == "arguments")
+    return any(is_arguments(a.left) or is_arguments(a.right) for a in env.parse(template).find_all(nodes.Add))
+
+def arguments(text, as_text):
+    if as_text:
+        return text
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text   # not JSON: stays text
+
+def text(content):
+    return "\n".join(p["text"] for p in content) if isinstance(content, list) else content   # text parts joined, as the server passes them
+
+def message(m, arguments_as_text):
+    out = {"role": m["role"], "content": text(m.get("content"))}
+    reasoning = m.get("reasoning_content")
+    if reasoning is not None:
+        out["reasoning_content"] = reasoning
+        if m["role"] == "assistant":
+            out["thinking"] = reasoning
+            if m.get("tool_calls"):
+                out["tool_plan"] = reasoning
     if m.get("tool_calls"):
-        out["tool_calls"] = [{"id": c["id"], "type": "function", "function": {"name": c["function"]["name"], "arguments": json.loads(c["function"]["arguments"])}} for c in m["tool_calls"]]
+        out["tool_calls"] = [{"id": c["id"], "type": "function", "function": {"name": c["function"]["name"], "arguments": arguments(c["function"]["arguments"], arguments_as_text)}} for c in m["tool_calls"]]
     if m.get("tool_call_id") is not None:
         out["tool_call_id"] = m["tool_call_id"]
     if m.get("name") is not None:
@@ -64,10 +93,11 @@ def main(folder):
     cases = json.load(open(os.path.join(here, "cases.json"), encoding="utf-8"))
     expected = {}
     for name in sorted(f for f in os.listdir(folder) if f.endswith(".jinja")):
-        template = env.from_string(open(os.path.join(folder, name), encoding="utf-8", newline=None).read())
+        source = open(os.path.join(folder, name), encoding="utf-8", newline=None).read()
+        template, as_text = env.from_string(source), arguments_concatenated(source)
         for case in cases:
             variables = dict(case.get("chat_template_kwargs", {}))
-            variables.update(messages=[message(m) for m in case["messages"]], tools=case.get("tools"),
+            variables.update(messages=[message(m, as_text) for m in case["messages"]], tools=case.get("tools"),
                              add_generation_prompt=case.get("add_generation_prompt", True), bos_token="<s>", eos_token="</s>")
             try:
                 result = {"prompt": template.render(**variables)}

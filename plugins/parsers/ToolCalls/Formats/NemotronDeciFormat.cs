@@ -1,0 +1,18 @@
+using Dynamo.Parsers.ToolCalls.Streaming;
+
+namespace Dynamo.Parsers.ToolCalls.Formats;
+
+/// <summary>
+/// Nemotron (Llama-3.x-Nemotron, "Deci"): <c>&lt;TOOLCALL&gt;[{"name": …, "arguments": …}, …]&lt;/TOOLCALL&gt;</c>.
+/// The tags are special tokens, never content; text after the calls is dropped, as the references do.
+/// </summary>
+internal sealed class NemotronDeciFormat : IToolCallFormat
+{
+    public IReadOnlyList<string> StartMarkers { get; } = ["<TOOLCALL>"];
+
+    public bool MarkerIsContent => false;
+
+    public bool DropsTextAfterCalls => true;
+
+    public SectionScan Scan(string section, bool final) => CallArray.Section(section, final, "</TOOLCALL>");
+}
