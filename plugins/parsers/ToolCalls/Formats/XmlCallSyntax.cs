@@ -13,6 +13,23 @@ internal sealed record XmlCallSyntax(
     /// <summary>The call may come without its section's start marker (the section then begins at <see cref="CallOpen"/>).</summary>
     public bool BareCalls { get; init; }
 
+    /// <summary>Calls without their section are markup to drop, not calls (DSML).</summary>
+    public bool BareCallsDropped { get; init; }
+
+    /// <summary>
+    /// A call cut short by the end of the output is kept with the parameters it has, the last one as far as
+    /// it got (Qwen3-Coder); otherwise it is no call, and its markup is dropped.
+    /// </summary>
+    public bool KeepsCutCalls { get; init; }
+
+    /// <summary>
+    /// The section's markup never reaches content: a section that holds no call is dropped up to its close.
+    /// </summary>
+    public bool SpecialMarkup { get; init; }
+
+    /// <summary>A value the schema says nothing about is JSON when it reads as JSON (GLM's references), else a string.</summary>
+    public bool UntypedAsJson { get; init; }
+
     /// <summary>Text after the calls is dropped, as the family's references do.</summary>
     public bool DropsTextAfterCalls { get; init; }
 
@@ -26,15 +43,21 @@ internal sealed record XmlCallSyntax(
     public static readonly XmlCallSyntax Qwen3Coder = new("<tool_call>", "<function=", [">"], "<parameter=", ">", "", "</parameter>", "</function>", "</tool_call>", false)
     {
         BareCalls = true,
+        KeepsCutCalls = true,
         DropsTextAfterCalls = true,
     };
 
     /// <summary>GLM 4.5 to 4.7: <c>&lt;tool_call&gt;NAME\n&lt;arg_key&gt;K&lt;/arg_key&gt;\n&lt;arg_value&gt;V&lt;/arg_value&gt;&lt;/tool_call&gt;</c>.</summary>
-    public static readonly XmlCallSyntax Glm = new("<tool_call>", "", ["\n", "<arg_key>", "</tool_call>"], "<arg_key>", "</arg_key>", "<arg_value>", "</arg_value>", "</tool_call>", null, false);
+    public static readonly XmlCallSyntax Glm = new("<tool_call>", "", ["\n", "<arg_key>", "</tool_call>"], "<arg_key>", "</arg_key>", "<arg_value>", "</arg_value>", "</tool_call>", null, false)
+    {
+        UntypedAsJson = true,
+    };
 
     /// <summary>MiniMax M2: <c>&lt;minimax:tool_call&gt;&lt;invoke name="NAME"&gt;&lt;parameter name="K"&gt;V&lt;/parameter&gt;&lt;/invoke&gt;…&lt;/minimax:tool_call&gt;</c>.</summary>
     public static readonly XmlCallSyntax MiniMaxM2 = new("<minimax:tool_call>", "<invoke name=\"", ["\">"], "<parameter name=\"", "\">", "", "</parameter>", "</invoke>", "</minimax:tool_call>", true)
     {
+        BareCalls = true,
+        SpecialMarkup = true,
         DropsTextAfterCalls = true,
     };
 
@@ -44,6 +67,9 @@ internal sealed record XmlCallSyntax(
     /// </summary>
     public static XmlCallSyntax Dsml(string block) => new($"<｜DSML｜{block}>", "<｜DSML｜invoke name=\"", ["\""], "<｜DSML｜parameter name=\"", "\"", ">", "</｜DSML｜parameter>", "</｜DSML｜invoke>", $"</｜DSML｜{block}>", true)
     {
+        BareCalls = true,
+        BareCallsDropped = true,
+        SpecialMarkup = true,
         DropsTextAfterCalls = true,
         StringAttribute = "string",
     };

@@ -23,13 +23,38 @@ internal sealed class XmlCallsFormat(XmlCallSyntax syntax, IReadOnlyList<ToolDef
 
     public bool DropsTextAfterCalls => syntax.DropsTextAfterCalls;
 
-    public SectionScan Scan(string section, bool final)
+    public bool MarkerIsContent => !syntax.SpecialMarkup;
+
+    public SectionScan Scan(string section, bool final) => Scan(syntax.StartMarker, section, final);
+
+    public SectionScan Scan(string marker, string section, bool final)
+    {
+        var scan = Read(section, final);
+        if (!syntax.SpecialMarkup)
+            return scan;
+        // Special tokens never reach content: calls without their section are dropped with their markup, and so is a section of no calls.
+        var bare = marker == syntax.CallOpen && syntax.BareCallsDropped;
+        if (!bare && !(scan.Failed && scan.Calls.Count == 0))
+            return scan;
+        if (!bare && scan.End < 0)
+            return scan;
+        var close = syntax.SectionClose is { } c ? Text.Find(section, 0, c) : -1;
+        if (close >= 0)
+            return SectionScan.Closed([], close + syntax.SectionClose!.Length);
+        if (bare && scan.End >= 0 && !scan.Failed)
+            return SectionScan.Closed([], scan.End);
+        return final ? SectionScan.Closed([], section.Length) : SectionScan.Open([]);
+    }
+
+    private SectionScan Read(string section, bool final)
     {
         var calls = new List<ScannedCall>();
         var at = 0;
         var count = 0;
         while (true)
         {
+            // Where the last call ended: text after it, spaces included, is read on as the stream would read it.
+            var callEnd = at;
             at = JsonScan.SkipWhitespace(section, at);
             if (count > 0 && syntax.SectionClose is { } close)
             {
@@ -41,13 +66,13 @@ internal sealed class XmlCallsFormat(XmlCallSyntax syntax, IReadOnlyList<ToolDef
                         return final ? SectionScan.Closed(calls, section.Length) : SectionScan.Open(calls);
                 }
                 if (!syntax.ManyCalls)
-                    return SectionScan.Closed(calls, at);
+                    return SectionScan.Closed(calls, callEnd);
             }
             else if (count > 0)
-                return SectionScan.Closed(calls, at);
+                return SectionScan.Closed(calls, callEnd);
             var (state, next) = Call(section, at, final, calls);
             if (state != Step.Done)
-                return state == Step.Waiting ? SectionScan.Open(calls) : state == Step.Ended ? SectionScan.Closed(calls, next) : Stop(calls, next);
+                return state == Step.Waiting ? SectionScan.Open(calls) : state == Step.Ended ? SectionScan.Closed(calls, next) : Stop(calls, count > 0 ? callEnd : next);
             at = next;
             count++;
         }
@@ -138,10 +163,11 @@ internal sealed class XmlCallsFormat(XmlCallSyntax syntax, IReadOnlyList<ToolDef
             i = next;
         }
 
-        // The call ends without its close tag: the parameters so far are the call.
+        // The call ends without its close tag: the parameters so far are the call, where the family keeps calls cut
+        // short or the section's close follows (only the call's own close went missing).
         (Step, int) Ended(int where)
         {
-            if (!skip)
+            if (!skip && (syntax.KeepsCutCalls || (syntax.SectionClose is { } close && Text.At(s, where, close) == Text.Match.Yes)))
                 calls.Add(new ScannedCall(name, arguments.Append('}').ToString(), true));
             return (Step.Ended, where);
         }
@@ -149,6 +175,9 @@ internal sealed class XmlCallsFormat(XmlCallSyntax syntax, IReadOnlyList<ToolDef
         // Still arriving: the parameters so far are final; the object closes at the end of a stream cut short.
         (Step, int) Waiting()
         {
+            // Where a call cut short is none, a call is only made once it closes; at the end, its markup goes with it.
+            if (!syntax.KeepsCutCalls)
+                return final ? (Step.Ended, s.Length) : (Step.Waiting, 0);
             if (!skip)
             {
                 var soFar = arguments.ToString();
@@ -185,9 +214,20 @@ internal sealed class XmlCallsFormat(XmlCallSyntax syntax, IReadOnlyList<ToolDef
         }
     }
 
-    // A parameter of the tool that is not set yet, opened before the value's end tag: the end tag went missing.
+    // A parameter of the tool that is not set yet, or the call's end where the section ends, before the value's end tag: the end tag went missing.
     private (int At, bool Undecided) NextParameter(string s, int start, int limit, HashSet<string> keys, JsonElement? properties, bool final)
     {
+        for (var at = s.IndexOf(syntax.CallClose, start, StringComparison.Ordinal); at >= 0 && at < limit; at = s.IndexOf(syntax.CallClose, at + 1, StringComparison.Ordinal))
+        {
+            var after = JsonScan.SkipWhitespace(s, at + syntax.CallClose.Length);
+            if (after >= s.Length)
+                return final ? (at, false) : (-1, true);
+            var close = syntax.SectionClose is { } c ? Text.At(s, after, c) : Text.Match.No;
+            if (close == Text.Match.Yes || Text.At(s, after, syntax.CallOpen) == Text.Match.Yes)
+                return (at, false);
+            if (close == Text.Match.Partial)
+                return final ? (at, false) : (-1, true);
+        }
         if (syntax.ValueOpen.Length > 0 && syntax.StringAttribute is null)
             return (-1, false); // GLM's values have their own open tag: a key inside one is text
         for (var at = s.IndexOf(syntax.KeyOpen, start, StringComparison.Ordinal); at >= 0 && at < limit; at = s.IndexOf(syntax.KeyOpen, at + 1, StringComparison.Ordinal))
@@ -205,9 +245,9 @@ internal sealed class XmlCallsFormat(XmlCallSyntax syntax, IReadOnlyList<ToolDef
     private string Value(string value, bool isString, JsonElement? properties, string key)
     {
         if (syntax.StringAttribute is null)
-            return XmlValues.ToJson(value, properties is { } p && p.TryGetProperty(key, out var property) ? property : null);
+            return XmlValues.ToJson(value, properties is { } p && p.TryGetProperty(key, out var property) ? property : null, syntax.UntypedAsJson);
         var trimmed = value.Trim();
-        if (!isString && JsonScan.Value(trimmed, 0) is (JsonStatus.Complete, var end) && end == trimmed.Length && trimmed.Length > 0)
+        if (!isString && XmlText.IsJson(trimmed))
             return trimmed;
         return JsonSerializer.Serialize(isString ? value : trimmed, XmlText.Relaxed);
     }

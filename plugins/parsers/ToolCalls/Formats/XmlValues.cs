@@ -12,16 +12,19 @@ namespace Dynamo.Parsers.ToolCalls.Formats;
 /// </summary>
 internal static class XmlValues
 {
-    public static string ToJson(string value, JsonElement? schema)
+    /// <param name="untypedAsJson">With nothing in the schema about the value, JSON text is that JSON (GLM's references); else it is a string.</param>
+    public static string ToJson(string value, JsonElement? schema, bool untypedAsJson = false)
     {
         var text = WebUtility.HtmlDecode(value);
         var trimmed = text.Trim();
-        if (trimmed.Equals("null", StringComparison.OrdinalIgnoreCase))
-            return "null";
-        if (schema is not { } property)
-            return String(text);
         var types = new List<string>();
-        Types(property, types);
+        if (schema is { } property)
+            Types(property, types);
+        // null is null, unless the parameter is a string that cannot be null (then "null" is what the model meant).
+        if (trimmed.Equals("null", StringComparison.OrdinalIgnoreCase) && !(types.Contains("string") && !types.Contains("null")))
+            return "null";
+        if (types.Count == 0)
+            return untypedAsJson && XmlText.IsJson(trimmed) ? trimmed : String(text);
         // Python's None, where the schema allows null or the value cannot be a string.
         if (trimmed == "None" && (types.Contains("null") || (types.Count > 0 && !types.Contains("string"))))
             return "null";
@@ -33,6 +36,9 @@ internal static class XmlValues
 
     private static string? As(string type, string trimmed, string text)
     {
+        // A number written as a JSON string ("123", or with its quotes escaped) is still the number.
+        if (type is "integer" or "number" && Unquoted(trimmed) is { } unquoted)
+            trimmed = unquoted;
         switch (type)
         {
             case "integer" when long.TryParse(trimmed, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l):
@@ -43,17 +49,31 @@ internal static class XmlValues
                 return trimmed.ToLowerInvariant();
             case "object" or "array":
                 return Structured(trimmed);
+            case "null" when trimmed is "null" or "None":
+                return "null";
             case "string":
                 return String(text);
         }
         return null;
     }
 
-    // JSON, or JSON written as a JSON string (encoded twice), or a Python literal (single quotes, True, None).
+    private static string? Unquoted(string text)
+    {
+        if (text.StartsWith("\\\"", StringComparison.Ordinal))
+            text = Unescaped(text);
+        return text.Length > 2 && text[0] == '"' && IsJson(text, JsonValueKind.String) ? JsonSerializer.Deserialize<string>(text)!.Trim() : null;
+    }
+
+    // JSON written inside a string by a model that escaped its quotes: \" for ".
+    private static string Unescaped(string text) => text.Replace("\\\\", "\u0001").Replace("\\\"", "\"").Replace("\u0001", "\\");
+
+    // JSON, or JSON written as a JSON string (encoded twice) or with its quotes escaped, or a Python literal (single quotes, True, None).
     private static string? Structured(string text)
     {
         if (IsJson(text, JsonValueKind.Object) || IsJson(text, JsonValueKind.Array))
             return text;
+        if (text.Contains("\\\"", StringComparison.Ordinal) && Unescaped(text) is var unescaped && (IsJson(unescaped, JsonValueKind.Object) || IsJson(unescaped, JsonValueKind.Array)))
+            return unescaped;
         if (IsJson(text, JsonValueKind.String) && JsonSerializer.Deserialize<string>(text) is { } inner && inner.Trim() != text)
             return Structured(inner.Trim());
         return text.Length > 0 && text[0] is '{' or '[' ? PythonReader.ToJson(text) : null;
@@ -61,8 +81,7 @@ internal static class XmlValues
 
     private static bool IsJson(string text, JsonValueKind kind)
     {
-        var (status, end) = JsonScan.Value(text, 0);
-        if (status != JsonStatus.Complete || JsonScan.SkipWhitespace(text, end) != text.Length)
+        if (!XmlText.IsJson(text))
             return false;
         var first = text[JsonScan.SkipWhitespace(text, 0)];
         return kind switch
@@ -88,13 +107,26 @@ internal static class XmlValues
             else if (type.ValueKind == JsonValueKind.Array)
                 types.AddRange(type.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.String).Select(t => Normal(t.GetString()!)));
         }
-        foreach (var key in (string[])["anyOf", "oneOf"])
+        foreach (var key in (string[])["anyOf", "oneOf", "allOf"])
             if (schema.TryGetProperty(key, out var options) && options.ValueKind == JsonValueKind.Array)
                 foreach (var option in options.EnumerateArray())
                     Types(option, types);
-        if (types.Count == 0 && schema.TryGetProperty("enum", out _))
-            types.Add("string");
+        // enum and const say the type by their values.
+        if (schema.TryGetProperty("const", out var constant))
+            types.Add(Kind(constant));
+        if (schema.TryGetProperty("enum", out var values) && values.ValueKind == JsonValueKind.Array)
+            types.AddRange(values.EnumerateArray().Select(Kind));
     }
+
+    private static string Kind(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => "string",
+        JsonValueKind.Number => value.TryGetInt64(out _) ? "integer" : "number",
+        JsonValueKind.True or JsonValueKind.False => "boolean",
+        JsonValueKind.Null => "null",
+        JsonValueKind.Object => "object",
+        _ => "array",
+    };
 
     private static string Normal(string type)
     {

@@ -24,6 +24,9 @@ internal interface IToolCallFormat
     /// <param name="final">The stream has ended: an unterminated call may be recovered.</param>
     SectionScan Scan(string section, bool final);
 
+    /// <summary>Reads a section knowing which marker opened it (a family whose calls mean something else without their section start).</summary>
+    SectionScan Scan(string marker, string section, bool final) => Scan(section, final);
+
     /// <summary>A new call id: OpenAI's shape unless the family has its own.</summary>
     string NewId(Random random) => "call_" + Ids.Random(random, 24);
 }

@@ -93,7 +93,7 @@ internal sealed class ToolCallStream(IToolCallFormat format, Random random) : IT
     private string ScanSection(bool final, Output output)
     {
         var text = _section!.ToString();
-        var scan = format.Scan(text, final);
+        var scan = format.Scan(_marker, text, final);
         for (var k = 0; k < scan.Calls.Count; k++)
         {
             var call = scan.Calls[k];
