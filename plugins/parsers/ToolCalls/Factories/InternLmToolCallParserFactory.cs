@@ -5,5 +5,5 @@ namespace Dynamo.Parsers.ToolCalls.Factories;
 
 internal sealed class InternLmToolCallParserFactory() : ToolCallParserFactory("internlm", "internlm2")
 {
-    protected override IToolCallFormat Format(IReadOnlyList<ToolDefinition> tools) => new Formats.InternLmFormat();
+    protected override IToolCallFormat Format(IReadOnlyList<ToolDefinition> tools) => new Formats.InternLmFormat(tools);
 }

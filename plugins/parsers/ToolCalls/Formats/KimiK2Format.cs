@@ -1,28 +1,105 @@
+using Dynamo.Abstractions.Requests;
+using Dynamo.Parsers.ToolCalls.Json;
+using Dynamo.Parsers.ToolCalls.Streaming;
+
 namespace Dynamo.Parsers.ToolCalls.Formats;
 
 /// <summary>
 /// Kimi K2: <c>&lt;|tool_calls_section_begin|&gt;&lt;|tool_call_begin|&gt;functions.NAME:IDX&lt;|tool_call_argument_begin|&gt;{…}&lt;|tool_call_end|&gt;…&lt;|tool_calls_section_end|&gt;</c>
-/// (the section tokens also spelled singular, <c>tool_call_section</c>). The model's own id is kept,
-/// as its template expects it back; a call whose id is not <c>NAME:IDX</c> is skipped, and a call
-/// cut short is no call, as in the reference parsers.
+/// (the section tokens also spelled singular, <c>tool_call_section</c>). Calls are made whole, at
+/// their end token, with the arguments as written (passed on even when not valid JSON, as the
+/// references do). The model's own id is kept, as its template expects it back. Kimi's tokens
+/// never reach content: each opens a section here (kept as its start), so a stray one is dropped.
 /// </summary>
-internal sealed class KimiK2Format() : TaggedCalls(
-    ["<|tool_calls_section_begin|>", "<|tool_call_section_begin|>"], ["<|tool_calls_section_end|>", "<|tool_call_section_end|>"], "<|tool_call_begin|>", "<|tool_call_end|>")
+internal sealed class KimiK2Format(IReadOnlyList<ToolDefinition> tools) : IToolCallFormat
 {
-    protected override bool WholeCallsOnly => true;
+    private const string CallBegin = "<|tool_call_begin|>";
+    private const string ArgumentBegin = "<|tool_call_argument_begin|>";
+    private const string CallEnd = "<|tool_call_end|>";
+    private const string SectionEnd = "<|tool_calls_section_end|>";
+    private const string SingularSectionEnd = "<|tool_call_section_end|>";
+    private static readonly string[] SectionBegins = ["<|tool_calls_section_begin|>", "<|tool_call_section_begin|>"];
 
-    protected override (Text.Match Match, string? Name, string? Id, int ArgsAt) Head(string s, int at)
+    public IReadOnlyList<string> StartMarkers => [];
+
+    public IReadOnlyList<string> InlineStarts { get; } = [.. SectionBegins, CallBegin, SectionEnd, SingularSectionEnd, ArgumentBegin, CallEnd];
+
+    public SectionScan Scan(string section, bool final)
     {
-        var (match, id, after) = Until(s, at, "<|tool_call_argument_begin|>");
-        if (match != Text.Match.Yes)
-            return (match, "", null, 0);
-        id = id.Trim();
+        var calls = new List<ScannedCall>();
+        var (stray, length) = SpecialTokens.AtAny(section, 0, SectionEnd, SingularSectionEnd, ArgumentBegin, CallEnd);
+        if (stray == Text.Match.Yes)
+            return SectionScan.Closed(calls, length); // a stray token: dropped
+        var (opened, i) = SpecialTokens.AtAny(section, 0, SectionBegins);
+        var inSection = opened == Text.Match.Yes;
+        while (true)
+        {
+            i = JsonScan.SkipWhitespace(section, i);
+            var (end, endLength) = SpecialTokens.AtAny(section, i, SectionEnd, SingularSectionEnd);
+            if (end == Text.Match.Yes)
+                return SectionScan.Closed(calls, i + endLength);
+            var begin = Text.At(section, i, CallBegin);
+            if (begin != Text.Match.Yes)
+            {
+                if (i >= section.Length || begin == Text.Match.Partial || end == Text.Match.Partial)
+                    return final ? SectionScan.Closed(calls, section.Length) : SectionScan.Open(calls);
+                if (!inSection)
+                    return SectionScan.Closed(calls, i); // calls without a section end where other text starts
+                // Text in a section that is no call is skipped, up to the next call or the section's end.
+                var (next, _) = SpecialTokens.First(section, i, CallBegin, SectionEnd, SingularSectionEnd);
+                if (next < 0)
+                    return final ? SectionScan.Closed(calls, section.Length) : SectionScan.Open(calls);
+                i = next;
+                continue;
+            }
+            var idAt = i + CallBegin.Length;
+            var (idEnd, token) = SpecialTokens.First(section, idAt, ArgumentBegin, CallEnd, CallBegin, SectionEnd, SingularSectionEnd);
+            if (token is null)
+                return final ? SectionScan.Closed(calls, section.Length) : SectionScan.Open(calls);
+            if (token != ArgumentBegin)
+            {
+                // No arguments: not a call (its end token consumed with it).
+                i = token == CallEnd ? idEnd + CallEnd.Length : idEnd;
+                continue;
+            }
+            var id = section[idAt..idEnd].Trim();
+            var argsAt = idEnd + ArgumentBegin.Length;
+            var (argsEnd, closer) = SpecialTokens.First(section, argsAt, CallEnd, CallBegin, ArgumentBegin, SectionEnd, SingularSectionEnd);
+            if (closer is null)
+            {
+                if (!final)
+                    return SectionScan.Open(calls);
+                // The stream ended before the call's end: kept when its JSON is whole.
+                var rest = section[argsAt..].Trim();
+                if (Whole(rest) && Name(id, rest) is { } last)
+                    calls.Add(new ScannedCall(last, rest, true, id));
+                return SectionScan.Closed(calls, section.Length);
+            }
+            if (closer != CallEnd)
+            {
+                i = argsEnd; // the call never ended: dropped
+                continue;
+            }
+            var arguments = section[argsAt..argsEnd].Trim();
+            if (arguments.Length > 0 && Name(id, arguments) is { } name)
+                calls.Add(new ScannedCall(name, arguments, true, id));
+            i = argsEnd + CallEnd.Length;
+        }
+    }
+
+    private static bool Whole(string json) => JsonScan.Value(json, 0) is (JsonStatus.Complete, var end) && end == json.Length;
+
+    /// <summary>The function an id names: <c>[functions.]NAME:IDX</c>, or a bare counter resolved against the tools; null skips the call.</summary>
+    private string? Name(string id, string arguments)
+    {
+        if (id.Length > 0 && id.All(char.IsAsciiDigit))
+            return KimiBareIds.Resolve(tools, arguments);
         var colon = id.LastIndexOf(':');
-        var name = colon > 0 ? id[..colon] : "";
+        if (colon <= 0 || colon == id.Length - 1 || !id[(colon + 1)..].All(char.IsAsciiDigit))
+            return null;
+        var name = id[..colon];
         if (name.StartsWith("functions.", StringComparison.Ordinal))
             name = name["functions.".Length..];
-        var index = colon > 0 ? id[(colon + 1)..] : "";
-        var valid = name.Length > 0 && index.Length > 0 && index.All(char.IsAsciiDigit);
-        return (Text.Match.Yes, valid ? name : null, id, after);
+        return name.Length > 0 ? name : null;
     }
 }

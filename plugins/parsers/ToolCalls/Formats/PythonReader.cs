@@ -20,6 +20,9 @@ internal sealed class PythonReader(string s)
 
     public string Rest => s[Position..];
 
+    /// <summary>Goes back to a position read before (to read the same text another way).</summary>
+    public void Seek(int position) => Position = position;
+
     public void Space()
     {
         while (Position < s.Length && char.IsWhiteSpace(s[Position]))
@@ -182,6 +185,46 @@ internal sealed class PythonReader(string s)
                 return value;
             first = false;
         }
+    }
+
+    /// <summary>
+    /// Skips to just after the ')' that closes the call whose '(' was read last, across nested brackets and strings.
+    /// </summary>
+    /// <returns>Invalid when a bracket closes the wrong opener; Incomplete when the text ends first.</returns>
+    public Result SkipArguments()
+    {
+        var open = new Stack<char>();
+        open.Push(')');
+        while (Position < s.Length)
+        {
+            var c = s[Position++];
+            switch (c)
+            {
+                case '\'' or '"':
+                    while (Position < s.Length && s[Position] != c)
+                        Position += s[Position] == '\\' ? 2 : 1;
+                    if (Position >= s.Length)
+                        return Result.Incomplete;
+                    Position++;
+                    break;
+                case '(':
+                    open.Push(')');
+                    break;
+                case '[':
+                    open.Push(']');
+                    break;
+                case '{':
+                    open.Push('}');
+                    break;
+                case ')' or ']' or '}':
+                    if (open.Pop() != c)
+                        return Result.Invalid;
+                    if (open.Count == 0)
+                        return Result.Done;
+                    break;
+            }
+        }
+        return Result.Incomplete;
     }
 
     /// <summary>A whole Python literal as JSON text (a dict or list written with single quotes, True, None), or null when it is not one.</summary>

@@ -150,12 +150,12 @@ internal sealed class XmlCallsFormat(XmlCallSyntax syntax, IReadOnlyList<ToolDef
             if (valueOpen == Text.Match.Partial)
                 return Waiting();
             var valueStart = valueAt + syntax.ValueOpen.Length;
-            var (valueEnd, next) = ValueEnd(s, valueStart, keys, properties, final);
+            var (valueEnd, next) = ValueEnd(s, valueStart, key, keys, properties, final);
             if (valueEnd < 0)
                 return Waiting();
             if (keys.Add(key))
             {
-                var value = Trim(s[valueStart..valueEnd]);
+                var value = Trim(Drifted(s[valueStart..valueEnd]));
                 if (arguments.Length > 1)
                     arguments.Append(", ");
                 arguments.Append(JsonSerializer.Serialize(key, XmlText.Relaxed)).Append(": ").Append(Value(value, isString, properties, key));
@@ -188,46 +188,104 @@ internal sealed class XmlCallsFormat(XmlCallSyntax syntax, IReadOnlyList<ToolDef
     }
 
     /// <summary>Where a value that starts at <paramref name="start"/> ends, and where reading goes on; (-1, -1) while that is not known yet.</summary>
-    private (int ValueEnd, int Next) ValueEnd(string s, int start, HashSet<string> keys, JsonElement? properties, bool final)
+    /// <param name="key">The value's own parameter: its name written inside the value is text.</param>
+    private (int ValueEnd, int Next) ValueEnd(string s, int start, string key, HashSet<string> keys, JsonElement? properties, bool final)
     {
         for (var from = start; ;)
         {
             var end = s.IndexOf(syntax.ValueEnd, from, StringComparison.Ordinal);
-            var missing = NextParameter(s, start, end < 0 ? s.Length : end, keys, properties, final);
+            var missing = NextParameter(s, start, end < 0 ? s.Length : end, key, keys, properties, final);
             if (missing.At >= 0 || missing.Undecided)
                 return missing.Undecided ? (-1, -1) : (missing.At, missing.At);
             if (end < 0)
                 return final ? (s.Length, s.Length) : (-1, -1);
-            var after = JsonScan.SkipWhitespace(s, end + syntax.ValueEnd.Length);
-            if (after >= s.Length)
+            switch (Follows(s, end + syntax.ValueEnd.Length, key, keys, properties, final))
             {
-                if (final)
+                case Text.Match.Yes:
                     return (end, end + syntax.ValueEnd.Length);
-                return (-1, -1);
+                case Text.Match.Partial:
+                    return (-1, -1);
             }
-            var follows = new[] { syntax.KeyOpen, syntax.CallClose, syntax.SectionClose ?? syntax.CallClose }.Select(t => Text.At(s, after, t)).ToList();
-            if (follows.Contains(Text.Match.Yes) || (final && follows.Contains(Text.Match.Partial)))
-                return (end, end + syntax.ValueEnd.Length);
-            if (follows.Contains(Text.Match.Partial))
-                return (-1, -1);
             from = end + syntax.ValueEnd.Length; // an end tag inside the value: text
         }
     }
 
+    // What follows a value's end tag makes it one: another parameter of the tool, or the call's end (Yes);
+    // anything else means the tag is text in the value (No); Partial while that is not known yet.
+    private Text.Match Follows(string s, int at, string key, HashSet<string> keys, JsonElement? properties, bool final)
+    {
+        var after = JsonScan.SkipWhitespace(s, at);
+        if (after >= s.Length)
+            return final ? Text.Match.Yes : Text.Match.Partial;
+        switch (Text.At(s, after, syntax.KeyOpen))
+        {
+            case Text.Match.Yes:
+                var keyEnd = s.IndexOf(syntax.KeyEnd, after + syntax.KeyOpen.Length, StringComparison.Ordinal);
+                if (keyEnd < 0)
+                    return final ? Text.Match.Yes : Text.Match.Partial;
+                return Settable(s[(after + syntax.KeyOpen.Length)..keyEnd].Trim(), key, keys, properties) ? Text.Match.Yes : Text.Match.No;
+            case Text.Match.Partial:
+                return final ? Text.Match.Yes : Text.Match.Partial;
+        }
+        return Text.At(s, after, syntax.CallClose) switch
+        {
+            Text.Match.Yes => CallEnds(s, after + syntax.CallClose.Length, final),
+            Text.Match.Partial => final ? Text.Match.Yes : Text.Match.Partial,
+            _ => Text.Match.No,
+        };
+    }
+
+    // After a call's close (and its section's): the end, another call, or text with no value end tag left in it
+    // (a value quoting a whole call carries that call's close tags too; the real ones come after).
+    private Text.Match CallEnds(string s, int at, bool final)
+    {
+        var after = JsonScan.SkipWhitespace(s, at);
+        if (syntax.SectionClose is { } close && !syntax.ManyCalls)
+        {
+            switch (Text.At(s, after, close))
+            {
+                case Text.Match.Yes:
+                    after = JsonScan.SkipWhitespace(s, after + close.Length);
+                    break;
+                case Text.Match.Partial:
+                    return final ? Text.Match.Yes : Text.Match.Partial;
+            }
+        }
+        if (after >= s.Length)
+            return final ? Text.Match.Yes : Text.Match.Partial;
+        var next = new[] { syntax.StartMarker, syntax.CallOpen, syntax.SectionClose ?? syntax.CallOpen }.Select(t => Text.At(s, after, t)).ToList();
+        if (next.Contains(Text.Match.Yes))
+            return Text.Match.Yes;
+        if (next.Contains(Text.Match.Partial))
+            return final ? Text.Match.Yes : Text.Match.Partial;
+        // Text follows: the close was a value's text if a value's end tag comes before any new call.
+        var valueEnd = s.IndexOf(syntax.ValueEnd, after, StringComparison.Ordinal);
+        var nextCall = s.IndexOf(syntax.StartMarker, after, StringComparison.Ordinal);
+        if (valueEnd >= 0 && (nextCall < 0 || valueEnd < nextCall))
+            return Text.Match.No;
+        return final || nextCall >= 0 ? Text.Match.Yes : Text.Match.Partial;
+    }
+
+    // A parameter the value's end may lead to: one not set yet, and one of the tool's when the value is text
+    // (where code quoting parameter tags is likely); any name after a value of another type.
+    private static bool Settable(string name, string key, HashSet<string> keys, JsonElement? properties) =>
+        name != key && !keys.Contains(name) && IsName(name)
+        && (properties is not { } p || p.TryGetProperty(name, out _) || !IsText(p, key));
+
+    private static bool IsText(JsonElement properties, string key) =>
+        !properties.TryGetProperty(key, out var property) || !property.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() == "string";
+
     // A parameter of the tool that is not set yet, or the call's end where the section ends, before the value's end tag: the end tag went missing.
-    private (int At, bool Undecided) NextParameter(string s, int start, int limit, HashSet<string> keys, JsonElement? properties, bool final)
+    private (int At, bool Undecided) NextParameter(string s, int start, int limit, string key, HashSet<string> keys, JsonElement? properties, bool final)
     {
         for (var at = s.IndexOf(syntax.CallClose, start, StringComparison.Ordinal); at >= 0 && at < limit; at = s.IndexOf(syntax.CallClose, at + 1, StringComparison.Ordinal))
-        {
-            var after = JsonScan.SkipWhitespace(s, at + syntax.CallClose.Length);
-            if (after >= s.Length)
-                return final ? (at, false) : (-1, true);
-            var close = syntax.SectionClose is { } c ? Text.At(s, after, c) : Text.Match.No;
-            if (close == Text.Match.Yes || Text.At(s, after, syntax.CallOpen) == Text.Match.Yes)
-                return (at, false);
-            if (close == Text.Match.Partial)
-                return final ? (at, false) : (-1, true);
-        }
+            switch (CallEnds(s, at + syntax.CallClose.Length, final))
+            {
+                case Text.Match.Yes:
+                    return (at, false);
+                case Text.Match.Partial:
+                    return (-1, true);
+            }
         if (syntax.ValueOpen.Length > 0 && syntax.StringAttribute is null)
             return (-1, false); // GLM's values have their own open tag: a key inside one is text
         for (var at = s.IndexOf(syntax.KeyOpen, start, StringComparison.Ordinal); at >= 0 && at < limit; at = s.IndexOf(syntax.KeyOpen, at + 1, StringComparison.Ordinal))
@@ -235,8 +293,7 @@ internal sealed class XmlCallsFormat(XmlCallSyntax syntax, IReadOnlyList<ToolDef
             var keyEnd = s.IndexOf(syntax.KeyEnd, at + syntax.KeyOpen.Length, StringComparison.Ordinal);
             if (keyEnd < 0)
                 return (-1, !final);
-            var key = s[(at + syntax.KeyOpen.Length)..keyEnd].Trim();
-            if (!keys.Contains(key) && (properties is not { } p || p.TryGetProperty(key, out _)) && IsName(key))
+            if (Settable(s[(at + syntax.KeyOpen.Length)..keyEnd].Trim(), key, keys, properties))
                 return (at, false);
         }
         return (-1, false);
@@ -266,6 +323,16 @@ internal sealed class XmlCallsFormat(XmlCallSyntax syntax, IReadOnlyList<ToolDef
                 (best, which) = (at, option);
         }
         return (best, which);
+    }
+
+    // A value whose end tag the model misspelt (</parameter, </parameter1>) and that ended at the next
+    // parameter: the misspelt tag on its last line is markup, not value.
+    private string Drifted(string value)
+    {
+        var trimmed = value.TrimEnd();
+        var lastLine = trimmed.LastIndexOf('\n') + 1;
+        var stem = syntax.ValueEnd[..^1];
+        return lastLine > 0 && trimmed[lastLine..].TrimStart().StartsWith(stem, StringComparison.Ordinal) ? trimmed[..lastLine] : value;
     }
 
     // One newline either side of a value is layout, not content.

@@ -41,14 +41,24 @@ public sealed class ToolCallParserTests
     [Fact]
     public void ArgumentsStreamAsTheModelWritesThem()
     {
-        var stream = Parser("hermes").CreateStreamParser([]);
-        Assert.Equal("Hi ", stream.Push("Hi <tool_").Content);
-        var first = stream.Push("call>{\"name\": \"search\", \"arguments\": {\"q\": \"long que");
+        var stream = Parser("mistral").CreateStreamParser([]);
+        Assert.Equal("Hi ", stream.Push("Hi [TOOL_").Content);
+        var first = stream.Push("CALLS][{\"name\": \"search\", \"arguments\": {\"q\": \"long que");
         var header = Assert.Single(first.Calls);
         Assert.Equal((0, "search", "{\"q\": \"long que"), (header.Index, header.Name, header.ArgumentsDelta));
-        Assert.StartsWith("call_", header.Id);
-        var more = Assert.Single(stream.Push("ry\"}}</tool_call>").Calls);
+        Assert.Matches("^[A-Za-z0-9]{9}$", header.Id);
+        var more = Assert.Single(stream.Push("ry\"}}]").Calls);
         Assert.Equal((0, null, null, "ry\"}"), (more.Index, more.Id, more.Name, more.ArgumentsDelta));
+    }
+
+    [Fact]
+    public void HermesMakesACallOnceItsJsonIsWhole()
+    {
+        var stream = Parser("hermes").CreateStreamParser([]);
+        Assert.Equal("Hi ", stream.Push("Hi <tool_call>{\"name\": \"search\", \"arguments\": {\"q\": \"long que").Content);
+        var call = Assert.Single(stream.Push("ry\"}}</tool_call>").Calls);
+        Assert.Equal((0, "search", "{\"q\": \"long query\"}"), (call.Index, call.Name, call.ArgumentsDelta));
+        Assert.StartsWith("call_", call.Id);
     }
 
     [Fact]
