@@ -16,6 +16,9 @@ internal sealed record TagReasoningSpec(string[] Starts, string[] Ends, Opening 
     /// <summary>Markup that ends reasoning cut short and begins the answer, kept in it (a tool call's start: the tool parser reads it).</summary>
     public string[] Exits { get; init; } = [];
 
+    /// <summary>Whether an end marker outside reasoning is dropped (a special token) or kept as text (Granite's phrases are words).</summary>
+    public bool DropsStrayEnds { get; init; } = true;
+
     /// <summary>A label the model writes right after the start marker, dropped (Gemma 4's <c>thought\n</c>).</summary>
     public string Label { get; init; } = "";
 }

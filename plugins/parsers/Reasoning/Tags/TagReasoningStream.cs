@@ -20,7 +20,7 @@ internal sealed class TagReasoningStream : IReasoningStreamParser
     {
         _spec = spec;
         // Outside, a stray end marker is dropped; inside, a start marker is text (a thought about tags).
-        _outside = new StreamingMarkerMatcher([.. spec.Starts, .. spec.Ends]);
+        _outside = new StreamingMarkerMatcher([.. spec.Starts, .. spec.DropsStrayEnds ? spec.Ends : []]);
         _inside = new StreamingMarkerMatcher([.. spec.Ends, .. spec.Exits, .. spec.Starts]);
         _reasoning = _startMayOpen = inReasoning;
         _label = inReasoning ? "" : null;

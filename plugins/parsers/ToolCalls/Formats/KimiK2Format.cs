@@ -55,7 +55,12 @@ internal sealed class KimiK2Format(IReadOnlyList<ToolDefinition> tools) : IToolC
             var idAt = i + CallBegin.Length;
             var (idEnd, token) = SpecialTokens.First(section, idAt, ArgumentBegin, CallEnd, CallBegin, SectionEnd, SingularSectionEnd);
             if (token is null)
-                return final ? SectionScan.Closed(calls, section.Length) : SectionScan.Open(calls);
+            {
+                if (!final)
+                    return SectionScan.Open(calls);
+                // Cut short in its head: inside a section all of it is markup; a lone call token is dropped and the prose after it kept.
+                return SectionScan.Closed(calls, inSection ? section.Length : idAt);
+            }
             if (token != ArgumentBegin)
             {
                 // No arguments: not a call (its end token consumed with it).

@@ -19,7 +19,16 @@ internal sealed class Llama3JsonFormat : IToolCallFormat
 
     public bool DropsTextAfterCalls => true;
 
-    public SectionScan Scan(string section, bool final)
+    public SectionScan Scan(string section, bool final) => Scan("{", section, final);
+
+    // After <|python_tag|> (a special token) output that is no call is dropped to the end, never shown.
+    public SectionScan Scan(string marker, string section, bool final)
+    {
+        var scan = Calls(section, final);
+        return marker == StartMarkers[0] && scan.Failed && scan.Calls.Count == 0 ? SectionScan.Drop(section, null, final) : scan;
+    }
+
+    private static SectionScan Calls(string section, bool final)
     {
         var calls = new List<ScannedCall>();
         var i = 0;

@@ -52,6 +52,11 @@ internal sealed class PythonReader(string s)
         return s[start..Position];
     }
 
+    // Deeper than this is no tool argument, and recursion must not run out of stack on such output (JsonScan stops at 64 too).
+    private const int MaxDepth = 64;
+
+    private int _depth;
+
     /// <summary>One Python literal, written as JSON.</summary>
     public Result Literal(Utf8JsonWriter json)
     {
@@ -61,10 +66,15 @@ internal sealed class PythonReader(string s)
         var c = s[Position];
         if (c is '\'' or '"')
             return String(json, c);
-        if (c is '[' or '(')
-            return Sequence(json, c == '[' ? ']' : ')');
-        if (c == '{')
-            return Dict(json);
+        if (c is '[' or '(' or '{')
+        {
+            if (_depth == MaxDepth)
+                return Result.Invalid;
+            _depth++;
+            var result = c == '{' ? Dict(json) : Sequence(json, c == '[' ? ']' : ')');
+            _depth--;
+            return result;
+        }
         var start = Position;
         while (Position < s.Length && (char.IsLetterOrDigit(s[Position]) || s[Position] is '.' or '-' or '+' or '_'))
             Position++;

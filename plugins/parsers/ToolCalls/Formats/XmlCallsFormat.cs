@@ -38,12 +38,9 @@ internal sealed class XmlCallsFormat(XmlCallSyntax syntax, IReadOnlyList<ToolDef
             return scan;
         if (!bare && scan.End < 0)
             return scan;
-        var close = syntax.SectionClose is { } c ? Text.Find(section, 0, c) : -1;
-        if (close >= 0)
-            return SectionScan.Closed([], close + syntax.SectionClose!.Length);
-        if (bare && scan.End >= 0 && !scan.Failed)
+        if (bare && scan.End >= 0 && !scan.Failed && Text.Find(section, 0, syntax.SectionClose ?? syntax.StartMarker) < 0)
             return SectionScan.Closed([], scan.End);
-        return final ? SectionScan.Closed([], section.Length) : SectionScan.Open([]);
+        return SectionScan.Drop(section, syntax.SectionClose, final);
     }
 
     private SectionScan Read(string section, bool final)
@@ -155,7 +152,7 @@ internal sealed class XmlCallsFormat(XmlCallSyntax syntax, IReadOnlyList<ToolDef
                 return Waiting();
             if (keys.Add(key))
             {
-                var value = Trim(Drifted(s[valueStart..valueEnd]));
+                var value = Trim(next == valueEnd ? Drifted(s[valueStart..valueEnd]) : s[valueStart..valueEnd]);
                 if (arguments.Length > 1)
                     arguments.Append(", ");
                 arguments.Append(JsonSerializer.Serialize(key, XmlText.Relaxed)).Append(": ").Append(Value(value, isString, properties, key));
@@ -167,7 +164,10 @@ internal sealed class XmlCallsFormat(XmlCallSyntax syntax, IReadOnlyList<ToolDef
         // short or the section's close follows (only the call's own close went missing).
         (Step, int) Ended(int where)
         {
-            if (!skip && (syntax.KeepsCutCalls || (syntax.SectionClose is { } close && Text.At(s, where, close) == Text.Match.Yes)))
+            var sectionClose = syntax.SectionClose is { } close ? Text.At(s, where, close) : Text.Match.No;
+            if (sectionClose == Text.Match.Partial && !final)
+                return (Step.Waiting, 0);
+            if (!skip && (syntax.KeepsCutCalls || sectionClose == Text.Match.Yes))
                 calls.Add(new ScannedCall(name, arguments.Append('}').ToString(), true));
             return (Step.Ended, where);
         }
@@ -223,7 +223,8 @@ internal sealed class XmlCallsFormat(XmlCallSyntax syntax, IReadOnlyList<ToolDef
                 var keyEnd = s.IndexOf(syntax.KeyEnd, after + syntax.KeyOpen.Length, StringComparison.Ordinal);
                 if (keyEnd < 0)
                     return final ? Text.Match.Yes : Text.Match.Partial;
-                return Settable(s[(after + syntax.KeyOpen.Length)..keyEnd].Trim(), key, keys, properties) ? Text.Match.Yes : Text.Match.No;
+                // A value with its own open tag (GLM) cannot be quoting a parameter; a bare one (Qwen3-Coder) may be.
+                return syntax.ValueOpen.Length > 0 || Settable(s[(after + syntax.KeyOpen.Length)..keyEnd].Trim(), key, keys, properties) ? Text.Match.Yes : Text.Match.No;
             case Text.Match.Partial:
                 return final ? Text.Match.Yes : Text.Match.Partial;
         }

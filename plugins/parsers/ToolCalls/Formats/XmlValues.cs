@@ -15,6 +15,10 @@ internal static class XmlValues
     /// <param name="untypedAsJson">With nothing in the schema about the value, JSON text is that JSON (GLM's references); else it is a string.</param>
     public static string ToJson(string value, JsonElement? schema, bool untypedAsJson = false)
     {
+        // Where values may be JSON, a JSON string literal is that string ("null" in quotes is the word, not null).
+        if (untypedAsJson && value.Trim() is { Length: > 1 } quoted && quoted[0] == '"' && IsJson(quoted, JsonValueKind.String)
+            && schema is { } s && StringTyped(s))
+            return quoted;
         var text = WebUtility.HtmlDecode(value);
         var trimmed = text.Trim();
         var types = new List<string>();
@@ -43,6 +47,10 @@ internal static class XmlValues
         {
             case "integer" when long.TryParse(trimmed, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l):
                 return l.ToString(CultureInfo.InvariantCulture);
+            // A whole number in another spelling (1.25e2, 3.0) is still an integer.
+            case "integer" when double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out var whole) && double.IsFinite(whole)
+                && whole == Math.Floor(whole) && Math.Abs(whole) < 9e15:
+                return ((long)whole).ToString(CultureInfo.InvariantCulture);
             case "number" when double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d):
                 return IsJson(trimmed, JsonValueKind.Number) ? trimmed : d.ToString("R", CultureInfo.InvariantCulture);
             case "boolean" when trimmed.Equals("true", StringComparison.OrdinalIgnoreCase) || trimmed.Equals("false", StringComparison.OrdinalIgnoreCase):
@@ -116,6 +124,13 @@ internal static class XmlValues
             types.Add(Kind(constant));
         if (schema.TryGetProperty("enum", out var values) && values.ValueKind == JsonValueKind.Array)
             types.AddRange(values.EnumerateArray().Select(Kind));
+    }
+
+    private static bool StringTyped(JsonElement schema)
+    {
+        var types = new List<string>();
+        Types(schema, types);
+        return types.Contains("string");
     }
 
     private static string Kind(JsonElement value) => value.ValueKind switch

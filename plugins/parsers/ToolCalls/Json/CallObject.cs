@@ -56,7 +56,12 @@ internal readonly record struct CallObject(JsonStatus Status, int End, string? N
             var (status, end) = JsonScan.Value(s, valueStart);
             var isArguments = key is "arguments" or "parameters" && !sawArguments;
             if (status == JsonStatus.Invalid)
+            {
+                // Arguments that break are as far as they went, as a stream would have sent them.
+                if (isArguments && valueStart < s.Length && s[valueStart] is '{' or '[')
+                    arguments = s[valueStart..end];
                 return new(JsonStatus.Invalid, end, name, arguments, argumentsComplete);
+            }
             if (status == JsonStatus.Incomplete)
             {
                 // Arguments stream as they grow, once they are an object or array.
@@ -68,7 +73,7 @@ internal readonly record struct CallObject(JsonStatus Status, int End, string? N
             {
                 if (s[valueStart] != '"')
                     return new(JsonStatus.Invalid, valueStart, null, arguments, argumentsComplete);
-                name = JsonSerializer.Deserialize<string>(s.AsSpan(valueStart, end - valueStart));
+                name = Decode(s[valueStart..end]);
             }
             else if (isArguments)
             {
@@ -82,10 +87,13 @@ internal readonly record struct CallObject(JsonStatus Status, int End, string? N
         CallObject Done(int end) => new(JsonStatus.Complete, end, name, sawArguments ? arguments : "{}", true, sawArguments);
     }
 
+    // A JSON string literal's text; the raw tabs the scan lets through are read as the tabs they are.
+    private static string Decode(string literal) => JsonSerializer.Deserialize<string>(literal.Replace("\t", "\\t"))!;
+
     // A string holding a JSON object or array is what the model meant as the arguments text; any other string stays the string it is.
     private static string StringArguments(string literal)
     {
-        var text = JsonSerializer.Deserialize<string>(literal)!;
+        var text = Decode(literal);
         var start = JsonScan.SkipWhitespace(text, 0);
         if (start < text.Length && text[start] is '{' or '[')
         {

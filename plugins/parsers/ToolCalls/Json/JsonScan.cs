@@ -122,7 +122,27 @@ internal static class JsonScan
             if (c == '"')
                 return (JsonStatus.Complete, j + 1);
             if (c == '\\')
-                j++;
+            {
+                // Only JSON's escapes: anything else would not decode.
+                if (j + 1 >= s.Length)
+                    return (JsonStatus.Incomplete, s.Length);
+                var escape = s[j + 1];
+                if (escape == 'u')
+                {
+                    for (var k = j + 2; k < j + 6; k++)
+                    {
+                        if (k >= s.Length)
+                            return (JsonStatus.Incomplete, s.Length);
+                        if (!char.IsAsciiHexDigit(s[k]))
+                            return (JsonStatus.Invalid, j);
+                    }
+                    j += 5;
+                }
+                else if ("\"\\/bfnrt".Contains(escape))
+                    j++;
+                else
+                    return (JsonStatus.Invalid, j);
+            }
             else if (c < 0x20 && c != '\t')
                 return (JsonStatus.Invalid, j); // raw newlines are not JSON, but tabs slip through too many models to refuse
         }

@@ -16,6 +16,18 @@ internal sealed record SectionScan(IReadOnlyList<ScannedCall> Calls, int End, bo
 
     public static SectionScan Fail(IReadOnlyList<ScannedCall> calls, int at) => new(calls, at, Failed: true);
 
+    /// <summary>
+    /// A section of special tokens that holds no call: dropped through its closing tag, or to the end of the
+    /// output when it has none (its markup never reaches content).
+    /// </summary>
+    public static SectionScan Drop(string section, string? closingTag, bool final)
+    {
+        var close = closingTag is null ? -1 : Formats.Text.Find(section, 0, closingTag);
+        if (close >= 0)
+            return Closed([], close + closingTag!.Length);
+        return final ? Closed([], section.Length) : Open([]);
+    }
+
     /// <summary>The text ends inside the section: wait for more, or at the end of the stream stop there (keeping any named calls).</summary>
     public static SectionScan Unfinished(IReadOnlyList<ScannedCall> calls, string section, bool final) =>
         final ? Fail(calls, section.Length) : Open(calls);

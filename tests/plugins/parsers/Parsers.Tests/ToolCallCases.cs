@@ -78,6 +78,7 @@ public static class ToolCallCases
         new("kimi_k2", "bare counter: the only tool", "<|tool_calls_section_begin|><|tool_call_begin|>0<|tool_call_argument_begin|>{\"city\": \"Rome\"}<|tool_call_end|><|tool_calls_section_end|>",
             null, ("get_weather", "{\"city\": \"Rome\"}")),
         new("kimi_k2", "stray token dropped; cut inside the JSON is no call", "a<|tool_calls_section_end|>b <|tool_calls_section_begin|><|tool_call_begin|>functions.f:0<|tool_call_argument_begin|>{\"x\": ", "ab "),
+        new("kimi_k2", "a lone call token in prose", "I print <|tool_call_begin|> as is.", "I print  as is."),
         new("qwen3_coder", "typed by the schema", "<tool_call>\n<function=get_weather>\n<parameter=city>\nParis, \"FR\"\n</parameter>\n<parameter=days>\n3\n</parameter>\n<parameter=detail>\n{\"a\": [1]}\n</parameter>\n<parameter=metric>\ntrue\n</parameter>\n<parameter=note>\n42\n</parameter>\n</function>\n</tool_call>",
             null, ("get_weather", "{\"city\": \"Paris, \\\"FR\\\"\", \"days\": 3, \"detail\": {\"a\": [1]}, \"metric\": true, \"note\": \"42\"}")),
         new("qwen3_coder", "cut short", "Text <tool_call>\n<function=get_weather>\n<parameter=city>\nParis\n</parameter>\n<parameter=days>\n3",
