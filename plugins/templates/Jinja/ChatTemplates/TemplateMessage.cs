@@ -15,7 +15,8 @@ internal static class TemplateMessage
     /// <param name="argumentsAsText">Tool-call arguments as the JSON text the client sent, for a template that concatenates them; else the object they encode.</param>
     public static object? From(ChatMessage m, bool argumentsAsText)
     {
-        var message = new OrderedDictionary<object, object?> { ["role"] = m.Role, ["content"] = m.Content };
+        // No content (an assistant turn of only tool calls) is empty text, as vLLM passes it: most templates test content as a string.
+        var message = new OrderedDictionary<object, object?> { ["role"] = m.Role, ["content"] = m.Content ?? "" };
         var hasCalls = m.ToolCalls is { Count: > 0 };
         if (m.ReasoningContent is { } reasoning)
         {

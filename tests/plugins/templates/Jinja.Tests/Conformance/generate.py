@@ -7,8 +7,8 @@ compare with byte for byte). Run it where jinja2 is installed; CI only reads exp
 
 Variables are built from each OpenAI-style case exactly as the jinja plugin builds them:
 message fields in the order role, content, reasoning_content, thinking, tool_plan, tool_calls,
-tool_call_id, name (absent ones omitted, content always present, text parts joined with
-newlines); an assistant's reasoning_content is also its `thinking` (what gpt-oss's template
+tool_call_id, name (absent ones omitted, content always present and "" when null, text parts
+joined with newlines); an assistant's reasoning_content is also its `thinking` (what gpt-oss's template
 shows) and, on a message with tool calls, its `tool_plan` (Command R7B's), as llama.cpp passes
 them; tools as given (None when the case has none), bos/eos '<s>'/'</s>', and strftime_now at a
 fixed instant.
@@ -69,6 +69,8 @@ def arguments(text, as_text):
         return text   # not JSON: stays text
 
 def text(content):
+    if content is None:
+        return ""   # no content (an assistant turn of only tool calls) is empty text, as vLLM passes it: templates test it as a string
     return "\n".join(p["text"] for p in content) if isinstance(content, list) else content   # text parts joined, as the server passes them
 
 def message(m, arguments_as_text):
