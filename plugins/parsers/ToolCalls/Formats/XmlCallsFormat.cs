@@ -228,6 +228,9 @@ internal sealed class XmlCallsFormat(XmlCallSyntax syntax, IReadOnlyList<ToolDef
             case Text.Match.Partial:
                 return final ? Text.Match.Yes : Text.Match.Partial;
         }
+        // The section's close right after a value: only the call's own close went missing.
+        if (syntax.SectionClose is { } sectionClose && syntax.ManyCalls && Text.At(s, after, sectionClose) == Text.Match.Yes)
+            return CallEnds(s, after, final);
         return Text.At(s, after, syntax.CallClose) switch
         {
             Text.Match.Yes => CallEnds(s, after + syntax.CallClose.Length, final),
