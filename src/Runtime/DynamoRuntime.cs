@@ -94,6 +94,7 @@ public sealed class DynamoRuntime
         var post = new ChatStreamPostprocessor(request);
         // The whole text is kept only for a speculative prefill, which renders the reply as the next turn will.
         var whole = request.Engine.Metadata.AgentHints?.SpeculativePrefill == true ? new StringBuilder() : null;
+        (FinishReason? Finish, string? Stop) end = (null, null);
         // Log probabilities ride on the next delta that goes out: parsers may hold text back.
         var logprobs = LogprobBuffer.For(request);
         await foreach (var delta in TextGeneration.RunAsync(request, metrics, cancellationToken))
@@ -103,17 +104,20 @@ public sealed class DynamoRuntime
             if (post.Push(delta.Text) is { } pushed)
                 yield return Traced(pushed with { Logprobs = logprobs?.Take() });
             if (delta.Finish is { } finish)
-                yield return Traced((post.Finish(atStopToken: finish == FinishReason.Stop && delta.StopSequence is null) ?? new ChatDelta(null, null, null)) with
+            {
+                end = (finish, delta.StopSequence);
+                yield return Traced((post.Finish(ChatOutputParser.AtStopToken(finish, delta.StopSequence)) ?? new ChatDelta(null, null, null)) with
                 {
                     Finish = post.SawToolCalls ? FinishReason.ToolCalls : finish,
                     Usage = delta.Usage,
                     StopSequence = delta.StopSequence,
                     Logprobs = logprobs?.Take(),
                 });
+            }
         }
         if (whole is not null)
         {
-            var (content, reasoning, toolCalls) = ChatOutputParser.Parse(request, whole.ToString());
+            var (content, reasoning, toolCalls) = ChatOutputParser.Parse(request, whole.ToString(), end.Finish, end.Stop);
             _prefill.StartAfter(request, metrics.Route.WorkerId, content, reasoning, toolCalls);
         }
 
@@ -135,7 +139,7 @@ public sealed class DynamoRuntime
     {
         using var metrics = _metrics.Start(request, info, route);
         var (text, last, logprobs) = await CollectAsync(request, metrics, cancellationToken);
-        var (content, reasoning, toolCalls) = ChatOutputParser.Parse(request, text);
+        var (content, reasoning, toolCalls) = ChatOutputParser.Parse(request, text, last.Finish, last.StopSequence);
         for (var i = 0; i < toolCalls.Count; i++)
             metrics.ToolCall(i, toolCalls[i].Id, toolCalls[i].Name);
         _prefill.StartAfter(request, metrics.Route.WorkerId, content, reasoning, toolCalls);

@@ -21,7 +21,7 @@ public sealed class ResponsesStreamTests : IAsyncLifetime
             Models = new[]
             {
                 TestConfigs.Model("codex", new { Name = "mocker", DecodeItlMs = 0, KvBlockSize = 16, MaxContextLength = 65536, Script = new[] { Calls, "Still waiting.", "Patched and read." } },
-                    new { ToolCallParser = "hermes", ReasoningParser = "qwen3" }),
+                    new { ToolCallParser = "hermes", ReasoningParser = "basic" }),
             },
         },
     });

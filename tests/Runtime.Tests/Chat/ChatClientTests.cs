@@ -20,7 +20,7 @@ public sealed class ChatClientTests : IAsyncLifetime
             new { Name = "stories", Path = "models/stories260K.gguf", Engine = "llama", Tokenizer = "gguf", ChatTemplate = "plain" },
             // A scripted agent: a tool call on the first turn, an answer once the conversation holds the tool's result.
             TestConfigs.Model("agent", new { Name = "mocker", DecodeItlMs = 0, Script = new[] { WeatherCall, "It is sunny in Paris." } },
-                new { ToolCallParser = "hermes", ReasoningParser = "qwen3" }),
+                new { ToolCallParser = "hermes", ReasoningParser = "basic" }),
             TestConfigs.Model("thinker", new { Name = "mocker", DecodeItlMs = 0, OutputText = "<think>Short.</think>Long answer." }, new { ReasoningParser = "qwen3" }),
             TestConfigs.Model("slow", new { Name = "mocker", DecodeItlMs = 20, OutputTokens = 5000, MaxContextLength = 8192 }),
         },

@@ -117,7 +117,8 @@ internal static class ParseCommand
         var stream = parser.CreateStreamParser(tools);
         var content = new StringBuilder();
         var calls = new SortedDictionary<int, (string Id, string Name, StringBuilder Arguments)>();
-        foreach (var delta in chunks.Select(stream.Push).Append(stream.Finish()))
+        // Finish only after every push (an eager Append(stream.Finish()) would run it first).
+        foreach (var delta in chunks.Select(stream.Push).Concat(Later(stream.Finish)))
         {
             content.Append(delta.Content);
             foreach (var chunk in delta.Calls)
@@ -151,7 +152,7 @@ internal static class ParseCommand
     {
         var stream = parser.CreateStreamParser(request);
         var (reasoning, content) = (new StringBuilder(), new StringBuilder());
-        foreach (var delta in chunks.Select(stream.Push).Append(stream.Finish()))
+        foreach (var delta in chunks.Select(stream.Push).Concat(Later(stream.Finish)))
         {
             reasoning.Append(delta.Reasoning);
             content.Append(delta.Content);
@@ -161,6 +162,11 @@ internal static class ParseCommand
             w.WriteString("reasoning", reasoning.Length > 0 ? reasoning.ToString() : null);
             w.WriteString("content", content.Length > 0 ? content.ToString() : null);
         };
+    }
+
+    private static IEnumerable<T> Later<T>(Func<T> last)
+    {
+        yield return last();
     }
 
     private static List<string> Fixed(string text, int size) =>

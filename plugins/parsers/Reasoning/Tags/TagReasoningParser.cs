@@ -15,8 +15,12 @@ internal sealed class TagReasoningParser(TagReasoningSpec spec) : IReasoningPars
 
     public IReasoningStreamParser CreateStreamParser() => CreateStreamParser(ReasoningRequest.Default);
 
-    public IReasoningStreamParser CreateStreamParser(ReasoningRequest request) =>
-        new TagReasoningStream(spec, request.Thinking ?? spec.Opening == Opening.InReasoning);
+    public IReasoningStreamParser CreateStreamParser(ReasoningRequest request) => new TagReasoningStream(spec, spec.Opening switch
+    {
+        Opening.InReasoning => request.Thinking != false,
+        Opening.WhenThinkingOn => request.Thinking == true,
+        _ => false,
+    });
 
     public ReasoningMarkers Markers { get; } = new(spec.Starts[0], spec.Ends[0], spec.Opening == Opening.InReasoning);
 }

@@ -1,8 +1,8 @@
 namespace Dynamo.Parsers.Reasoning.Tags;
 
 /// <summary>
-/// A family whose reasoning sits between markers. The request's thinking switch overrides
-/// <see cref="Opening"/>: on, the template opened the thought (the output begins in it); off, it did not.
+/// A family whose reasoning sits between markers; <see cref="Opening"/> says how the request's thinking
+/// switch decides whether the template opened the thought.
 /// </summary>
 /// <param name="Starts">Markers that open reasoning; the first is the family's own.</param>
 /// <param name="Ends">Markers that close it; the first is the family's own.</param>

@@ -57,7 +57,10 @@ public sealed class ReasoningParserTests
     {
         Assert.Equal(new ReasoningParseResult(null, "Plain answer"), Parser("qwen3").Parse("Plain answer", ReasoningRequest.WithThinking(false)));
         Assert.Equal(new ReasoningParseResult("Plain answer", null), Parser("qwen3").Parse("Plain answer", ReasoningRequest.Default));
-        Assert.Equal(new ReasoningParseResult("Still thinking", "done"), Parser("basic").Parse("Still thinking</think>done", ReasoningRequest.WithThinking(true)));
+        // A family whose model writes <think> itself is not forced by the switch; DeepSeek V4's template opens it only when on.
+        Assert.Equal(new ReasoningParseResult(null, "Still thinkingdone"), Parser("basic").Parse("Still thinking</think>done", ReasoningRequest.WithThinking(true)));
+        Assert.Equal(new ReasoningParseResult("Still thinking", "done"), Parser("deepseek_v4").Parse("Still thinking</think>done", ReasoningRequest.WithThinking(true)));
+        Assert.Equal(new ReasoningParseResult(null, "Still thinkingdone"), Parser("deepseek_v4").Parse("Still thinking</think>done", ReasoningRequest.Default));
         var kwargs = new Dictionary<string, System.Text.Json.JsonElement> { ["thinking"] = System.Text.Json.JsonSerializer.SerializeToElement(false) };
         Assert.Equal(new ReasoningParseResult(null, "x"), Parser("deepseek_r1").Parse("x", new ReasoningRequest(kwargs)));
     }
