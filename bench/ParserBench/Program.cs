@@ -20,7 +20,8 @@ public class ToolCallParserBenchmark
 
     /// <summary>Every family, or those in DYNAMO_PARSER_FAMILIES (comma-separated).</summary>
     public static IEnumerable<string> Families => Environment.GetEnvironmentVariable("DYNAMO_PARSER_FAMILIES")?.Split(',') ??
-        ["hermes", "llama3_json", "mistral", "pythonic", "phi4_mini_json", "jamba", "deepseek_v3", "deepseek_v3_1", "qwen3_coder", "kimi_k2", "harmony", "granite", "internlm", "glm47", "minimax_m2"];
+        ["hermes", "llama3_json", "mistral", "pythonic", "phi4_mini_json", "jamba", "deepseek_v3", "deepseek_v3_1", "deepseek_v3_2", "deepseek_v4", "qwen3_coder",
+         "kimi_k2", "harmony", "granite", "internlm", "glm47", "minimax_m2", "nemotron_deci", "gemma4", "default"];
 
     [ParamsSource(nameof(Families))]
     public string Family { get; set; } = "";
@@ -93,6 +94,15 @@ public class ToolCallParserBenchmark
             "glm47" => Make(f => $"<tool_call>get_weather\n<arg_key>city</arg_key>\n<arg_value>Paris</arg_value>\n<arg_key>note</arg_key>\n<arg_value>{f}</arg_value>\n</tool_call><tool_call>get_time\n<arg_key>note</arg_key>\n<arg_value>{f}</arg_value>\n</tool_call>"),
             "minimax_m2" => Make(f => $"<minimax:tool_call>\n<invoke name=\"get_weather\">\n<parameter name=\"note\">{f}</parameter>\n</invoke>\n<invoke name=\"get_time\">\n<parameter name=\"note\">{f}</parameter>\n</invoke>\n</minimax:tool_call>"),
             "harmony" => Make(f => $"<|channel|>commentary to=functions.get_weather <|constrain|>json<|message|>{Args(f)}<|call|><|channel|>commentary to=functions.get_time <|constrain|>json<|message|>{Args(f)}<|call|>"),
+            "deepseek_v3_2" or "deepseek_v4" => Make(f =>
+            {
+                var block = family == "deepseek_v4" ? "tool_calls" : "function_calls";
+                string Invoke(string name) => $"<｜DSML｜invoke name=\"{name}\">\n<｜DSML｜parameter name=\"city\" string=\"true\">Paris</｜DSML｜parameter>\n<｜DSML｜parameter name=\"note\" string=\"true\">{f}</｜DSML｜parameter>\n<｜DSML｜parameter name=\"days\" string=\"false\">3</｜DSML｜parameter>\n</｜DSML｜invoke>\n";
+                return $"<｜DSML｜{block}>\n{Invoke("get_weather")}{Invoke("get_time")}</｜DSML｜{block}>";
+            }),
+            "nemotron_deci" => Make(f => $"<TOOLCALL>[{{\"name\": \"get_weather\", \"arguments\": {Args(f)}}}, {{\"name\": \"get_time\", \"arguments\": {Args(f)}}}]</TOOLCALL>"),
+            "default" => Make(f => $"<TOOLCALL>[{{\"name\": \"get_weather\", \"arguments\": {Args(f)}}}, {{\"name\": \"get_time\", \"arguments\": {Args(f)}}}]</TOOLCALL>"),
+            "gemma4" => Make(f => $"<|tool_call>call:get_weather{{city:<|\"|>Paris<|\"|>,note:<|\"|>{f}<|\"|>,days:3}}<tool_call|><|tool_call>call:get_time{{city:<|\"|>Paris<|\"|>,note:<|\"|>{f}<|\"|>,days:3}}<tool_call|>"),
             _ => throw new ArgumentException(family),
         };
     }

@@ -42,4 +42,18 @@ internal static class JsonLine
             return false;
         }
     }
+
+    /// <summary>The id of an input line whose body did not read, when the line is at least a JSON object holding one.</summary>
+    public static JsonElement? IdOf(string line)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("id", out var id) ? id.Clone() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 }

@@ -94,21 +94,7 @@ internal static class ParseCommand
         }
         catch (Exception ex) when (ex is JsonException or DynamoRequestException or InvalidOperationException)
         {
-            return JsonLine.Object(w => w.WriteString("error", ex.Message), request?.Id ?? IdOf(line), withId: true);
-        }
-    }
-
-    // The id of a line whose body did not read, when the line is at least a JSON object holding one.
-    private static JsonElement? IdOf(string line)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(line);
-            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("id", out var id) ? id.Clone() : null;
-        }
-        catch (JsonException)
-        {
-            return null;
+            return JsonLine.Object(w => w.WriteString("error", ex.Message), request?.Id ?? JsonLine.IdOf(line), withId: true);
         }
     }
 

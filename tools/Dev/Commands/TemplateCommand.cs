@@ -57,7 +57,7 @@ internal static class TemplateCommand
                 continue;
             var (prompt, error) = Render(line, template, tokenizer);
             failures += error is null ? 0 : 1;
-            await output.WriteLineAsync(JsonLine.Object(w => w.WriteString(error is null ? "prompt" : "error", error ?? prompt), IdOf(line), withId: true));
+            await output.WriteLineAsync(JsonLine.Object(w => w.WriteString(error is null ? "prompt" : "error", error ?? prompt), JsonLine.IdOf(line), withId: true));
         }
         return failures == 0 ? 0 : 1;
     }
@@ -76,19 +76,6 @@ internal static class TemplateCommand
         catch (Exception e) when (e is JsonException or DynamoRequestException or ChatTemplateException)
         {
             return (null, e.Message);
-        }
-    }
-
-    private static JsonElement? IdOf(string line)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(line);
-            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("id", out var id) ? id.Clone() : null;
-        }
-        catch (JsonException)
-        {
-            return null;
         }
     }
 }
