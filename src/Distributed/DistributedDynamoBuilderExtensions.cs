@@ -29,7 +29,7 @@ public static class DistributedDynamoBuilderExtensions
     public static DynamoBuilder AddNatsWorker(this DynamoBuilder builder, string? model, string? workerId)
     {
         AddNatsOptions(builder);
-        builder.Services.AddSingleton(sp => WorkerIdentity.Choose(sp.GetRequiredService<IOptions<DynamoOptions>>().Value, model, workerId));
+        builder.Services.AddSingleton(sp => WorkerIdentity.Choose(sp.GetRequiredService<IOptions<DynamoOptions>>().Value, model, workerId, builder.Configuration["Dynamo:Worker:Role"]));
         builder.Services.AddSingleton<NatsWorkerService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NatsWorkerService>());
         return builder;

@@ -13,7 +13,9 @@ namespace Dynamo.Distributed;
 /// bucket and renews the lease, answers generate requests with a stream of frames, stops work
 /// whose client went away, and publishes KV events and load for the frontends' routers.
 /// </summary>
-internal sealed class NatsWorker(string model, string workerId, IEngine engine, NatsConnection nats, NatsOptions options, TimeProvider clock, ILogger logger)
+/// <param name="kv">The KV data plane, for disaggregated prefill and decode; null when this worker takes no part in it.</param>
+internal sealed class NatsWorker(string model, string workerId, IEngine engine, NatsConnection nats, NatsOptions options, TimeProvider clock, ILogger logger,
+    Runtime.Workers.WorkerRole role = Runtime.Workers.WorkerRole.Both, IKvTransfer? kv = null)
 {
     private readonly ConcurrentDictionary<string, (CancellationTokenSource Cancel, string ReplyTo)> _active = new(StringComparer.Ordinal);
     private readonly Channel<KvCacheEvent> _events = Channel.CreateUnbounded<KvCacheEvent>(new UnboundedChannelOptions { SingleReader = true });
@@ -29,7 +31,7 @@ internal sealed class NatsWorker(string model, string workerId, IEngine engine, 
             _events.Writer.TryWrite(e);
         };
         var registry = await NatsConnector.RegistryAsync(nats, options, stopping);
-        var registration = WireJson.Write(WorkerRegistration.Of(model, workerId, engine.Descriptor));
+        var registration = WireJson.Write(WorkerRegistration.Of(model, workerId, engine.Descriptor, role));
         // Subscribe before registering, so no frontend routes to a worker that is not listening yet.
         var generate = await nats.SubscribeCoreAsync<byte[]>(NatsSubjects.Generate(workerId), cancellationToken: stopping);
         var cancels = await nats.SubscribeCoreAsync<string>(NatsSubjects.Cancel(workerId), cancellationToken: stopping);
@@ -116,8 +118,10 @@ internal sealed class NatsWorker(string model, string workerId, IEngine engine, 
         _active[request.RequestId] = (cancel, replyTo);
         try
         {
+            if (request.KvSource is { } source)
+                request = request with { ImportKv = await PullAsync(request.RequestId, source, cancel.Token), KvSource = null };
             await foreach (var output in engine.GenerateAsync(request, cancel.Token))
-                await ReplyAsync(replyTo, GenerateFrame.From(output));
+                await ReplyAsync(replyTo, GenerateFrame.From(Staged(output)));
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -141,6 +145,33 @@ internal sealed class NatsWorker(string model, string workerId, IEngine engine, 
             _active.TryRemove(request.RequestId, out _);
         }
     }
+
+    /// <summary>
+    /// A decode worker takes the prompt's KV from the prefill worker that computed it. What arrives before a
+    /// failure (a corrupt block, the prefill worker gone) is used; the rest is prefilled here, so the client
+    /// still gets its one stream.
+    /// </summary>
+    private async Task<IReadOnlyList<KvBlockPayload>?> PullAsync(string requestId, KvTransferHandle source, CancellationToken cancellationToken)
+    {
+        if (kv is null)
+            return null;
+        var blocks = new List<KvBlockPayload>(source.Blocks);
+        try
+        {
+            await foreach (var block in kv.PullAsync(source, cancellationToken))
+                blocks.Add(block);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning("Request {RequestId} on worker {WorkerId}: the KV transfer from {Address} failed after {Blocks} of {Total} blocks ({Error}); the rest is prefilled here",
+                requestId, workerId, source.Address, blocks.Count, source.Blocks, ex.Message);
+        }
+        return blocks;
+    }
+
+    // A prefill's blocks wait on the data plane; the frontend hears where, not the bytes.
+    private EngineOutput Staged(EngineOutput output) =>
+        output.ExportedKv is { Count: > 0 } blocks && kv is not null ? output with { ExportedKv = null, KvHandle = kv.Stage(blocks) } : output;
 
     private ValueTask ReplyAsync(string replyTo, GenerateFrame frame) =>
         nats.PublishAsync(replyTo, WireJson.Write(frame), cancellationToken: CancellationToken.None);

@@ -45,7 +45,7 @@ internal sealed class NatsWorkerService(WorkerIdentity identity, IOptions<Dynamo
             throw;
         }
         engine.Faulted += _ => Faulted = true;
-        _worker = new LocalWorker(identity.WorkerId, engine);
+        _worker = new LocalWorker(identity.WorkerId, engine, identity.Role);
         WorkerMetrics.Register(meters, () => Workers.Select(w => (identity.Model, w)));
         _connection = await NatsConnector.ConnectAsync(nats.Value, identity.WorkerId);
         await base.StartAsync(cancellationToken);

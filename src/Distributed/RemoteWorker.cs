@@ -23,6 +23,8 @@ internal sealed class RemoteWorker(WorkerRegistration registration, NatsConnecti
 
     public EngineDescriptor Descriptor { get; } = registration.Descriptor;
 
+    public WorkerRole Role => registration.Role;
+
     /// <summary>The load the worker last published.</summary>
     public EngineLoad Load
     {

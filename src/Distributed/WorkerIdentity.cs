@@ -1,12 +1,14 @@
 using Dynamo.Runtime.Configuration;
+using Dynamo.Runtime.Workers;
 
 namespace Dynamo.Distributed;
 
-/// <summary>Which configured model a <c>dynamo worker</c> serves, and the id it registers under.</summary>
-public sealed record WorkerIdentity(string Model, string WorkerId)
+/// <summary>Which configured model a <c>dynamo worker</c> serves, the id it registers under, and its role (prefill, decode or both).</summary>
+public sealed record WorkerIdentity(string Model, string WorkerId, WorkerRole Role = WorkerRole.Both)
 {
     /// <exception cref="DynamoConfigurationException">The model is not configured (or must be named), or the id cannot be a NATS subject token.</exception>
-    public static WorkerIdentity Choose(DynamoOptions options, string? model, string? workerId)
+    /// <param name="role"><c>--role</c> or <c>Dynamo:Worker:Role</c>: prefill, decode or both (the default).</param>
+    public static WorkerIdentity Choose(DynamoOptions options, string? model, string? workerId, string? role = null)
     {
         var names = string.Join(", ", options.Models.Select(m => $"'{m.Name}'"));
         var chosen = model is null
@@ -17,7 +19,7 @@ public sealed record WorkerIdentity(string Model, string WorkerId)
         workerId ??= DefaultWorkerId(chosen);
         if (!NatsSubjects.IsValidWorkerId(workerId))
             throw new DynamoConfigurationException($"--worker-id '{workerId}' may hold only letters, digits, '-' and '_' (it becomes a NATS subject token).");
-        return new WorkerIdentity(chosen, workerId);
+        return new WorkerIdentity(chosen, workerId, DisaggregationOptions.Role(role, "--role (Dynamo:Worker:Role)"));
     }
 
     // Unique per process on a machine, readable in logs; on Kubernetes the machine name is the pod's.

@@ -27,6 +27,9 @@ internal sealed class MockSequence(EngineRequest request, int targetTokens, IEnu
 
     public int CachedTokens { get; set; }
 
+    /// <summary>Prompt blocks from the start that a prefill worker computed and sent (disaggregated decode): not prefilled here.</summary>
+    public int ImportedBlocks { get; init; }
+
     public int Generated { get; set; }
 
     /// <summary>The request's grammar and min_tokens; the mocker writes tokens the grammar allows.</summary>

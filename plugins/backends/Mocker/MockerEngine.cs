@@ -39,8 +39,13 @@ internal sealed class MockerEngine : EngineScheduler<MockSequence>
     /// <summary>The tokenizer the mocker writes in (grammars are compiled over it).</summary>
     public Abstractions.Preprocessing.ITokenizer? Tokenizer { get; init; }
 
-    protected override ValueTask<MockSequence> CreateSequenceAsync(EngineRequest request, CancellationToken cancellationToken)
+    protected override async ValueTask<MockSequence> CreateSequenceAsync(EngineRequest request, CancellationToken cancellationToken)
     {
+        var hashes = KvBlockHasher.HashBlocks([.. request.TokenIds], _options.KvBlockSize);
+        var imported = Imported(hashes, request.ImportKv);
+        // The blocks' bytes would cross the wire first: their time, at the configured bandwidth (sped up like the rest).
+        if (imported > 0)
+            await Task.Delay(TimeSpan.FromSeconds(imported * _options.KvBytesPerBlock * 8 / (_options.KvTransferGbps * 1e9) / _options.Speedup), _clock, cancellationToken);
         if (request.TokenIds.Count + 1 > _options.MaxContextLength)
             throw new EngineException($"The prompt ({request.TokenIds.Count} tokens) does not fit the context of {_options.MaxContextLength} tokens.", isClientError: true);
         if (request.LogitBias is { Count: > 0 })
@@ -55,11 +60,24 @@ internal sealed class MockerEngine : EngineScheduler<MockSequence>
         var target = Math.Min(Math.Max(suggested, request.Stop.MinTokens), _options.MaxContextLength - request.TokenIds.Count);
         if (decoding.Matcher is null)
             target = Math.Min(target, answer?.Length ?? int.MaxValue);
-        return ValueTask.FromResult(new MockSequence(request, target, _text.Start(answer, seed), _options.KvBlockSize)
+        return new MockSequence(request, target, _text.Start(answer, seed), _options.KvBlockSize)
         {
             Decoding = decoding,
             Chooser = decoding.Matcher is null ? null : new Random(Abstractions.Requests.SamplingParams.Fold(seed) + 1),
-        });
+            ImportedBlocks = imported,
+        };
+    }
+
+    // How many of the prompt's blocks from the start a transfer brought (the rest are prefilled here).
+    private static int Imported(KvBlockHash[] hashes, IReadOnlyList<KvBlockPayload>? blocks)
+    {
+        if (blocks is not { Count: > 0 })
+            return 0;
+        var sent = blocks.Select(b => b.Hash.SequenceHash).ToHashSet();
+        var count = 0;
+        while (count < hashes.Length && sent.Contains(hashes[count].SequenceHash))
+            count++;
+        return count;
     }
 
     protected override void BeforeAdmit()
@@ -81,7 +99,9 @@ internal sealed class MockerEngine : EngineScheduler<MockSequence>
             return false;
         sequence.Blocks.AddRange(hashes.Take(cached).Select(h => h.SequenceHash));
         sequence.PrivateBlocks = needed - cached;
-        sequence.CachedTokens = cached * blockSize;
+        // Transferred blocks are copied in, not computed: only the rest of the prompt costs prefill time.
+        var copied = Math.Max(cached, Math.Min(sequence.ImportedBlocks, (prompt - 1) / blockSize));
+        sequence.CachedTokens = copied * blockSize;
         _prefillTokens += prompt - sequence.CachedTokens;
         return true;
     }
@@ -104,7 +124,7 @@ internal sealed class MockerEngine : EngineScheduler<MockSequence>
             if (decoding.MustStop(sequence.Reasoning) || (decoding.MayStop(sequence.Generated, sequence.Reasoning)
                 && (sequence.Generated >= sequence.TargetTokens || sequence.Chooser!.Next(8) == 0)))
             {
-                Emit(sequence, new EngineOutput([], FinishReason.Stop, new EngineUsage(sequence.Request.TokenIds.Count, sequence.Generated, sequence.CachedTokens)));
+                Emit(sequence, Finishing(sequence, new EngineOutput([], FinishReason.Stop, new EngineUsage(sequence.Request.TokenIds.Count, sequence.Generated, sequence.CachedTokens))));
                 continue;
             }
             // A spent reasoning budget writes the end marker instead of the next word.
@@ -116,9 +136,23 @@ internal sealed class MockerEngine : EngineScheduler<MockSequence>
             var done = sequence.Generated >= sequence.TargetTokens && !decoding.GrammarApplies(sequence.Reasoning);
             var finish = sequence.Generated >= sequence.Request.Stop.MaxTokens || sequence.Tokens.Count >= _options.MaxContextLength ? FinishReason.Length
                 : done ? FinishReason.Stop : (FinishReason?)null;
-            Emit(sequence, new EngineOutput([token], finish, new EngineUsage(sequence.Request.TokenIds.Count, sequence.Generated, sequence.CachedTokens),
-                sequence.Request.Logprobs is { } asked ? [Uniform(token, choices, asked.Top)] : null));
+            Emit(sequence, Finishing(sequence, new EngineOutput([token], finish, new EngineUsage(sequence.Request.TokenIds.Count, sequence.Generated, sequence.CachedTokens),
+                sequence.Request.Logprobs is { } asked ? [Uniform(token, choices, asked.Top)] : null)));
         }
+    }
+
+    // A disaggregated prefill hands on the prompt's full blocks: hashes and tokens, no bytes (the decode side's wait stands for them).
+    private EngineOutput Finishing(MockSequence sequence, EngineOutput output)
+    {
+        if (output.FinishReason is null || !sequence.Request.ExportKv)
+            return output;
+        var blockSize = _options.KvBlockSize;
+        var hashes = sequence.PromptHashes;
+        return output with
+        {
+            ExportedKv = [.. hashes.Select((h, b) => new KvBlockPayload(h, b > 0 ? hashes[b - 1].SequenceHash : null,
+                sequence.Request.TokenIds.Skip(b * blockSize).Take(blockSize).ToArray(), ReadOnlyMemory<byte>.Empty, sequence.Request.Priority))],
+        };
     }
 
     private static int NextWord(MockSequence sequence) => sequence.Text.MoveNext() ? sequence.Text.Current : -1;

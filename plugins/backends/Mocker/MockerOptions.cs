@@ -47,6 +47,16 @@ internal sealed record MockerOptions
     /// <summary>Seed of the word choice when the request gives none.</summary>
     public long Seed { get; init; }
 
+    /// <summary>
+    /// Disaggregated serving: the bandwidth KV blocks move at between a prefill and a decode worker, in
+    /// gigabits per second. A decode worker waits blocks × <see cref="KvBytesPerBlock"/> over it before it admits
+    /// the request (the mocker's blocks carry no bytes; the time stands for them).
+    /// </summary>
+    public double KvTransferGbps { get; init; } = 25;
+
+    /// <summary>The bytes one KV block of the model it mimics would hold (default: 16 tokens of a Llama-3-8B in fp16, 128 KiB each).</summary>
+    public long KvBytesPerBlock { get; init; } = 16 * 131_072;
+
     public static MockerOptions From(IConfiguration configuration)
     {
         var options = configuration.Get<MockerOptions>(o => o.ErrorOnUnknownConfiguration = false) ?? new MockerOptions();
@@ -60,6 +70,7 @@ internal sealed record MockerOptions
         Require(options.Script is null || options.OutputText is null, "Script and OutputText are two ways of saying the same thing: give one");
         Require(options.Script is null or { Count: > 0 }, "Script needs at least one answer");
         Require(options.ToolResultMarker.Length > 0, "ToolResultMarker must not be empty");
+        Require(options.KvTransferGbps > 0 && options.KvBytesPerBlock >= 0, "KvTransferGbps must be positive and KvBytesPerBlock 0 or more");
         Require((long)options.KvCapacityBlocks * options.KvBlockSize >= options.MaxContextLength,
             "KvCapacityBlocks × KvBlockSize must hold at least one MaxContextLength sequence");
         return options;

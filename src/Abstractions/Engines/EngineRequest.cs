@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+using Dynamo.Abstractions.KvCache;
 using Dynamo.Abstractions.Requests;
 
 namespace Dynamo.Abstractions.Engines;
@@ -27,4 +29,20 @@ public sealed record EngineRequest(
 
     /// <summary>Added to a token's logit before sampling (OpenAI's <c>logit_bias</c>: -100 bans, 100 forces).</summary>
     public IReadOnlyDictionary<int, float>? LogitBias { get; init; }
+
+    /// <summary>
+    /// Disaggregated prefill: copy the prompt's full KV blocks out at the end, onto the last output's
+    /// <see cref="EngineOutput.ExportedKv"/>, for a decode worker to continue from.
+    /// </summary>
+    public bool ExportKv { get; init; }
+
+    /// <summary>
+    /// Disaggregated decode: KV blocks of this prompt computed elsewhere, copied in instead of prefilled
+    /// (a prefix of the prompt's full blocks; whatever is missing is prefilled here). In process only.
+    /// </summary>
+    [JsonIgnore]
+    public IReadOnlyList<KvBlockPayload>? ImportKv { get; init; }
+
+    /// <summary>Disaggregated decode on a remote worker: where to pull <see cref="ImportKv"/> from first.</summary>
+    public KvTransferHandle? KvSource { get; init; }
 }

@@ -13,7 +13,7 @@ internal static class HelpCommand
                   Serve the models in appsettings.json (or FILE) on http://127.0.0.1:8000.
               dynamo frontend [--nats nats://127.0.0.1:4222] [--config FILE] ...      (or: dynamo serve --distributed)
                   Serve the configured models with workers found through NATS instead of engines in this process.
-              dynamo worker [--model NAME] [--worker-id ID] [--system-port PORT] [--nats nats://127.0.0.1:4222] [--config FILE] ...
+              dynamo worker [--model NAME] [--worker-id ID] [--role prefill|decode|both] [--system-port PORT] [--nats nats://127.0.0.1:4222] [--config FILE] ...
                   Run one engine of a configured model as a worker: it registers in NATS and serves frontends.
                   With a system port (or Dynamo:SystemPort, DYN_SYSTEM_PORT) it serves /metrics, /health and /live there.
               dynamo plugins [--config FILE]

@@ -7,7 +7,7 @@ using Dynamo.Runtime.Configuration;
 namespace Dynamo.Host.Commands;
 
 /// <summary>
-/// <c>dynamo worker [--model NAME] [--worker-id ID] [--system-port PORT]</c>: one engine of a
+/// <c>dynamo worker [--model NAME] [--worker-id ID] [--role prefill|decode|both] [--system-port PORT]</c>: one engine of a
 /// configured model, served to frontends over NATS (<c>--nats URL</c>). Configuration is the host's:
 /// the same file serves both. With a system port (<c>--system-port</c>, <c>Dynamo:SystemPort</c> or
 /// Dynamo's <c>DYN_SYSTEM_PORT</c>) it also serves <c>/metrics</c>, <c>/health</c> and <c>/live</c> there.
@@ -19,7 +19,10 @@ internal static class WorkerCommand
         var (model, rest) = DynamoConfiguration.TakeOption(args, "--model");
         (var workerId, rest) = DynamoConfiguration.TakeOption(rest, "--worker-id");
         (var systemPort, rest) = DynamoConfiguration.TakeOption(rest, "--system-port");
+        (var role, rest) = DynamoConfiguration.TakeOption(rest, "--role");
         var (configFile, settings) = DynamoConfiguration.Arguments(rest);
+        if (role is not null)
+            settings = [.. settings, $"--Dynamo:Worker:Role={role}"];
         var contentRoot = DynamoConfiguration.ContentRoot(configFile);
         if (systemPort is not null)
             settings = [.. settings, $"--Dynamo:SystemPort={systemPort}"];

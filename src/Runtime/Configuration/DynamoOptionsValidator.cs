@@ -28,6 +28,8 @@ internal sealed class DynamoOptionsValidator : IValidateOptions<DynamoOptions>
                 failures.Add($"Model '{model.Name}': 'MigrationLimit' must be 0 or more, got {model.MigrationLimit}.");
             if (model.BusyThresholds?.Problem() is { } busy)
                 failures.Add($"Model '{model.Name}': 'BusyThresholds': {busy}");
+            if (model.Disaggregation?.Problem() is { } disaggregation)
+                failures.Add($"Model '{model.Name}': {disaggregation}");
             if (model.SessionAffinity?.Problem() is { } affinity)
                 failures.Add($"Model '{model.Name}': {affinity}");
             if (model.BusyThreshold < 1)

@@ -19,7 +19,8 @@ public sealed record ModelOptions(
     IReadOnlyList<ComponentSelection>? KvTiers = null,
     ComponentSelection? Grammar = null,
     BusyThresholds? BusyThresholds = null,
-    SessionAffinityOptions? SessionAffinity = null)
+    SessionAffinityOptions? SessionAffinity = null,
+    DisaggregationOptions? Disaggregation = null)
 {
     /// <summary>Dynamo's <c>migration_limit</c>: how often a request may move to another worker when its worker is lost.</summary>
     public const int DefaultMigrationLimit = 3;
@@ -54,6 +55,7 @@ public sealed record ModelOptions(
             // The grammar engine for structured output; by default the one installed ("pda" when several are).
             ComponentSelection.From(section.GetSection("Grammar")),
             BusyThresholds.From(section.GetSection("BusyThresholds")),
-            SessionAffinityOptions.From(section));
+            SessionAffinityOptions.From(section),
+            DisaggregationOptions.From(section));
     }
 }

@@ -128,7 +128,7 @@ internal sealed class RequestMetrics : IDisposable
         var wait = Route.RouteWait.TotalMilliseconds;
         return new RequestTrace(_request.RequestId, _info.XRequestId, Model, _status, input, _usage?.CompletionTokens ?? _tokens, cached,
             _receivedUnixMs, wait, ttft - wait, ttft, total.TotalMilliseconds, itl, input == 0 ? 0 : (double)cached / input, Route.QueueDepth,
-            Route.WorkerId is { } worker ? new WorkerTrace(worker, Route.Migrations, worker, 0, worker, 0) : null, _info.Endpoint, _info.IdentitySource,
+            Route.WorkerId is { } worker ? new WorkerTrace(worker, Route.Migrations, Route.PrefillWorkerId ?? worker, 0, worker, 0, Route.KvTransferEstimateMs) : null, _info.Endpoint, _info.IdentitySource,
             // Hashing the prompt costs, so only the trace file gets it, not a bare OpenTelemetry span.
             _tracer is not null && Route.BlockSize > 0 ? new ReplayTrace(Route.BlockSize, _request.TokenIds.Count, ReplayHashes.Of(_request.TokenIds, Route.BlockSize)) : null,
             _backendFinish is { } backend

@@ -40,10 +40,16 @@ internal sealed class ModelFactory(IOptions<DynamoOptions> options, ComponentReg
             else
             {
                 var local = new List<LocalWorker>();
+                var prefill = model.Disaggregation?.PrefillReplicas ?? 0;
                 for (var i = 0; i < model.Replicas; i++)
                 {
                     var workerId = $"{model.Name}/{i}";
-                    local.Add(new LocalWorker(workerId, CreateEngine(model, workerId, tokenizer, started, grammar)));
+                    local.Add(new LocalWorker(workerId, CreateEngine(model, workerId, tokenizer, started, grammar), prefill > 0 ? WorkerRole.Decode : WorkerRole.Both));
+                }
+                for (var i = 0; i < prefill; i++)
+                {
+                    var workerId = $"{model.Name}/prefill/{i}";
+                    local.Add(new LocalWorker(workerId, CreateEngine(model, workerId, tokenizer, started, grammar), WorkerRole.Prefill));
                 }
                 workers = new LocalWorkerSet(local, loggers.CreateLogger("Dynamo.Workers"));
             }
@@ -51,6 +57,7 @@ internal sealed class ModelFactory(IOptions<DynamoOptions> options, ComponentReg
             return new ServedModel(model.Name, tokenizer, template, router, toolParser, reasoningParser, workers, model.MigrationLimit,
                 loggers.CreateLogger<ServedModel>(), clock, model.BusyThreshold, model.BusyThresholds, model.SessionAffinity)
             {
+                Disaggregation = model.Disaggregation ?? DisaggregationOptions.Default,
                 Description = $"{description}, tool-call parser {model.ToolCallParser?.Name ?? "none"}, reasoning parser {model.ReasoningParser?.Name ?? "none"}, grammar {grammar?.Name ?? "none"}",
                 Grammar = grammar,
                 RouterName = model.Router.Name,

@@ -14,6 +14,12 @@ internal sealed class RouteRecord
 
     public int Migrations { get; set; }
 
+    /// <summary>The prefill worker, when the prompt was prefilled on another worker than the one decoding it.</summary>
+    public string? PrefillWorkerId { get; set; }
+
+    /// <summary>The KV transfer's estimated time (bytes over the configured bandwidth), in ms, when there was one.</summary>
+    public double? KvTransferEstimateMs { get; set; }
+
     /// <summary>The KV block size of the worker that has the request (for the trace's replay hashes).</summary>
     public int BlockSize { get; set; }
 

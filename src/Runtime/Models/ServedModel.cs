@@ -121,12 +121,38 @@ internal sealed class ServedModel : IAsyncDisposable
                 TokenIds = [.. request.TokenIds, .. generated],
                 Stop = request.Stop with { MaxTokens = request.Stop.MaxTokens - generated.Count },
             };
-            var worker = await RouteAsync(attemptRequest, lost, record, attempt, cancellationToken);
+            var (worker, decision) = await RouteAsync(attemptRequest, lost, record, attempt, cancellationToken);
             record.WorkerId = worker.WorkerId;
             record.BlockSize = worker.Descriptor.KvBlockSize;
             if (attempt == 0)
                 record.RouteWait = Stopwatch.GetElapsedTime(arrived);
             var blockSize = worker.Descriptor.KvBlockSize;
+            var continuation = attempt > 0;
+            int? prefillCached = null;
+            // Conditional disaggregation: a long uncached prompt is prefilled on a prefill worker, whose first token
+            // goes out at once and whose KV the decode worker takes over (or, failing that, prefills itself).
+            if (attempt == 0 && await PrefillRemotelyAsync(request, worker, decision, record, cancellationToken) is { } prefilled)
+            {
+                generated.AddRange(prefilled.Output.TokenIds);
+                if (generated.Count > 0)
+                    record.FirstOutput.TrySetResult(worker.WorkerId);
+                if (prefilled.Output.FinishReason is { } finish && (finish != FinishReason.Length || generated.Count >= request.Stop.MaxTokens))
+                {
+                    yield return prefilled.Output with { ExportedKv = null, KvHandle = null };
+                    yield break;
+                }
+                yield return new EngineOutput(prefilled.Output.TokenIds, Logprobs: prefilled.Output.Logprobs);
+                attemptRequest = request with
+                {
+                    TokenIds = [.. request.TokenIds, .. generated],
+                    Stop = request.Stop with { MaxTokens = request.Stop.MaxTokens - generated.Count, MinTokens = Math.Max(0, request.Stop.MinTokens - generated.Count) },
+                    ImportKv = prefilled.Output.ExportedKv,
+                    KvSource = prefilled.Output.KvHandle,
+                };
+                continuation = true;
+                // What the client hears as cached is what the prefill worker found cached, not what was copied over.
+                prefillCached = prefilled.Output.Usage?.CachedTokens ?? 0;
+            }
             string reason;
             try
             {
@@ -148,7 +174,7 @@ internal sealed class ServedModel : IAsyncDisposable
                     // The router hears of the first tokens (the prefill is done) and then of each block of output.
                     if ((before == 0 && generated.Count > 0) || generated.Count / blockSize > before / blockSize)
                         _router.OnRequestProgress(worker.WorkerId, request.RequestId, generated.Count);
-                    yield return attempt == 0 ? outputs.Current : AsOneStream(outputs.Current, request, generated.Count);
+                    yield return continuation ? AsOneStream(outputs.Current, request, generated.Count, prefillCached) : outputs.Current;
                 }
             }
             finally
@@ -166,6 +192,65 @@ internal sealed class ServedModel : IAsyncDisposable
                 yield break;
             }
         }
+    }
+
+    /// <summary>When a prompt goes to a prefill worker instead of the decode worker chosen for it.</summary>
+    public DisaggregationOptions Disaggregation { get; init; } = DisaggregationOptions.Default;
+
+    /// <summary>
+    /// Prefills the prompt on a prefill worker (chosen by the router among them, by its KV overlap) when the
+    /// decode worker would prefill more than <see cref="DisaggregationOptions.MaxLocalPrefillLength"/> uncached
+    /// tokens and the prefill queue has room. Returns its output (the first token, and the prompt's KV or where it
+    /// waits), or null to prefill on the decode worker: not worth it, no prefill worker, or the prefill failed.
+    /// Grammars and reasoning budgets stay on one worker: they follow the output from its first token.
+    /// </summary>
+    private async Task<(EngineOutput Output, string WorkerId)?> PrefillRemotelyAsync(EngineRequest request, IWorker decode, RoutingDecision? decision, RouteRecord record, CancellationToken cancellationToken)
+    {
+        if (request.Constraint is not null || request.Reasoning is not null)
+            return null;
+        var prefillWorkers = Live().Where(w => w.Role == WorkerRole.Prefill).ToList();
+        if (prefillWorkers.Count == 0)
+            return null;
+        var uncached = request.TokenIds.Count - (decision?.ExpectedCachedBlocks ?? 0) * decode.Descriptor.KvBlockSize;
+        if (uncached <= Disaggregation.MaxLocalPrefillLength || prefillWorkers.Sum(w => w.Load.QueuedPrefillTokens) >= Disaggregation.MaxPrefillQueueTokens)
+            return null;
+        var prefillRequest = request with
+        {
+            RequestId = request.RequestId + "-prefill",
+            Stop = request.Stop with { MaxTokens = 1, MinTokens = Math.Min(request.Stop.MinTokens, 1) },
+            ExportKv = true,
+        };
+        var snapshots = prefillWorkers.Select(w => w.Snapshot()).ToList();
+        var choice = await _router.RouteAsync(new RoutingRequest(prefillRequest.RequestId, request.TokenIds, request.Metadata), snapshots, cancellationToken);
+        var prefill = prefillWorkers.FirstOrDefault(w => w.WorkerId == choice.WorkerId) ?? prefillWorkers[0];
+        record.Selections?.Add((_clock.GetUtcNow().ToUnixTimeMilliseconds(), Selection(prefillRequest, prefill, "prefill", 0, choice, snapshots)));
+        var (tokens, logprobs) = (new List<int>(), new List<TokenLogprob>());
+        EngineOutput? last = null;
+        try
+        {
+            await foreach (var output in prefill.GenerateAsync(prefillRequest, cancellationToken))
+            {
+                tokens.AddRange(output.TokenIds);
+                logprobs.AddRange(output.Logprobs ?? []);
+                last = output;
+            }
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            _logger.LogWarning("Request {RequestId} of {Model}: prefill worker {Worker} failed ({Reason}); the decode worker {Decode} prefills it",
+                request.RequestId, Name, prefill.WorkerId, ex.Message, decode.WorkerId);
+            return null;
+        }
+        finally
+        {
+            _router.OnRequestFinished(prefill.WorkerId, prefillRequest.RequestId);
+        }
+        if (last?.FinishReason is null)
+            return null;
+        record.PrefillWorkerId = prefill.WorkerId;
+        var bytes = last.KvHandle?.Bytes ?? last.ExportedKv?.Sum(b => (long)b.Data.Length) ?? 0;
+        record.KvTransferEstimateMs = bytes * 8 / (Disaggregation.TransferGbps * 1e9) * 1000;
+        return (last with { TokenIds = tokens, Logprobs = last.Logprobs is null ? null : logprobs }, prefill.WorkerId);
     }
 
     /// <summary>Runs <paramref name="request"/> on the worker <paramref name="workerId"/> (no routing, no migration) and discards its output.</summary>
@@ -186,9 +271,11 @@ internal sealed class ServedModel : IAsyncDisposable
 
     private DynamoRequestException NoWorker() => DynamoRequestException.NoWorkers(Name);
 
-    private async ValueTask<IWorker> RouteAsync(EngineRequest request, HashSet<string> exclude, RouteRecord record, int attempt, CancellationToken cancellationToken)
+    private async ValueTask<(IWorker Worker, RoutingDecision? Decision)> RouteAsync(EngineRequest request, HashSet<string> exclude, RouteRecord record, int attempt, CancellationToken cancellationToken)
     {
-        var candidates = Live().Where(w => !exclude.Contains(w.WorkerId)).ToList();
+        // Prefill workers take prompts from decode workers' requests, never a whole request (unless no other worker is left).
+        var live = Live().Where(w => !exclude.Contains(w.WorkerId)).ToList();
+        var candidates = live.Any(w => w.Role != WorkerRole.Prefill) ? live.Where(w => w.Role != WorkerRole.Prefill).ToList() : live;
         if (candidates.Count == 0)
             throw exclude.Count == 0 ? NoWorker() : new EngineException($"Every worker that took this request was lost ({string.Join(", ", exclude)}) and no other is left.");
         RoutingDecision? decision = null;
@@ -209,7 +296,7 @@ internal sealed class ServedModel : IAsyncDisposable
         if (reason != "preferred")
             _sessions.Routed(request.Metadata, worker.WorkerId);
         record.Selections?.Add((_clock.GetUtcNow().ToUnixTimeMilliseconds(), Selection(request, worker, reason, attempt, decision, snapshots ?? [.. candidates.Select(w => w.Snapshot())])));
-        return worker;
+        return (worker, decision);
     }
 
     /// <summary>The decision as the request trace records it: the router's scored candidates, or each worker's reported load.</summary>
@@ -223,9 +310,10 @@ internal sealed class ServedModel : IAsyncDisposable
     }
 
     /// <summary>A continuation's output as the original request would report it: its prompt, every token generated.</summary>
-    private static EngineOutput AsOneStream(EngineOutput output, EngineRequest original, int generated) =>
+    /// <param name="cachedTokens">The cached prompt tokens to report, when not the worker's own (a disaggregated prefill's).</param>
+    private static EngineOutput AsOneStream(EngineOutput output, EngineRequest original, int generated, int? cachedTokens = null) =>
         output.Usage is { } usage
-            ? output with { Usage = new EngineUsage(original.TokenIds.Count, generated, Math.Min(usage.CachedTokens, original.TokenIds.Count)) }
+            ? output with { Usage = new EngineUsage(original.TokenIds.Count, generated, cachedTokens ?? Math.Min(usage.CachedTokens, original.TokenIds.Count)) }
             : output;
 
     /// <summary>

@@ -60,7 +60,9 @@ internal sealed record RequestTrace(
 /// Where the request ran. Aggregated workers prefill and decode, so both ids name the same worker;
 /// <see cref="WorkerId"/> and <see cref="Migrations"/> are ours (the older schema had only them).
 /// </summary>
-internal sealed record WorkerTrace(string WorkerId, int Migrations, string? PrefillWorkerId, int? PrefillDpRank, string? DecodeWorkerId, int? DecodeDpRank);
+/// <param name="KvTransferEstimatedMs">Disaggregated: the KV transfer's estimated time from prefill to decode worker.</param>
+internal sealed record WorkerTrace(string WorkerId, int Migrations, string? PrefillWorkerId, int? PrefillDpRank, string? DecodeWorkerId, int? DecodeDpRank,
+    double? KvTransferEstimatedMs = null);
 
 /// <summary>What a replay needs: the prompt's length and the sequence hash of each of its blocks (the last one may be partial).</summary>
 internal sealed record ReplayTrace(int TraceBlockSize, int InputLength, ulong[] InputSequenceHashes);

@@ -12,6 +12,9 @@ public interface IWorker
 
     EngineLoad Load { get; }
 
+    /// <summary>What the worker does in disaggregated serving.</summary>
+    WorkerRole Role => WorkerRole.Both;
+
     /// <summary>Streams the worker's output; throws <see cref="WorkerLostException"/> when the worker goes away mid-request.</summary>
     IAsyncEnumerable<EngineOutput> GenerateAsync(EngineRequest request, CancellationToken cancellationToken);
 

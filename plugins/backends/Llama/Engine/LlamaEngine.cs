@@ -73,9 +73,43 @@ internal sealed class LlamaEngine : EngineScheduler<LlamaSequence>
         {
             Decoding = ConstrainedDecoding.For(request, Grammar, Tokenizer, _model.Config.VocabSize),
         };
-        if (_offload is not null)
-            sequence.Offloaded = await FetchOffloadedAsync(sequence.PromptHashes, (prompt - 1) / _options.KvBlockSize, cancellationToken);
+        var usable = (prompt - 1) / _options.KvBlockSize;
+        if (request.ImportKv is { Count: > 0 } imported)
+            sequence.Offloaded = Imported(sequence.PromptHashes, imported, usable);
+        else if (_offload is not null)
+            sequence.Offloaded = await FetchOffloadedAsync(sequence.PromptHashes, usable, cancellationToken);
         return sequence;
+    }
+
+    /// <summary>
+    /// Blocks another worker prefilled for this prompt (disaggregated decode), by position: the run of the
+    /// prompt's blocks from the start that the transfer brought. Blocks of another shape (another model) are
+    /// not used, so they are prefilled here instead.
+    /// </summary>
+    private KvBlockPayload?[]? Imported(KvBlockHash[] hashes, IReadOnlyList<KvBlockPayload> blocks, int usable)
+    {
+        var byHash = new Dictionary<ulong, KvBlockPayload>();
+        foreach (var block in blocks)
+            if (block.Data.Length == _pool.BlockBytes)
+                byHash.TryAdd(block.Hash.SequenceHash, block);
+        var found = new KvBlockPayload?[hashes.Length];
+        var any = false;
+        for (var b = 0; b < Math.Min(usable, hashes.Length) && byHash.TryGetValue(hashes[b].SequenceHash, out var block); b++)
+            (found[b], any) = (block, true);
+        return any ? found : null;
+    }
+
+    /// <summary>A finishing output, with the prompt's full blocks copied out when the request is a disaggregated prefill.</summary>
+    private EngineOutput Finishing(LlamaSequence sequence, EngineOutput output)
+    {
+        if (output.FinishReason is null || !sequence.Request.ExportKv || sequence.State is null)
+            return output;
+        var full = Math.Min(sequence.Request.TokenIds.Count / _options.KvBlockSize, Math.Min(sequence.PromptHashes.Length, sequence.StoredBlocks.Count));
+        var blocks = new List<KvBlockPayload>(full);
+        for (var b = 0; b < full; b++)
+            blocks.Add(new KvBlockPayload(sequence.PromptHashes[b], b > 0 ? sequence.PromptHashes[b - 1].SequenceHash : null,
+                sequence.Tokens.GetRange(b * _options.KvBlockSize, _options.KvBlockSize), _pool.ReadBlock(sequence.State.Blocks[b]), sequence.Request.Priority));
+        return output with { ExportedKv = blocks };
     }
 
     /// <summary>Offloaded blocks engine admission can use, fetched off the scheduler thread: from the first the tiers hold to the first gap after it.</summary>
@@ -253,7 +287,7 @@ internal sealed class LlamaEngine : EngineScheduler<LlamaSequence>
 
     /// <summary>Ends a sequence without a new token.</summary>
     private void EndWithoutToken(LlamaSequence sequence, FinishReason reason) =>
-        Emit(sequence, new EngineOutput([], reason, new EngineUsage(sequence.Request.TokenIds.Count, sequence.Generated, sequence.CachedTokens)));
+        Emit(sequence, Finishing(sequence, new EngineOutput([], reason, new EngineUsage(sequence.Request.TokenIds.Count, sequence.Generated, sequence.CachedTokens))));
 
     /// <summary>Registers the blocks the last step filled, so later requests can share them.</summary>
     private void CacheFullBlocks(LlamaSequence sequence)
@@ -279,8 +313,8 @@ internal sealed class LlamaEngine : EngineScheduler<LlamaSequence>
         FinishReason? finish = isStopToken ? FinishReason.Stop
             : sequence.Generated >= stop.MaxTokens || sequence.State!.Length >= sequence.State.MaxPositions ? FinishReason.Length
             : null;
-        Emit(sequence, new EngineOutput(isStopToken ? [] : [token], finish, new EngineUsage(sequence.Request.TokenIds.Count, sequence.Generated, sequence.CachedTokens),
-            logprob is not null && !isStopToken ? [logprob] : null));
+        Emit(sequence, Finishing(sequence, new EngineOutput(isStopToken ? [] : [token], finish, new EngineUsage(sequence.Request.TokenIds.Count, sequence.Generated, sequence.CachedTokens),
+            logprob is not null && !isStopToken ? [logprob] : null)));
     }
 
     /// <summary>The table may stay held for an open session; what the session held before is let go.</summary>

@@ -132,12 +132,21 @@ internal sealed class KvBlockPool
         Register(block, payload.Hash, payload.ParentSequenceHash, [.. payload.TokenIds]);
     }
 
-    private KvBlockPayload Payload(int block, int priority)
+    /// <summary>A block's bytes (all layers' K, then V), as offloading and disaggregated transfer move them.</summary>
+    public int BlockBytes => 2 * BlockFloats * sizeof(float);
+
+    /// <summary>Copies a block's K and V out (a prefill worker handing a prompt's blocks to a decode worker).</summary>
+    public byte[] ReadBlock(int block)
     {
-        var data = new byte[2 * BlockFloats * sizeof(float)];
+        var data = new byte[BlockBytes];
         var floats = MemoryMarshal.Cast<byte, float>(data.AsSpan());
         Storage.Read(Offset(block, 0, 0), floats[..BlockFloats], floats[BlockFloats..]);
-        return new KvBlockPayload(_hashes[block]!.Value, _parents[block], _tokens[block] ?? [], data, priority);
+        return data;
+    }
+
+    private KvBlockPayload Payload(int block, int priority)
+    {
+        return new KvBlockPayload(_hashes[block]!.Value, _parents[block], _tokens[block] ?? [], ReadBlock(block), priority);
     }
 
     private int Evict()
