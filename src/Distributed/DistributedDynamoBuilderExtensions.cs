@@ -30,9 +30,24 @@ public static class DistributedDynamoBuilderExtensions
     {
         AddNatsOptions(builder);
         builder.Services.AddSingleton(sp => WorkerIdentity.Choose(sp.GetRequiredService<IOptions<DynamoOptions>>().Value, model, workerId, builder.Configuration["Dynamo:Worker:Role"]));
+        builder.Services.AddOptions<DataPlane.KvDataPlaneOptions>().Bind(builder.Configuration.GetSection(DataPlane.KvDataPlaneOptions.Section))
+            .PostConfigure<IOptions<NatsOptions>>((plane, nats) => DataPlaneAddress(plane, nats.Value.DataPlaneAddress)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<DataPlane.KvDataPlaneOptions>, DataPlane.KvDataPlaneOptionsValidator>();
         builder.Services.AddSingleton<NatsWorkerService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<NatsWorkerService>());
         return builder;
+    }
+
+    // Dynamo:Nats:DataPlaneAddress (host:port) is what the worker advertises and the port it listens on.
+    private static void DataPlaneAddress(DataPlane.KvDataPlaneOptions plane, string? address)
+    {
+        if (string.IsNullOrWhiteSpace(address))
+            return;
+        var colon = address.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(address[(colon + 1)..], out var port) || port is < 0 or > 65535)
+            throw new DynamoConfigurationException($"'Dynamo:Nats:DataPlaneAddress' must be host:port, got '{address}'.");
+        plane.AdvertiseHost = address[..colon].Trim('[', ']');
+        plane.Port = port;
     }
 
     private static void AddNatsOptions(DynamoBuilder builder)

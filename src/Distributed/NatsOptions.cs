@@ -33,6 +33,12 @@ public sealed class NatsOptions
     /// </summary>
     public bool RouterReplicaSync { get; set; }
 
+    /// <summary>
+    /// Where a worker's KV data plane (disaggregated serving) listens and is reached, <c>host:port</c>; by default
+    /// the worker's own host name and a port the system picks. <c>Dynamo:KvDataPlane</c> tunes the rest.
+    /// </summary>
+    public string? DataPlaneAddress { get; set; }
+
     public TimeSpan LeaseTtl => TimeSpan.FromMilliseconds(LeaseTtlMs);
 
     public TimeSpan KeepAliveInterval => TimeSpan.FromMilliseconds(KeepAliveIntervalMs);

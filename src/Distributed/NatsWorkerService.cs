@@ -16,9 +16,10 @@ namespace Dynamo.Distributed;
 /// failing stops the start with what to fix), then serves frontends until the host stops. A worker
 /// whose loops or engine fail stops the host with exit code 1, so it is replaced, not routed to blind.
 /// </summary>
-internal sealed class NatsWorkerService(WorkerIdentity identity, IOptions<DynamoOptions> dynamo, IOptions<NatsOptions> nats, ModelFactory factory,
-    TimeProvider clock, IHostApplicationLifetime lifetime, ILoggerFactory loggers, IMeterFactory meters) : BackgroundService
+internal sealed class NatsWorkerService(WorkerIdentity identity, IOptions<DynamoOptions> dynamo, IOptions<NatsOptions> nats, IOptions<DataPlane.KvDataPlaneOptions> dataPlane,
+    ModelFactory factory, TimeProvider clock, IHostApplicationLifetime lifetime, ILoggerFactory loggers, IMeterFactory meters) : BackgroundService
 {
+    private KvDataPlaneTransfer? _transfer;
     private readonly List<object> _started = [];
     private NatsConnection? _connection;
     private LocalWorker? _worker;
@@ -47,6 +48,9 @@ internal sealed class NatsWorkerService(WorkerIdentity identity, IOptions<Dynamo
         engine.Faulted += _ => Faulted = true;
         _worker = new LocalWorker(identity.WorkerId, engine, identity.Role);
         WorkerMetrics.Register(meters, () => Workers.Select(w => (identity.Model, w)));
+        // Every worker has a data plane: a prefill worker stages its blocks there, a decode worker pulls with it.
+        _transfer = new KvDataPlaneTransfer(new DataPlane.KvDataPlaneServer(dataPlane.Value, loggers.CreateLogger("Dynamo.KvDataPlane"), clock),
+            new DataPlane.KvDataPlaneClient(dataPlane.Value, clock));
         _connection = await NatsConnector.ConnectAsync(nats.Value, identity.WorkerId);
         await base.StartAsync(cancellationToken);
     }
@@ -54,7 +58,7 @@ internal sealed class NatsWorkerService(WorkerIdentity identity, IOptions<Dynamo
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var logger = loggers.CreateLogger("Dynamo.Worker");
-        var worker = new NatsWorker(identity.Model, identity.WorkerId, _worker!.Engine, _connection!, nats.Value, clock, logger);
+        var worker = new NatsWorker(identity.Model, identity.WorkerId, _worker!.Engine, _connection!, nats.Value, clock, logger, identity.Role, _transfer);
         bool healthy;
         try
         {
@@ -77,6 +81,8 @@ internal sealed class NatsWorkerService(WorkerIdentity identity, IOptions<Dynamo
         await base.StopAsync(cancellationToken);
         if (_connection is not null)
             await _connection.DisposeAsync();
+        if (_transfer is not null)
+            await _transfer.DisposeAsync();
         await ModelFactory.DisposeAllAsync(_started);
     }
 }

@@ -22,6 +22,21 @@ public sealed class DistributedCluster : IAsyncLifetime
 
     public HttpClient Client { get; private set; } = null!;
 
+    /// <summary>The default model (stories260K) on the llama engine, as every worker of a disaggregation test runs it.</summary>
+    public static object Stories(string name, object? disaggregation = null) => new Dictionary<string, object?>
+    {
+        ["Name"] = name,
+        ["Path"] = DynamoServer.DefaultModel,
+        ["Engine"] = new { Name = "llama", KvBlockSize = 16, KvCapacityTokens = 4096 },
+        ["Tokenizer"] = "gguf",
+        ["ChatTemplate"] = "plain",
+        ["Router"] = new { Name = "kv", Seed = 1 },
+        ["Disaggregation"] = disaggregation,
+    };
+
+    /// <summary>The frontend's request trace (request_end records), for tests that ask which workers served a request.</summary>
+    public string TracePath { get; } = Path.Combine(Path.GetTempPath(), $"dynamo-cluster-trace-{Guid.NewGuid():N}.jsonl");
+
     public static object Mocker(double itlMs, int outputTokens = 8) =>
         new { Name = "mocker", DecodeItlMs = itlMs, PrefillTokensPerSecond = 200_000, KvBlockSize = 16, KvCapacityBlocks = 1024, MaxContextLength = 8192, OutputTokens = outputTokens };
 
@@ -32,7 +47,9 @@ public sealed class DistributedCluster : IAsyncLifetime
         {
             Dynamo = new
             {
-                Nats = new { LeaseTtlMs, KeepAliveIntervalMs = 250, StreamIdleTimeoutMs = 3000, LoadIntervalMs = 50, RouterReplicaSync = true },
+                Nats = new { LeaseTtlMs, KeepAliveIntervalMs = 250, StreamIdleTimeoutMs = 3000, LoadIntervalMs = 50, RouterReplicaSync = true, DataPlaneAddress = "127.0.0.1:0" },
+                KvDataPlane = new { BindHost = "127.0.0.1" },
+                RequestTrace = new { Enabled = true, Records = new[] { "request_end" }, FileFormat = "jsonl", FilePath = TracePath },
                 Models = new[]
                 {
                     TestConfigs.Model("kv", Mocker(2), new { Router = new { Name = "kv", Seed = 7 } }),
@@ -44,6 +61,9 @@ public sealed class DistributedCluster : IAsyncLifetime
                     TestConfigs.Model("system", Mocker(2), new { Router = "round-robin" }),
                     TestConfigs.Model("late", Mocker(2), new { Router = new { Name = "kv", Seed = 7 } }),
                     TestConfigs.Model("pair", Mocker(100, outputTokens: 40), new { Router = new { Name = "kv", Seed = 7 } }),
+                    Stories("stories"),
+                    Stories("stories-disagg", new { MaxLocalPrefillLength = 16 }),
+                    Stories("stories-cut", new { MaxLocalPrefillLength = 16 }),
                 },
             },
         });
@@ -69,6 +89,16 @@ public sealed class DistributedCluster : IAsyncLifetime
             _processes.AddRange(workers.Values);
         await WaitForWorkersAsync(model, ids => workers.Keys.All(ids.Contains), () => string.Join("\n", workers.Values.Select(w => w.Output)));
         return workers;
+    }
+
+    /// <summary>Starts one worker of <paramref name="model"/> under <paramref name="workerId"/> (say, with its <c>--role</c>), once the frontend lists it.</summary>
+    internal async Task<ChildProcess> StartWorkerAsync(string model, string workerId, params string[] arguments)
+    {
+        var worker = ChildProcess.Dynamo(DynamoServer.HostAssembly, ["worker", "--config", _configFile!, "--nats", NatsUrl, "--model", model, "--worker-id", workerId, .. arguments]);
+        lock (_processes)
+            _processes.Add(worker);
+        await WaitForWorkersAsync(model, ids => ids.Contains(workerId), () => worker.Output);
+        return worker;
     }
 
     /// <summary>Waits until the frontend's /health lists workers of <paramref name="model"/> that satisfy <paramref name="condition"/>.</summary>
@@ -123,5 +153,6 @@ public sealed class DistributedCluster : IAsyncLifetime
             await _nats.DisposeAsync();
         if (_configFile is not null)
             File.Delete(_configFile);
+        File.Delete(TracePath);
     }
 }

@@ -11,5 +11,6 @@ namespace Dynamo.Dev;
 [JsonSerializable(typeof(List<ToolBody>))]
 [JsonSerializable(typeof(BenchEngineResult))]
 [JsonSerializable(typeof(MemoryBenchResult))]
+[JsonSerializable(typeof(KvTransferBenchResult))]
 [JsonSerializable(typeof(Replay.ReplayResult))]
 internal sealed partial class DevJson : JsonSerializerContext;

@@ -13,6 +13,8 @@ try
         ("bench", "grammar") => await GrammarBenchCommand.RunAsync(args[2..], Console.Out),
         ("bench", "structured") => await StructuredBenchCommand.RunAsync(args[2..], Console.Out),
         ("bench", "memory") => await MemoryBenchCommand.RunAsync(args[2..], Console.Out),
+        ("bench", "disagg") => await DisaggBenchCommand.RunAsync(args[2..], Console.Out),
+        ("bench", "kv-transfer") => await KvTransferBenchCommand.RunAsync(args[2..], Console.Out),
         ("bench", _) => await BenchCommand.RunAsync(args[1..], Console.Out),
         ("template", _) => await TemplateCommand.RunAsync(args[1..], Console.In, Console.Out, Console.Error),
         ("parse", _) => await ParseCommand.RunAsync(args[1..], Console.In, Console.Out),
@@ -55,6 +57,17 @@ static int Help()
           bench structured --model FILE.gguf [--schemas bench/schemas.jsonl] [--grammar pda] [--batches 1,16] [--decode-tokens 64] [--decode-total 12288] [--max-tokens 128]
               The llama engine with and without a JSON Schema constraint (decode tokens/s and their ratio), then every
               schema through the model, plain and closing on budget: finished, valid (JsonSchema.Net) and cut shares.
+          bench disagg [--workers 4] [--prefill-workers 2] [--decoders 16] [--decoder-prompt-tokens 200] [--decoder-output-tokens 300]
+                       [--long-prompts 64] [--long-prompt-tokens 6000] [--long-output-tokens 20] [--long-interval-ms 250] [--arrivals poisson|fixed]
+                       [--prefill-tokens-per-second 20000] [--itl-ms 10] [--kv-transfer-gbps 25] [--max-local-prefill 512]
+                       [--max-prefill-queue-tokens N] [--router kv] [--speedup 2] [--seed 1] [--json]
+              Steady decoders plus long unique prompts arriving throughout, on the same number of mocker workers
+              aggregated (all do both) and disaggregated (prefill workers beside decode workers), kv router: the
+              decoders' ITL p50/p90/p99, the long prompts' TTFT, the ratios, and the share prefilled remotely.
+          bench kv-transfer [--blocks 256] [--block-bytes 1048576] [--repeat 9] [--json]
+              A child process stages the blocks on its KV data plane (disaggregated prefill → decode) and this one
+              pulls them over loopback TCP, keeping each block and transient, then reads the same bytes over a plain
+              socket into one buffer: GB/s of each and the data plane's ratios to the raw copy.
           template render (--template FILE | --model PATH) [--jsonl] < request.json
               Render a request body ({"messages", "tools", "add_generation_prompt", "chat_template_kwargs",
               "bos_token", "eos_token"}) through a chat template exactly; --jsonl: one request per line in,

@@ -247,9 +247,10 @@ internal sealed class MockerEngine : EngineScheduler<MockSequence>
             _cache.Release(blocks, 0, sequence.Request.Priority);
     }
 
-    // Queued prefill is what waiting requests will really prefill: their prompt less the prefix cached now.
+    // Queued prefill is what waiting requests will really prefill (their prompt less the prefix cached now),
+    // plus what the admitted ones prefill in the step about to run.
     protected override EngineLoad MeasureLoad(int running, int waiting) =>
-        new(running, waiting, _cache.ActiveBlocks, Waiting.Sum(s => (long)s.Tokens.Count - CachedPrefixTokens(s)), _sessions.HeldTokens);
+        new(running, waiting, _cache.ActiveBlocks, Waiting.Sum(s => (long)s.Tokens.Count - CachedPrefixTokens(s)) + _prefillTokens, _sessions.HeldTokens);
 
     private int CachedPrefixTokens(MockSequence sequence) =>
         Math.Min(_cache.MatchPrefix(sequence.PromptHashes), (sequence.Tokens.Count - 1) / _options.KvBlockSize) * _options.KvBlockSize;

@@ -154,6 +154,8 @@ internal sealed class ServedModel : IAsyncDisposable
                 prefillCached = prefilled.Output.Usage?.CachedTokens ?? 0;
             }
             string reason;
+            // Tokens this worker had before it began (a migration's, or a remote prefill's first): its own prefill is done at its first new ones.
+            var start = generated.Count;
             try
             {
                 await using var outputs = worker.GenerateAsync(attemptRequest, cancellationToken).GetAsyncEnumerator(cancellationToken);
@@ -172,7 +174,7 @@ internal sealed class ServedModel : IAsyncDisposable
                     if (before == 0 && generated.Count > 0)
                         record.FirstOutput.TrySetResult(worker.WorkerId);
                     // The router hears of the first tokens (the prefill is done) and then of each block of output.
-                    if ((before == 0 && generated.Count > 0) || generated.Count / blockSize > before / blockSize)
+                    if ((before == start && generated.Count > start) || generated.Count / blockSize > before / blockSize)
                         _router.OnRequestProgress(worker.WorkerId, request.RequestId, generated.Count);
                     yield return continuation ? AsOneStream(outputs.Current, request, generated.Count, prefillCached) : outputs.Current;
                 }
