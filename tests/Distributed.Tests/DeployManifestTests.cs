@@ -35,4 +35,21 @@ public sealed class DeployManifestTests
         foreach (var file in new[] { "nats.yaml", "frontend.yaml", "worker.yaml", "appsettings.json" })
             Assert.Contains(file, kustomization);
     }
+
+    [Fact]
+    public void The_disaggregated_overlay_runs_prefill_and_decode_workers_of_a_configured_model_in_place_of_the_aggregated_ones()
+    {
+        var models = ConfiguredOptions.Dynamo(new ConfigurationBuilder().AddJsonFile(Path.Combine(DynamoServer.RepoRoot, "deploy", "appsettings.json")).Build()).Models;
+        foreach (var role in new[] { "prefill", "decode" })
+        {
+            var manifest = Deploy(Path.Combine("disaggregated", $"{role}.yaml"));
+            var worker = Regex.Match(manifest, $"args: \\[\"worker\", \"--config\", \"/config/appsettings.json\", \"--model\", \"([^\"]+)\", \"--role\", \"{role}\"\\]");
+            Assert.True(worker.Success, $"{role}.yaml runs `dynamo worker --model NAME --role {role}`");
+            Assert.NotNull(models.Single(m => m.Name == worker.Groups[1].Value).Disaggregation);
+            Assert.Contains("Dynamo__Nats__DataPlaneAddress", manifest);
+        }
+        var kustomization = Deploy(Path.Combine("disaggregated", "kustomization.yaml"));
+        foreach (var part in new[] { "- ../", "prefill.yaml", "decode.yaml", "$patch: delete", "name: dynamo-worker-agent" })
+            Assert.Contains(part, kustomization);
+    }
 }
