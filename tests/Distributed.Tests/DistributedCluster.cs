@@ -22,18 +22,6 @@ public sealed class DistributedCluster : IAsyncLifetime
 
     public HttpClient Client { get; private set; } = null!;
 
-    /// <summary>The default model (stories260K) on the llama engine, as every worker of a disaggregation test runs it.</summary>
-    public static object Stories(string name, object? disaggregation = null) => new Dictionary<string, object?>
-    {
-        ["Name"] = name,
-        ["Path"] = DynamoServer.DefaultModel,
-        ["Engine"] = new { Name = "llama", KvBlockSize = 16, KvCapacityTokens = 4096 },
-        ["Tokenizer"] = "gguf",
-        ["ChatTemplate"] = "plain",
-        ["Router"] = new { Name = "kv", Seed = 1 },
-        ["Disaggregation"] = disaggregation,
-    };
-
     /// <summary>The frontend's request trace (request_end records), for tests that ask which workers served a request.</summary>
     public string TracePath { get; } = Path.Combine(Path.GetTempPath(), $"dynamo-cluster-trace-{Guid.NewGuid():N}.jsonl");
 
@@ -61,9 +49,9 @@ public sealed class DistributedCluster : IAsyncLifetime
                     TestConfigs.Model("system", Mocker(2), new { Router = "round-robin" }),
                     TestConfigs.Model("late", Mocker(2), new { Router = new { Name = "kv", Seed = 7 } }),
                     TestConfigs.Model("pair", Mocker(100, outputTokens: 40), new { Router = new { Name = "kv", Seed = 7 } }),
-                    Stories("stories"),
-                    Stories("stories-disagg", new { MaxLocalPrefillLength = 16 }),
-                    Stories("stories-cut", new { MaxLocalPrefillLength = 16 }),
+                    TestConfigs.Stories("stories"),
+                    TestConfigs.Stories("stories-disagg", new { MaxLocalPrefillLength = 16 }),
+                    TestConfigs.Stories("stories-cut", new { MaxLocalPrefillLength = 16 }),
                 },
             },
         });

@@ -12,6 +12,18 @@ public static class TestConfigs
             ["ChatTemplate"] = name.Contains("echo") ? "last-user" : "plain",
         }.Concat(extra is null ? [] : ToDictionary(extra)).ToDictionary(kv => kv.Key, kv => kv.Value);
 
+    /// <summary>The default model (stories260K) on the llama engine behind the kv router, with a <c>Disaggregation</c> section when given.</summary>
+    public static object Stories(string name, object? disaggregation = null) => new Dictionary<string, object?>
+    {
+        ["Name"] = name,
+        ["Path"] = DynamoServer.DefaultModel,
+        ["Engine"] = new { Name = "llama", KvBlockSize = 16, KvCapacityTokens = 4096 },
+        ["Tokenizer"] = "gguf",
+        ["ChatTemplate"] = "plain",
+        ["Router"] = new { Name = "kv", Seed = 1 },
+        ["Disaggregation"] = disaggregation,
+    };
+
     /// <summary>The default configuration's models: <c>mock</c> (a fast mocker, 4096-token context) and <c>echo</c>.</summary>
     public static object[] DefaultModels =>
     [

@@ -13,17 +13,6 @@ public sealed class DisaggregationTests : IAsyncLifetime, IDisposable
     private readonly string _trace = Path.Combine(Directory.CreateTempSubdirectory("dynamo-disagg-").FullName, "trace.jsonl");
     private DynamoServer _server = null!;
 
-    private static object Model(string name, object? disaggregation) => new Dictionary<string, object?>
-    {
-        ["Name"] = name,
-        ["Path"] = DynamoServer.DefaultModel,
-        ["Engine"] = new { Name = "llama", KvBlockSize = 16, KvCapacityTokens = 4096 },
-        ["Tokenizer"] = "gguf",
-        ["ChatTemplate"] = "plain",
-        ["Router"] = new { Name = "kv", Seed = 1 },
-        ["Disaggregation"] = disaggregation,
-    };
-
     public async Task InitializeAsync() => _server = await DynamoServer.StartAsync(new
     {
         Dynamo = new
@@ -31,8 +20,8 @@ public sealed class DisaggregationTests : IAsyncLifetime, IDisposable
             RequestTrace = new { Enabled = true, Records = new[] { "request_end" }, FileFormat = "jsonl", FilePath = _trace },
             Models = new[]
             {
-                Model("aggregated", null),
-                Model("disaggregated", new { PrefillReplicas = 1, MaxLocalPrefillLength = 24 }),
+                TestConfigs.Stories("aggregated"),
+                TestConfigs.Stories("disaggregated", new { PrefillReplicas = 1, MaxLocalPrefillLength = 24 }),
             },
         },
     });
@@ -96,18 +85,26 @@ public sealed class DisaggregationTests : IAsyncLifetime, IDisposable
         }
         // The client left: the decode worker stops and lets its blocks go; the prefill worker's ended with its one token.
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        string metrics;
-        do
+        var (decode, prefill) = ((double?)null, (double?)null);
+        while (DateTime.UtcNow < deadline && !(decode == 0 && prefill == 0))
         {
             await Task.Delay(100);
-            metrics = await _server.Client.GetStringAsync("/metrics");
+            var metrics = await _server.Client.GetStringAsync("/metrics");
+            (decode, prefill) = (ActiveBlocks(metrics, "disaggregated/0"), ActiveBlocks(metrics, "disaggregated/prefill/0"));
         }
-        while (DateTime.UtcNow < deadline && !(ActiveBlocks(metrics, "disaggregated/0") == 0 && ActiveBlocks(metrics, "disaggregated/prefill/0") == 0));
-        Assert.Equal(0, ActiveBlocks(metrics, "disaggregated/0"));
-        Assert.Equal(0, ActiveBlocks(metrics, "disaggregated/prefill/0"));
+        Assert.Equal((0.0, 0.0), (decode, prefill));
     }
 
-    private static double ActiveBlocks(string metrics, string worker) =>
-        metrics.Split('\n').Where(l => l.StartsWith("dynamo_worker_active_kv_blocks{", StringComparison.Ordinal) && l.Contains($"worker=\"{worker}\""))
-            .Select(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture)).Single();
+    // The worker's gauge, or null while the exporter does not show it yet.
+    private static double? ActiveBlocks(string metrics, string worker)
+    {
+        try
+        {
+            return PrometheusText.Value(metrics, "dynamo_worker_active_kv_blocks", "model=disaggregated", $"worker={worker}");
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
 }

@@ -5,6 +5,7 @@ using Dynamo.Testing;
 namespace Dynamo.Dev.Tests;
 
 /// <summary><c>dynamo-dev bench disagg</c> at toy size: both runs complete and the disaggregated one prefills the long prompts on prefill workers.</summary>
+[Collection(SimulatedTimeCollection.Name)]
 public sealed class DisaggBenchCommandTests
 {
     private static readonly string Plugins = $"--Dynamo:PluginsPath={DynamoServer.PluginsPath}";

@@ -7,6 +7,7 @@ using Dynamo.Testing;
 namespace Dynamo.Dev.Tests;
 
 /// <summary><c>dynamo-dev replay</c>: a generated Mooncake trace and a captured request trace replayed over mocker workers behind each router.</summary>
+[Collection(SimulatedTimeCollection.Name)]
 public sealed class ReplayCommandTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("dynamo-replay-").FullName;
@@ -32,7 +33,7 @@ public sealed class ReplayCommandTests : IDisposable
 
         var output = new StringWriter();
         Assert.Equal(0, await ReplayCommand.RunAsync([trace, "--routers", "kv,round-robin", "--workers", "2", "--block-tokens", "32", "--kv-block-size", "16",
-            "--speedup", "20", "--output-tokens", "4", "--json", Plugins], output));
+            "--speedup", "5", "--output-tokens", "4", "--json", Plugins], output));
         var results = Results(output.ToString());
         Assert.Equal(["kv", "round-robin"], results.Select(r => r.Router));
         Assert.All(results, r => Assert.Equal((18, 0), (r.Requests, r.Errors)));
