@@ -129,35 +129,37 @@ internal sealed class ServedModel : IAsyncDisposable
             var blockSize = worker.Descriptor.KvBlockSize;
             var continuation = attempt > 0;
             int? prefillCached = null;
-            // Conditional disaggregation: a long uncached prompt is prefilled on a prefill worker, whose first token
-            // goes out at once and whose KV the decode worker takes over (or, failing that, prefills itself).
-            if (attempt == 0 && await PrefillRemotelyAsync(request, worker, decision, record, cancellationToken) is { } prefilled)
-            {
-                generated.AddRange(prefilled.Output.TokenIds);
-                if (generated.Count > 0)
-                    record.FirstOutput.TrySetResult(worker.WorkerId);
-                if (prefilled.Output.FinishReason is { } finish && (finish != FinishReason.Length || generated.Count >= request.Stop.MaxTokens))
-                {
-                    yield return prefilled.Output with { ExportedKv = null, KvHandle = null };
-                    yield break;
-                }
-                yield return new EngineOutput(prefilled.Output.TokenIds, Logprobs: prefilled.Output.Logprobs);
-                attemptRequest = request with
-                {
-                    TokenIds = [.. request.TokenIds, .. generated],
-                    Stop = request.Stop with { MaxTokens = request.Stop.MaxTokens - generated.Count, MinTokens = Math.Max(0, request.Stop.MinTokens - generated.Count) },
-                    ImportKv = prefilled.Output.ExportedKv,
-                    KvSource = prefilled.Output.KvHandle,
-                };
-                continuation = true;
-                // What the client hears as cached is what the prefill worker found cached, not what was copied over.
-                prefillCached = prefilled.Output.Usage?.CachedTokens ?? 0;
-            }
             string reason;
             // Tokens this worker had before it began (a migration's, or a remote prefill's first): its own prefill is done at its first new ones.
             var start = generated.Count;
+            // The router hears the request ended on the decode worker however it ends, a prefill that finished it included.
             try
             {
+                // Conditional disaggregation: a long uncached prompt is prefilled on a prefill worker, whose first token
+                // goes out at once and whose KV the decode worker takes over (or, failing that, prefills itself).
+                if (attempt == 0 && await PrefillRemotelyAsync(request, worker, decision, record, cancellationToken) is { } prefilled)
+                {
+                    generated.AddRange(prefilled.Output.TokenIds);
+                    if (generated.Count > 0)
+                        record.FirstOutput.TrySetResult(worker.WorkerId);
+                    if (prefilled.Output.FinishReason is { } finish && (finish != FinishReason.Length || generated.Count >= request.Stop.MaxTokens))
+                    {
+                        yield return prefilled.Output with { ExportedKv = null, KvHandle = null };
+                        yield break;
+                    }
+                    yield return new EngineOutput(prefilled.Output.TokenIds, Logprobs: prefilled.Output.Logprobs);
+                    attemptRequest = request with
+                    {
+                        TokenIds = [.. request.TokenIds, .. generated],
+                        Stop = request.Stop with { MaxTokens = request.Stop.MaxTokens - generated.Count, MinTokens = Math.Max(0, request.Stop.MinTokens - generated.Count) },
+                        ImportKv = prefilled.Output.ExportedKv,
+                        KvSource = prefilled.Output.KvHandle,
+                    };
+                    continuation = true;
+                    // What the client hears as cached is what the prefill worker found cached, not what was copied over.
+                    prefillCached = prefilled.Output.Usage?.CachedTokens ?? 0;
+                    start = generated.Count;
+                }
                 await using var outputs = worker.GenerateAsync(attemptRequest, cancellationToken).GetAsyncEnumerator(cancellationToken);
                 while (true)
                 {
