@@ -13,4 +13,10 @@ public enum ComponentKind
 
     /// <summary>A grammar engine (<see cref="Dynamo.Abstractions.Constraints.IGrammarCompiler"/>), for structured output.</summary>
     Grammar,
+
+    /// <summary>The planner's forecast of a load signal (<see cref="Dynamo.Abstractions.Planner.ILoadPredictor"/>).</summary>
+    LoadPredictor,
+
+    /// <summary>What carries out the planner's decisions (<see cref="Dynamo.Abstractions.Planner.IPlannerConnector"/>).</summary>
+    PlannerConnector,
 }

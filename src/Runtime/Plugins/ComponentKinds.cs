@@ -21,6 +21,8 @@ internal static class ComponentKinds
         [typeof(IReasoningParser)] = ComponentKind.ReasoningParser,
         [typeof(IKvOffloadTier)] = ComponentKind.KvOffloadTier,
         [typeof(Dynamo.Abstractions.Constraints.IGrammarCompiler)] = ComponentKind.Grammar,
+        [typeof(Dynamo.Abstractions.Planner.ILoadPredictor)] = ComponentKind.LoadPredictor,
+        [typeof(Dynamo.Abstractions.Planner.IPlannerConnector)] = ComponentKind.PlannerConnector,
     };
 
     public static ComponentKind? Of(Type contract) => ByContract.TryGetValue(contract, out var kind) ? kind : null;
