@@ -8,6 +8,7 @@ try
         "serve" => await ServeCommand.RunAsync(args[1..]),
         "frontend" => await ServeCommand.RunAsync([.. args[1..], "--distributed"]),
         "worker" => await WorkerCommand.RunAsync(args[1..]),
+        "planner" => await PlannerCommand.RunAsync(args[1..]),
         "-h" or "--help" or "help" => HelpCommand.Run(Console.Out),
         _ => await ServeCommand.RunAsync(args),
     };

@@ -11,27 +11,29 @@ public sealed class DeployManifestTests
 {
     private static string Deploy(string file) => File.ReadAllText(Path.Combine(DynamoServer.RepoRoot, "deploy", file));
 
+    private static string Base(string file) => Path.Combine("base", file);
+
     [Fact]
     public void The_shared_configuration_is_valid_and_points_at_the_nats_service()
     {
-        var configuration = new ConfigurationBuilder().AddJsonFile(Path.Combine(DynamoServer.RepoRoot, "deploy", "appsettings.json")).Build();
+        var configuration = new ConfigurationBuilder().AddJsonFile(Path.Combine(DynamoServer.RepoRoot, "deploy", "base", "appsettings.json")).Build();
         var options = ConfiguredOptions.Dynamo(configuration);
         Assert.NotEmpty(options.Models);
         Assert.Equal("nats://nats:4222", ConfiguredOptions.Nats(configuration).Url);
-        Assert.Contains("name: nats", Deploy("nats.yaml"));
-        Assert.Contains("\"-js\"", Deploy("nats.yaml"));
+        Assert.Contains("name: nats", Deploy(Base("nats.yaml")));
+        Assert.Contains("\"-js\"", Deploy(Base("nats.yaml")));
     }
 
     [Fact]
     public void Frontend_and_workers_run_the_dynamo_commands_on_that_configuration()
     {
-        var models = ConfiguredOptions.Dynamo(new ConfigurationBuilder().AddJsonFile(Path.Combine(DynamoServer.RepoRoot, "deploy", "appsettings.json")).Build())
+        var models = ConfiguredOptions.Dynamo(new ConfigurationBuilder().AddJsonFile(Path.Combine(DynamoServer.RepoRoot, "deploy", "base", "appsettings.json")).Build())
             .Models.Select(m => m.Name).ToList();
-        Assert.Contains("args: [\"frontend\", \"--config\", \"/config/appsettings.json\"", Deploy("frontend.yaml"));
-        var worker = Regex.Match(Deploy("worker.yaml"), "args: \\[\"worker\", \"--config\", \"/config/appsettings.json\", \"--model\", \"([^\"]+)\"\\]");
+        Assert.Contains("args: [\"frontend\", \"--config\", \"/config/appsettings.json\"", Deploy(Base("frontend.yaml")));
+        var worker = Regex.Match(Deploy(Base("worker.yaml")), "args: \\[\"worker\", \"--config\", \"/config/appsettings.json\", \"--model\", \"([^\"]+)\"\\]");
         Assert.True(worker.Success, "worker.yaml runs `dynamo worker --config /config/appsettings.json --model NAME`");
         Assert.Contains(worker.Groups[1].Value, models);
-        var kustomization = Deploy("kustomization.yaml");
+        var kustomization = Deploy(Base("kustomization.yaml"));
         foreach (var file in new[] { "nats.yaml", "frontend.yaml", "worker.yaml", "appsettings.json" })
             Assert.Contains(file, kustomization);
     }
@@ -39,7 +41,7 @@ public sealed class DeployManifestTests
     [Fact]
     public void The_disaggregated_overlay_runs_prefill_and_decode_workers_of_a_configured_model_in_place_of_the_aggregated_ones()
     {
-        var models = ConfiguredOptions.Dynamo(new ConfigurationBuilder().AddJsonFile(Path.Combine(DynamoServer.RepoRoot, "deploy", "appsettings.json")).Build()).Models;
+        var models = ConfiguredOptions.Dynamo(new ConfigurationBuilder().AddJsonFile(Path.Combine(DynamoServer.RepoRoot, "deploy", "base", "appsettings.json")).Build()).Models;
         foreach (var role in new[] { "prefill", "decode" })
         {
             var manifest = Deploy(Path.Combine("disaggregated", $"{role}.yaml"));
@@ -49,7 +51,7 @@ public sealed class DeployManifestTests
             Assert.Contains("Dynamo__Nats__DataPlaneAddress", manifest);
         }
         var kustomization = Deploy(Path.Combine("disaggregated", "kustomization.yaml"));
-        foreach (var part in new[] { "- ../", "prefill.yaml", "decode.yaml", "$patch: delete", "name: dynamo-worker-agent" })
+        foreach (var part in new[] { "- ../base", "prefill.yaml", "decode.yaml", "$patch: delete", "name: dynamo-worker-agent" })
             Assert.Contains(part, kustomization);
     }
 }

@@ -16,6 +16,7 @@ try
         ("bench", "disagg") => await DisaggBenchCommand.RunAsync(args[2..], Console.Out),
         ("bench", "kv-transfer") => await KvTransferBenchCommand.RunAsync(args[2..], Console.Out),
         ("bench", _) => await BenchCommand.RunAsync(args[1..], Console.Out),
+        ("profile", _) => await ProfileCommand.RunAsync(args[1..], Console.Out),
         ("template", _) => await TemplateCommand.RunAsync(args[1..], Console.In, Console.Out, Console.Error),
         ("parse", _) => await ParseCommand.RunAsync(args[1..], Console.In, Console.Out),
         ("trace", _) => await TraceCommand.RunAsync(args[1..], Console.Out),
@@ -68,6 +69,12 @@ static int Help()
               A child process stages the blocks on its KV data plane (disaggregated prefill → decode) and this one
               pulls them over loopback TCP, keeping each block and transient, then reads the same bytes over a plain
               socket into one buffer: GB/s of each and the data plane's ratios to the raw copy.
+          profile [--engine llama] [--model FILE] | [--config FILE] --model-name NAME [--out profile.json] [--input-lengths 128,256,…]
+                  [--max-input N] [--batches 1,2,4,…] [--max-batch N] [--contexts 128,512,…] [--decode-tokens 32] [--runs 3] [--warmup 2]
+                  [--Dynamo:Models:0:Engine:OPTION=VALUE …]
+              Dynamo's profiler: one engine configuration's time to first token by input length (one request alone, cache
+              cold), inter-token latency by batch size and context length, and KV capacity, written as the planner's
+              performance profile (JSON, snake_case; --out - prints it). Sweeps up to the engine's context and batch cap.
           template render (--template FILE | --model PATH) [--jsonl] < request.json
               Render a request body ({"messages", "tools", "add_generation_prompt", "chat_template_kwargs",
               "bos_token", "eos_token"}) through a chat template exactly; --jsonl: one request per line in,

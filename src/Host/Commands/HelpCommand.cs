@@ -16,6 +16,9 @@ internal static class HelpCommand
               dynamo worker [--model NAME] [--worker-id ID] [--role prefill|decode|both] [--system-port PORT] [--nats nats://127.0.0.1:4222] [--config FILE] ...
                   Run one engine of a configured model as a worker: it registers in NATS and serves frontends.
                   With a system port (or Dynamo:SystemPort, DYN_SYSTEM_PORT) it serves /metrics, /health and /live there.
+              dynamo planner [--system-port PORT] [--nats nats://127.0.0.1:4222] [--config FILE] ...
+                  Size the worker pools of Dynamo:Planner to its TTFT and ITL targets (modes throughput, load, both), from the
+                  frontend's metrics and the workers' load, through its connector (virtual, local, kubernetes).
               dynamo plugins [--config FILE]
                   List the plugins found and the named components each provides.
 

@@ -20,6 +20,9 @@ public sealed class CommandLineTests
         { ["worker", "--model", "m", "--system-port", "eighty"], "The system port must be a number from 1 to 65535, got 'eighty'" },
         { ["worker", "--model", "m", "--worker-id", "a.b"], "may hold only letters, digits" },
         { ["frontend", "--Dynamo:Nats:LeaseTtlMs=-5"], "'Dynamo:Nats:LeaseTtlMs' must be a positive number of milliseconds" },
+        { ["planner", "--Dynamo:Planner:Mode=fast"], "'Dynamo:Planner:Mode' must be \"throughput\", \"load\" or \"both\", got 'fast'" },
+        { ["planner", "--Dynamo:Planner:Mode=load", "--Dynamo:Planner:MaxTotalWorkers=0"], "'Dynamo:Planner:MaxTotalWorkers' must be at least 1" },
+        { ["planner", "--Dynamo:Planner:Mode=load", "--Dynamo:Planner:MaxTotalWorkers=2", "--Dynamo:Planner:Predictor=arima"], "needs the LoadPredictor 'arima', which no loaded plugin provides" },
     };
 
     [Theory]

@@ -9,7 +9,7 @@ namespace Dynamo.Host.Tests.OpenAi;
 [Collection(Tracing.RequestTraceCollection.Name)]
 public sealed partial class GrafanaDashboardTests
 {
-    private static readonly string Dashboard = Path.Combine(DynamoServer.RepoRoot, "deploy", "grafana", "dynamo-dashboard.json");
+    private static readonly string Dashboard = Path.Combine(DynamoServer.RepoRoot, "deploy", "base", "grafana", "dynamo-dashboard.json");
 
     [GeneratedRegex(@"\b((?:dynamo|kvbm)_[a-z0-9_]+)")]
     private static partial Regex MetricName();
