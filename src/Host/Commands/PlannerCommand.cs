@@ -17,44 +17,9 @@ internal static class PlannerCommand
     {
         var (systemPort, rest) = DynamoConfiguration.TakeOption(args, "--system-port");
         var (configFile, settings) = DynamoConfiguration.Arguments(rest);
-        if (systemPort is not null)
-            settings = [.. settings, $"--Dynamo:SystemPort={systemPort}"];
-        var contentRoot = DynamoConfiguration.ContentRoot(configFile);
-
-        var web = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = settings, ContentRootPath = contentRoot });
-        DynamoConfiguration.UseConfigFile(web.Configuration, configFile, settings);
-        var port = Port(web.Configuration["Dynamo:SystemPort"] ?? Environment.GetEnvironmentVariable("DYN_SYSTEM_PORT"));
-        using var host = port is { } systemPortNumber ? WithSystemPort(web, systemPortNumber) : WithoutHttp(contentRoot, configFile, settings);
+        using var host = SystemPortHost.Build(configFile, settings, systemPort, builder => builder.Services.AddDynamoPlanner(builder.Configuration), "dynamo-planner",
+            app => app.MapGet("/live", HealthEndpoint.Live));
         await host.RunAsync();
         return Environment.ExitCode;
     }
-
-    private static void AddPlanner(IHostApplicationBuilder builder)
-    {
-        DynamoApplication.QuietFailedStart(builder.Logging);
-        builder.Services.AddDynamoPlanner(builder.Configuration);
-    }
-
-    private static IHost WithoutHttp(string contentRoot, string? configFile, string[] settings)
-    {
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = settings, ContentRootPath = contentRoot });
-        DynamoConfiguration.UseConfigFile(builder.Configuration, configFile, settings);
-        AddPlanner(builder);
-        return builder.Build();
-    }
-
-    private static WebApplication WithSystemPort(WebApplicationBuilder builder, int port)
-    {
-        builder.WebHost.UseUrls($"http://0.0.0.0:{port}");
-        AddPlanner(builder);
-        builder.Services.AddDynamoTelemetry(builder.Configuration, "dynamo-planner");
-        var app = builder.Build();
-        app.MapGet("/live", HealthEndpoint.Live);
-        app.MapPrometheusScrapingEndpoint("/metrics");
-        return app;
-    }
-
-    private static int? Port(string? text) => text is null ? null
-        : int.TryParse(text, out var port) && port is > 0 and < 65536 ? port
-        : throw new DynamoConfigurationException($"The system port must be a number from 1 to 65535, got '{text}'.");
 }

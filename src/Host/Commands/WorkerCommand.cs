@@ -23,50 +23,15 @@ internal static class WorkerCommand
         var (configFile, settings) = DynamoConfiguration.Arguments(rest);
         if (role is not null)
             settings = [.. settings, $"--Dynamo:Worker:Role={role}"];
-        var contentRoot = DynamoConfiguration.ContentRoot(configFile);
-        if (systemPort is not null)
-            settings = [.. settings, $"--Dynamo:SystemPort={systemPort}"];
-
-        // The port may come from the configuration file, so read it through the host's own configuration.
-        var web = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = settings, ContentRootPath = contentRoot });
-        DynamoConfiguration.UseConfigFile(web.Configuration, configFile, settings);
-        var port = Port(web.Configuration["Dynamo:SystemPort"] ?? Environment.GetEnvironmentVariable("DYN_SYSTEM_PORT"));
-        using var host = port is { } systemPortNumber
-            ? WithSystemPort(web, systemPortNumber, model, workerId)
-            : WithoutHttp(Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = settings, ContentRootPath = contentRoot }), configFile, settings, model, workerId);
+        using var host = SystemPortHost.Build(configFile, settings, systemPort,
+            builder => builder.Services.AddDynamoCore(builder.Configuration).AddNatsWorker(model, workerId), "dynamo-worker", app =>
+            {
+                var identity = app.Services.GetRequiredService<WorkerIdentity>();
+                var worker = app.Services.GetRequiredService<NatsWorkerService>();
+                app.MapGet("/health", () => HealthEndpoint.Get([new ModelStatus(identity.Model, DateTimeOffset.UtcNow, [.. worker.Workers.Select(w => w.WorkerId)])]));
+                app.MapGet("/live", HealthEndpoint.Live);
+            });
         await host.RunAsync();
         return Environment.ExitCode;
     }
-
-    private static void AddWorker(IHostApplicationBuilder builder, string? model, string? workerId)
-    {
-        DynamoApplication.QuietFailedStart(builder.Logging);
-        builder.Services.AddDynamoCore(builder.Configuration).AddNatsWorker(model, workerId);
-    }
-
-    /// <summary>No system port: no HTTP listener at all.</summary>
-    private static IHost WithoutHttp(HostApplicationBuilder builder, string? configFile, string[] settings, string? model, string? workerId)
-    {
-        DynamoConfiguration.UseConfigFile(builder.Configuration, configFile, settings);
-        AddWorker(builder, model, workerId);
-        return builder.Build();
-    }
-
-    private static WebApplication WithSystemPort(WebApplicationBuilder builder, int port, string? model, string? workerId)
-    {
-        builder.WebHost.UseUrls($"http://0.0.0.0:{port}");
-        AddWorker(builder, model, workerId);
-        builder.Services.AddDynamoTelemetry(builder.Configuration, "dynamo-worker");
-        var app = builder.Build();
-        var identity = app.Services.GetRequiredService<WorkerIdentity>();
-        var worker = app.Services.GetRequiredService<NatsWorkerService>();
-        app.MapGet("/health", () => HealthEndpoint.Get([new ModelStatus(identity.Model, DateTimeOffset.UtcNow, [.. worker.Workers.Select(w => w.WorkerId)])]));
-        app.MapGet("/live", HealthEndpoint.Live);
-        app.MapPrometheusScrapingEndpoint("/metrics");
-        return app;
-    }
-
-    private static int? Port(string? text) => text is null ? null
-        : int.TryParse(text, out var port) && port is > 0 and < 65536 ? port
-        : throw new DynamoConfigurationException($"The system port must be a number from 1 to 65535, got '{text}'.");
 }

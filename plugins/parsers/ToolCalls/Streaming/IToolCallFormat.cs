@@ -6,9 +6,6 @@ internal interface IToolCallFormat
     /// <summary>Markers that open a section anywhere in the text (not part of the section).</summary>
     IReadOnlyList<string> StartMarkers { get; }
 
-    /// <summary>Characters that open a section only as the first non-space text of the output (kept as the section's start), e.g. '{' for bare JSON.</summary>
-    string LeadingStarts => "";
-
     /// <summary>
     /// Markers that open a section anywhere and are part of it (a bare JSON object's '{', Qwen3-Coder's
     /// <c>&lt;function=</c> without its wrapper). When the section fails, the marker is content and reading goes on after it.

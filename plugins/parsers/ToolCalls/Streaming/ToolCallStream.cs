@@ -15,8 +15,6 @@ internal sealed class ToolCallStream(IToolCallFormat format, Random random) : IT
     private readonly List<(int Index, int Sent)> _sectionCalls = [];
     private StringBuilder? _section;
     private string _marker = "";
-    private bool _atBeginning = format.LeadingStarts.Length > 0;
-    private string _leading = "";
     private bool _afterSection;
     private bool _sawCalls;
     private string _gap = "";
@@ -34,9 +32,6 @@ internal sealed class ToolCallStream(IToolCallFormat format, Random random) : IT
         var output = new Output();
         while (_section is not null)
             Feed(ScanSection(final: true, output), output);
-        if (_leading.Length > 0)
-            Content(_leading, output);
-        _leading = "";
         Content(_matcher.Flush(), output);
         _gap = "";
         return output.ToDelta();
@@ -51,27 +46,6 @@ internal sealed class ToolCallStream(IToolCallFormat format, Random random) : IT
                 _section.Append(text);
                 text = ScanSection(final: false, output);
                 continue;
-            }
-            if (_atBeginning)
-            {
-                var first = 0;
-                while (first < text.Length && char.IsWhiteSpace(text[first]))
-                    first++;
-                if (first == text.Length)
-                {
-                    _leading += text;
-                    return;
-                }
-                _atBeginning = false;
-                if (format.LeadingStarts.Contains(text[first]))
-                {
-                    _leading = "";
-                    Open("");
-                    text = text[first..];
-                    continue;
-                }
-                text = _leading + text;
-                _leading = "";
             }
             var match = _matcher.Push(text);
             Content(match.Release, output);
