@@ -51,8 +51,10 @@ public sealed class KvIndexerTests
         for (var i = 0; i < 20_000; i++)
         {
             index.Overlaps(Blocks, overlaps);
+            // Reads are lock-free, not a snapshot: a lookup racing a remove of blocks 5..9 may see
+            // part of it, but blocks 0..4 are never removed once stored, so nothing tears below 5.
             foreach (var o in overlaps)
-                Assert.True(o is 0 or 5 or 10, $"overlap {o} is not a state any worker was in");
+                Assert.True(o is 0 or (>= 5 and <= 10), $"overlap {o} is not a state any worker was in");
         }
         stop.Cancel();
         await Task.WhenAll(writers);
