@@ -1,8 +1,7 @@
 using System.Reflection;
 using Dynamo.Distributed;
 using Dynamo.Planner.Inputs;
-using Dynamo.Runtime.Configuration;
-using Dynamo.Runtime.Plugins;
+using Dynamo.Runtime;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -30,9 +29,7 @@ public static class PlannerServiceCollectionExtensions
         services.AddMetrics();
 
         // The serving runtime's plugin folder and rules: the planner's plugins sit beside the engines.
-        var pluginsPath = Path.GetFullPath(configuration[$"{DynamoOptions.Section}:PluginsPath"] is { Length: > 0 } path ? path : "plugins", AppContext.BaseDirectory);
-        services.AddSingleton(PluginCatalog.LoadInto(services, configuration, pluginsPath, componentAssemblies));
-        services.AddSingleton<ComponentRegistry>();
+        services.AddDynamoPlugins(configuration, componentAssemblies);
         services.AddSingleton<PlannerComponents>();
 
         services.TryAddSingleton<IFrontendMetricsSource>(sp => FrontendSource(sp.GetRequiredService<IOptions<PlannerOptions>>().Value)!);

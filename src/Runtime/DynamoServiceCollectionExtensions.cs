@@ -68,12 +68,22 @@ public static class DynamoServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
 
-        // Plugins register their factories into the container, so they are found now, not at start
-        // (Dynamo:PluginsPath; a relative path is relative to the program's own folder, where plugins ship).
+        services.AddDynamoPlugins(configuration, componentAssemblies);
+        services.AddSingleton<ModelFactory>();
+        return new DynamoBuilder(services, configuration);
+    }
+
+    /// <summary>
+    /// The plugin folder and the components found in it and in <paramref name="componentAssemblies"/>, for any
+    /// Dynamo process (the serving runtime, the planner). Plugins register their factories into the container,
+    /// so they are found now, not at start (Dynamo:PluginsPath; a relative path is relative to the program's own
+    /// folder, where plugins ship).
+    /// </summary>
+    public static IServiceCollection AddDynamoPlugins(this IServiceCollection services, IConfiguration configuration, params Assembly[] componentAssemblies)
+    {
         var pluginsPath = Path.GetFullPath(configuration[$"{DynamoOptions.Section}:PluginsPath"] is { Length: > 0 } path ? path : "plugins", AppContext.BaseDirectory);
         services.AddSingleton(PluginCatalog.LoadInto(services, configuration, pluginsPath, componentAssemblies));
         services.AddSingleton<ComponentRegistry>();
-        services.AddSingleton<ModelFactory>();
-        return new DynamoBuilder(services, configuration);
+        return services;
     }
 }
