@@ -20,10 +20,4 @@ internal static class TestProfiles
 
     public const double TtftTargetMs = 500;
     public const double ItlTargetMs = 30;
-
-    /// <summary>Workers of prefill per request a second at 1000 input tokens: 1 / 8.89.</summary>
-    public const double PrefillWorkersPerRps = 0.1125;
-
-    /// <summary>Workers of decode per request a second at 200 output tokens: 200 / 1333.3.</summary>
-    public const double DecodeWorkersPerRps = 0.15;
 }

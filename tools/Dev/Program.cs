@@ -14,6 +14,7 @@ try
         ("bench", "structured") => await StructuredBenchCommand.RunAsync(args[2..], Console.Out),
         ("bench", "memory") => await MemoryBenchCommand.RunAsync(args[2..], Console.Out),
         ("bench", "disagg") => await DisaggBenchCommand.RunAsync(args[2..], Console.Out),
+        ("bench", "planner") => await PlannerBenchCommand.RunAsync(args[2..], Console.Out),
         ("bench", "kv-transfer") => await KvTransferBenchCommand.RunAsync(args[2..], Console.Out),
         ("bench", _) => await BenchCommand.RunAsync(args[1..], Console.Out),
         ("profile", _) => await ProfileCommand.RunAsync(args[1..], Console.Out),
@@ -69,6 +70,14 @@ static int Help()
               A child process stages the blocks on its KV data plane (disaggregated prefill → decode) and this one
               pulls them over loopback TCP, keeping each block and transient, then reads the same bytes over a plain
               socket into one buffer: GB/s of each and the data plane's ratios to the raw copy.
+          bench planner [--base-rate 3.5] [--peak-factor 4] [--phase-seconds 30] [--warmup-seconds 20] [--input-tokens 1000] [--output-tokens 40]
+                        [--prefill-tokens-per-second 5000] [--itl-ms 15] [--itl-per-sequence-ms 4] [--max-batch 16] [--ttft-ms 500]
+                        [--itl-target-ms 50] [--interval-seconds 5] [--cooldown-seconds 20] [--max-workers 8] [--mode throughput|load|both]
+                        [--predictor exponential] [--fixed-workers N] [--seed 1] [--planner-log FILE] [--json]
+              A Poisson load ramp (base, rising to peak-factor times, back) on mocker worker processes behind a frontend
+              over a nats-server it starts: a fixed pool sized for the mean rate, then dynamo planner from 1 worker
+              through the local connector. SLA attainment (TTFT and mean ITL within the targets), worker-seconds,
+              their planner / fixed ratio, and a timeline of workers and attainment. Profiles the mocker first.
           profile [--engine llama] [--model FILE] | [--config FILE] --model-name NAME [--out profile.json] [--input-lengths 128,256,…]
                   [--max-input N] [--batches 1,2,4,…] [--max-batch N] [--contexts 128,512,…] [--decode-tokens 32] [--runs 3] [--warmup 2]
                   [--Dynamo:Models:0:Engine:OPTION=VALUE …]

@@ -9,6 +9,7 @@ internal static class FrontendSeries
     public const string InputTokens = "dynamo_frontend_input_sequence_tokens";
     public const string OutputTokens = "dynamo_frontend_output_sequence_tokens";
     public const string QueuedRequests = "dynamo_frontend_queued_requests";
+    public const string InflightRequests = "dynamo_frontend_inflight_requests";
 
-    public static IReadOnlyList<string> All { get; } = [Requests, TimeToFirstToken, InterTokenLatency, InputTokens, OutputTokens, QueuedRequests];
+    public static IReadOnlyList<string> All { get; } = [Requests, TimeToFirstToken, InterTokenLatency, InputTokens, OutputTokens, QueuedRequests, InflightRequests];
 }

@@ -6,7 +6,7 @@ namespace Dynamo.Planner.Tests.Inputs;
 public sealed class FrontendMetricsTests
 {
     /// <summary>Two scrapes 30 s apart, as the host's OpenTelemetry exporter writes them (scope label, timestamps on some lines).</summary>
-    internal static string Exposition(double requests, double[] ttftBuckets, double inputSum, double inputCount, double queued) => $$"""
+    internal static string Exposition(double requests, double[] ttftBuckets, double inputSum, double inputCount, double queued, double inflight = 0) => $$"""
         # HELP dynamo_frontend_requests_total Requests handled.
         # TYPE dynamo_frontend_requests_total counter
         dynamo_frontend_requests_total{otel_scope_name="Dynamo.Frontend",model="m",endpoint="chat_completions",request_type="stream",status="success"} {{requests - 1}} 1700000000000
@@ -24,6 +24,9 @@ public sealed class FrontendMetricsTests
         dynamo_frontend_output_sequence_tokens_count{otel_scope_name="Dynamo.Frontend",model="m"} 0
         dynamo_frontend_queued_requests{otel_scope_name="Dynamo.Frontend",model="m"} {{queued}}
         dynamo_frontend_queued_requests{otel_scope_name="Dynamo.Frontend",model="other \"quoted\", {braced}"} 7
+        # TYPE dynamo_frontend_inflight_requests gauge
+        dynamo_frontend_inflight_requests{otel_scope_name="Dynamo.Frontend",model="m"} {{inflight}}
+        dynamo_frontend_inflight_requests{otel_scope_name="Dynamo.Frontend",model="other \"quoted\", {braced}"} 2
 
         """;
 
@@ -66,6 +69,20 @@ public sealed class FrontendMetricsTests
         Assert.Equal(180, interval.TtftP90Ms!.Value, 6);
         Assert.Null(interval.ItlP50Ms);
         Assert.Equal(5, interval.QueuedRequests);
+    }
+
+    [Fact]
+    public void The_rate_is_of_arrivals_so_requests_still_in_flight_count()
+    {
+        // 30 finished in 30 s while those in flight grew from 4 to 64: 90 arrived, 3 a second — an overloaded pool finishes
+        // only what its workers manage, and the planner must see what is asked of them.
+        var earlier = FrontendSample.From(PrometheusText.Parse(Exposition(10, [1, 2, 2], 4000, 4, 0, inflight: 4)), "m");
+        var later = FrontendSample.From(PrometheusText.Parse(Exposition(40, [6, 12, 12], 34_000, 34, 5, inflight: 64)), "m");
+        Assert.Equal((4, 6), (earlier.InflightRequests, FrontendSample.From(PrometheusText.Parse(Exposition(10, [1, 2, 2], 4000, 4, 0, inflight: 4)), null).InflightRequests));
+
+        Assert.Equal(3, FrontendObservation.Between(earlier, later, TimeSpan.FromSeconds(30)).RequestRate);
+        // Draining: 30 finished while in flight fell from 64 to 4, so none arrived; never below none.
+        Assert.Equal(0, FrontendObservation.Between(later, earlier with { Requests = 70 }, TimeSpan.FromSeconds(30)).RequestRate);
     }
 
     [Fact]

@@ -23,11 +23,26 @@ public sealed class ThroughputModelTests
     }
 
     [Theory]
-    [InlineData(PlannerPools.Aggregated, 3)]  // 1.125 + 1.5 on the same workers
+    [InlineData(PlannerPools.Aggregated, 3)]  // each prefills 1/3 of its time and decodes 2/3 × 20 / 20 ms = 667 tokens/s: just enough
     [InlineData(PlannerPools.Prefill, 2)]
     [InlineData(PlannerPools.Decode, 2)]
     public void Each_pool_gets_the_workers_its_share_of_the_load_needs(string pool, int replicas) =>
         Assert.Equal(replicas, ThroughputModel.Replicas(pool, Model.Estimate(new LoadForecast(10, 1000, 200))));
+
+    [Fact]
+    public void An_aggregated_worker_s_prefills_stall_its_decoding_so_it_decodes_less_within_the_ITL_target()
+    {
+        var estimate = Model.Estimate(new LoadForecast(20, 1000, 50));
+
+        // The fractions: 20 × 0.1125 prefill + 20 × 50 / 1333 decode = 2.25 + 0.75. But on 3 workers each prefills
+        // 6.7 prompts a second, 67% of its time, and a decode step would have to take 30 × 0.33 = 10 ms: none does.
+        // On 4, it prefills 50% of its time, a 15 ms step holds 10 sequences, and (1 − 0.5) × 10 / 15 ms = 333 tokens/s ≥ 250.
+        Assert.Equal(2.25, estimate.PrefillWorkers, 9);
+        Assert.Equal(0.75, estimate.DecodeWorkers, 9);
+        Assert.Equal(4, ThroughputModel.Replicas(PlannerPools.Aggregated, estimate));
+        Assert.Equal(3, ThroughputModel.Replicas(PlannerPools.Prefill, estimate));
+        Assert.Equal(1, ThroughputModel.Replicas(PlannerPools.Decode, estimate));
+    }
 
     [Fact]
     public void A_load_that_fills_whole_workers_exactly_needs_no_extra_one()
