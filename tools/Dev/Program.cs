@@ -70,7 +70,7 @@ static int Help()
               A child process stages the blocks on its KV data plane (disaggregated prefill → decode) and this one
               pulls them over loopback TCP, keeping each block and transient, then reads the same bytes over a plain
               socket into one buffer: GB/s of each and the data plane's ratios to the raw copy.
-          bench planner [--base-rate 3.5] [--peak-factor 4] [--phase-seconds 30] [--warmup-seconds 20] [--input-tokens 1000] [--output-tokens 40]
+          bench planner [--base-rate 3.5] [--peak-factor 4] [--phase-seconds 30] [--warmup-seconds 40] [--input-tokens 1000] [--output-tokens 40]
                         [--prefill-tokens-per-second 5000] [--itl-ms 15] [--itl-per-sequence-ms 4] [--max-batch 16] [--ttft-ms 500]
                         [--itl-target-ms 50] [--interval-seconds 5] [--cooldown-seconds 20] [--max-workers 8] [--mode throughput|load|both]
                         [--predictor exponential] [--fixed-workers N] [--seed 1] [--planner-log FILE] [--json]

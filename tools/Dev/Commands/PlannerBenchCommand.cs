@@ -61,7 +61,7 @@ internal static class PlannerBenchCommand
     {
         var w = new Workload(
             Arguments.Double(args, "--base-rate", 3.5), Arguments.Double(args, "--peak-factor", 4), Arguments.Double(args, "--phase-seconds", 30),
-            Arguments.Double(args, "--warmup-seconds", 20), Arguments.Int(args, "--input-tokens", 1000), Arguments.Int(args, "--output-tokens", 40),
+            Arguments.Double(args, "--warmup-seconds", 40), Arguments.Int(args, "--input-tokens", 1000), Arguments.Int(args, "--output-tokens", 40),
             Arguments.Double(args, "--prefill-tokens-per-second", 5000), Arguments.Double(args, "--itl-ms", 15), Arguments.Double(args, "--itl-per-sequence-ms", 4),
             Arguments.Int(args, "--max-batch", 16), Arguments.Double(args, "--ttft-ms", 500), Arguments.Double(args, "--itl-target-ms", 50),
             Arguments.Double(args, "--interval-seconds", 5), Arguments.Double(args, "--cooldown-seconds", 20), Arguments.Int(args, "--max-workers", 8),
@@ -98,7 +98,7 @@ internal static class PlannerBenchCommand
                     $"decode step {w.ItlMs} ms + {w.ItlPerSequenceMs} ms per sequence, batch ≤ {w.MaxBatch}; targets TTFT {w.TtftTargetMs} ms, ITL {w.ItlTargetMs} ms; seed {w.Seed}");
                 output.WriteLine($"profile ({clock.Elapsed.TotalSeconds:F0} s): one worker prefills {estimate.PrefillPerWorker:0.##} req/s within the TTFT target and decodes " +
                     $"{estimate.DecodePerWorker:0} tokens/s at batch {estimate.Batch} within the ITL target → fixed pool {fixedWorkers} worker(s) for the mean rate" +
-                    (fixedOption > 0 ? " (--fixed-workers)" : "") + $"; planner {w.Mode}, {w.Predictor} predictor, 1..{w.MaxWorkers} workers, every {w.IntervalSeconds} s, cooldown {w.CooldownSeconds} s");
+                    (fixedOption > 0 ? " (--fixed-workers)" : "") + $"; planner {w.Mode}, {w.Predictor} predictor{(w.Predictor == "exponential" ? " (Alpha 0.5, Beta 0.5)" : "")}, 1..{w.MaxWorkers} workers, every {w.IntervalSeconds} s, cooldown {w.CooldownSeconds} s");
             }
 
             var arrivals = Arrivals(w);
@@ -154,7 +154,8 @@ internal static class PlannerBenchCommand
                     w.ItlTargetMs,
                     ProfilePath = profile,
                     Model,
-                    Predictor = new { Name = w.Predictor },
+                    // Holt's trend by default: a ramp is followed as it rises, not an interval or two behind (--Dynamo:Planner:Predictor:Beta=0 for none).
+                    Predictor = w.Predictor == "exponential" ? new Dictionary<string, object> { ["Name"] = w.Predictor, ["Alpha"] = 0.5, ["Beta"] = 0.5 } : new() { ["Name"] = w.Predictor },
                     // The bench's own --Dynamo:… settings (a plugins folder) reach the workers the planner starts.
                     Connector = new { Name = "local", DrainTimeoutSeconds = 30, Arguments = settings },
                     MaxTotalWorkers = w.MaxWorkers,
