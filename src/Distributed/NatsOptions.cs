@@ -28,6 +28,13 @@ public sealed class NatsOptions
     public int LoadIntervalMs { get; set; } = 100;
 
     /// <summary>
+    /// A worker told to stop (SIGTERM: a planner scaling down, a rolling update) leaves the registry at once, lets its
+    /// requests in flight finish for up to this long, and only then tells those left to migrate. 0 migrates them at once.
+    /// Under the worker host's own 30 s shutdown, so the migration still happens.
+    /// </summary>
+    public int DrainTimeoutMs { get; set; } = 20_000;
+
+    /// <summary>
     /// Dynamo's router replica sync: a frontend's routers share the load of the requests they route
     /// with the same model's routers in other frontends, so replicas do not all pick the same idle worker.
     /// </summary>
@@ -46,4 +53,6 @@ public sealed class NatsOptions
     public TimeSpan StreamIdleTimeout => TimeSpan.FromMilliseconds(StreamIdleTimeoutMs);
 
     public TimeSpan LoadInterval => TimeSpan.FromMilliseconds(LoadIntervalMs);
+
+    public TimeSpan DrainTimeout => TimeSpan.FromMilliseconds(DrainTimeoutMs);
 }

@@ -39,7 +39,10 @@ internal sealed class NatsWorker(string model, string workerId, IEngine engine, 
         await registry.PutAsync(workerId, registration, cancellationToken: stopping);
         logger.LogInformation("Worker {WorkerId} serving {Model} on NATS {Url} (lease {Ttl} s)", workerId, model, options.Url, options.LeaseTtl.TotalSeconds);
         // A worker that cannot do one of its jobs (say, publish KV events) stops, so it is replaced rather than routed to blind.
-        using var failed = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        // A stop is a drain (DrainAsync) that cancels this only once the requests in flight are done: until then the worker
+        // keeps their streams alive, takes their cancellations and publishes its load; it only stops taking new work.
+        using var failed = new CancellationTokenSource();
+        using var serving = CancellationTokenSource.CreateLinkedTokenSource(stopping, failed.Token);
         var healthy = true;
         // An engine that failed takes no more work: leave the registry so frontends route elsewhere.
         void OnFaulted(Exception ex)
@@ -49,13 +52,13 @@ internal sealed class NatsWorker(string model, string workerId, IEngine engine, 
             failed.Cancel();
         }
         engine.Faulted += OnFaulted;
-        async Task Run(string job, Func<CancellationToken, Task> loop)
+        async Task Run(string job, Func<CancellationToken, Task> loop, CancellationToken until)
         {
             try
             {
-                await loop(failed.Token);
+                await loop(until);
             }
-            catch (OperationCanceledException) when (failed.IsCancellationRequested)
+            catch (OperationCanceledException) when (until.IsCancellationRequested)
             {
             }
             catch (Exception ex)
@@ -68,19 +71,20 @@ internal sealed class NatsWorker(string model, string workerId, IEngine engine, 
         try
         {
             await Task.WhenAll(
-                Run("serving requests", t => ServeAsync(generate, t)),
-                Run("taking cancellations", t => CancelAsync(cancels, t)),
-                Run("answering KV snapshots", t => AnswerSnapshotsAsync(snapshots, t)),
-                Run("renewing the lease", t => RenewLeaseAsync(registry, registration, t)),
-                Run("publishing KV events", PublishKvEventsAsync),
-                Run("publishing load", PublishLoadAsync),
-                Run("sending keep-alives", KeepAliveAsync));
+                Run("serving requests", t => ServeAsync(generate, failed.Token, t), serving.Token),
+                Run("taking cancellations", t => CancelAsync(cancels, t), failed.Token),
+                Run("answering KV snapshots", t => AnswerSnapshotsAsync(snapshots, t), failed.Token),
+                Run("renewing the lease", t => RenewLeaseAsync(registry, registration, t), serving.Token),
+                Run("publishing KV events", PublishKvEventsAsync, failed.Token),
+                Run("publishing load", PublishLoadAsync, failed.Token),
+                Run("sending keep-alives", KeepAliveAsync, failed.Token),
+                DrainAsync(registry, serving.Token, failed));
         }
         finally
         {
             engine.Faulted -= OnFaulted;
-            // Leave the registry first, so frontends stop routing here, then tell open streams to move.
-            await registry.DeleteAsync(workerId, cancellationToken: CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(2)).ContinueWith(_ => { });
+            // Leave the registry first (if the drain did not), so frontends stop routing here, then tell open streams to move.
+            await LeaveAsync(registry);
             await Task.WhenAll(_handlers.Keys).WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { });
             await generate.DisposeAsync();
             await cancels.DisposeAsync();
@@ -90,19 +94,40 @@ internal sealed class NatsWorker(string model, string workerId, IEngine engine, 
         return healthy;
     }
 
-    private async Task ServeAsync(INatsSub<byte[]> requests, CancellationToken stopping)
+    /// <summary>
+    /// Once the worker stops serving (a stop, or a failure): on a stop, it leaves the registry so no new work is routed
+    /// here and gives its requests in flight up to the drain timeout to finish; then it stops the rest of the worker, and
+    /// the requests still open are told to migrate.
+    /// </summary>
+    private async Task DrainAsync(INatsKVStore registry, CancellationToken serving, CancellationTokenSource failed)
+    {
+        await Task.Delay(Timeout.Infinite, serving).ContinueWith(_ => { }, TaskScheduler.Default);
+        if (!failed.IsCancellationRequested && !_handlers.IsEmpty && options.DrainTimeout > TimeSpan.Zero)
+        {
+            await LeaveAsync(registry);
+            logger.LogInformation("Worker {WorkerId} drains: {Requests} requests in flight get up to {Seconds} s to finish", workerId, _active.Count, options.DrainTimeout.TotalSeconds);
+            await Task.WhenAll(_handlers.Keys).WaitAsync(options.DrainTimeout, clock).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+        await failed.CancelAsync();
+    }
+
+    private Task LeaveAsync(INatsKVStore registry) =>
+        registry.DeleteAsync(workerId, cancellationToken: CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(2)).ContinueWith(_ => { }, TaskScheduler.Default);
+
+    /// <param name="abandon">Cancels the requests being handled: after the drain, or when the worker fails.</param>
+    private async Task ServeAsync(INatsSub<byte[]> requests, CancellationToken abandon, CancellationToken stopping)
     {
         await foreach (var message in requests.Msgs.ReadAllAsync(stopping))
         {
             if (message.ReplyTo is not { } replyTo)
                 continue;
-            var handler = HandleAsync(message.Data ?? [], replyTo, stopping);
+            var handler = HandleAsync(message.Data ?? [], replyTo, abandon);
             _handlers[handler] = 0;
             _ = handler.ContinueWith(t => _handlers.TryRemove(t, out _), TaskScheduler.Default);
         }
     }
 
-    private async Task HandleAsync(byte[] body, string replyTo, CancellationToken stopping)
+    private async Task HandleAsync(byte[] body, string replyTo, CancellationToken abandon)
     {
         EngineRequest request;
         try
@@ -114,7 +139,7 @@ internal sealed class NatsWorker(string model, string workerId, IEngine engine, 
             await ReplyAsync(replyTo, new GenerateFrame(Error: ex.Message, ClientError: true));
             return;
         }
-        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(abandon);
         _active[request.RequestId] = (cancel, replyTo);
         try
         {
@@ -123,7 +148,7 @@ internal sealed class NatsWorker(string model, string workerId, IEngine engine, 
             await foreach (var output in engine.GenerateAsync(request, cancel.Token))
                 await ReplyAsync(replyTo, GenerateFrame.From(Staged(output)));
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (abandon.IsCancellationRequested)
         {
             await ReplyAsync(replyTo, new GenerateFrame(Error: $"Worker {workerId} is shutting down.", Gone: true));
         }

@@ -9,7 +9,8 @@ namespace Dynamo.Distributed;
 /// <summary>
 /// A worker in another process, driven over NATS request/reply. A stream that hears nothing
 /// (not even a keep-alive) for <see cref="NatsOptions.StreamIdleTimeout"/>, finds no worker
-/// listening, or whose worker leaves the registry, ends in <see cref="WorkerLostException"/>.
+/// listening, whose worker's lease expires, or that its worker gives up (shutting down) ends in
+/// <see cref="WorkerLostException"/>. A worker that deregisters keeps its streams: it is draining.
 /// </summary>
 internal sealed class RemoteWorker(WorkerRegistration registration, NatsConnection nats, NatsOptions options, TimeProvider clock) : IWorker
 {
@@ -35,7 +36,7 @@ internal sealed class RemoteWorker(WorkerRegistration registration, NatsConnecti
     /// <summary>When its registration was last renewed (a <see cref="TimeProvider"/> timestamp).</summary>
     public long LastRenewed { get; set; } = clock.GetTimestamp();
 
-    /// <summary>The worker left: every open stream to it ends now.</summary>
+    /// <summary>The worker is hung or gone (its lease expired): every open stream to it ends now.</summary>
     public void MarkLost() => _lost.Cancel();
 
     public async IAsyncEnumerable<EngineOutput> GenerateAsync(EngineRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -72,7 +72,8 @@ internal sealed class WorkerDiscovery(IOptions<NatsOptions> natsOptions, TimePro
         {
             if (entry.Operation != NatsKVOperation.Put)
             {
-                Remove(entry.Key, "it deregistered");
+                // A worker that deregisters is draining: it finishes its open streams or tells each to move, so they go on.
+                Remove(entry.Key, "it deregistered", streamsLost: false);
                 continue;
             }
             if (_workers.TryGetValue(entry.Key, out var known))
@@ -103,14 +104,16 @@ internal sealed class WorkerDiscovery(IOptions<NatsOptions> natsOptions, TimePro
         using var timer = new PeriodicTimer(options.LeaseTtl / 4, clock);
         while (await timer.WaitForNextTickAsync(stop))
             foreach (var worker in _workers.Values.Where(w => clock.GetElapsedTime(w.LastRenewed) > options.LeaseTtl))
-                Remove(worker.WorkerId, "its lease expired");
+                Remove(worker.WorkerId, "its lease expired", streamsLost: true);
     }
 
-    private void Remove(string workerId, string reason)
+    /// <param name="streamsLost">Whether its open streams end now (a worker that stopped renewing is hung or gone).</param>
+    private void Remove(string workerId, string reason, bool streamsLost)
     {
         if (!_workers.TryRemove(workerId, out var worker))
             return;
-        worker.MarkLost();
+        if (streamsLost)
+            worker.MarkLost();
         Set(worker.Model).Remove(worker);
         logger.LogWarning("Worker {WorkerId} left model {Model}: {Reason}", workerId, worker.Model, reason);
     }

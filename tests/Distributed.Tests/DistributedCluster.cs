@@ -45,6 +45,8 @@ public sealed class DistributedCluster : IAsyncLifetime
                     TestConfigs.Model("migrate", Mocker(20), new { Router = "round-robin" }),
                     TestConfigs.Model("lease", Mocker(2), new { Router = "round-robin" }),
                     TestConfigs.Model("cancel", Mocker(20), new { Router = "round-robin" }),
+                    TestConfigs.Model("finish", Mocker(20), new { Router = "round-robin" }),
+                    TestConfigs.Model("handover", Mocker(20), new { Router = "round-robin" }),
                     TestConfigs.Model("nobody", Mocker(2)),
                     TestConfigs.Model("system", Mocker(2), new { Router = "round-robin" }),
                     TestConfigs.Model("late", Mocker(2), new { Router = new { Name = "kv", Seed = 7 } }),

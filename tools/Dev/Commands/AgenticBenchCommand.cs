@@ -68,7 +68,7 @@ internal static class AgenticBenchCommand
         using var __ = http;
         await using var processes = natsUrl is null ? null : WorkerProcesses.Start(typeof(DynamoApplication).Assembly.Location, workers,
             i => ["--config", config, "--nats", natsUrl, "--worker-id", $"agent-{router}-{i}", .. settings]);
-        await WaitForWorkersAsync(app, workers, processes);
+        await BenchClient.WaitForWorkersAsync(app, "agent", workers, () => processes?.AnyExited == true, () => processes?.Output ?? "");
 
         var random = new Random(seed);
         var shared = Enumerable.Range(0, prefixes).Select(_ => BenchClient.Words(random, prefixTokens)).ToArray();
@@ -108,16 +108,5 @@ internal static class AgenticBenchCommand
         File.Delete(config);
         return new RouterResult(BenchClient.Percentiles(firstTtft), BenchClient.Percentiles(laterTtft), BenchClient.Percentile(itl, 0.5), outputTokens / seconds,
             promptTokens == 0 ? 0 : (double)cachedTokens / promptTokens, errors);
-    }
-
-    private static async Task WaitForWorkersAsync(WebApplication app, int workers, WorkerProcesses? processes)
-    {
-        var model = app.Services.GetRequiredService<ModelRegistry>().Find("agent")!;
-        for (var waited = 0; model.Workers.Count < workers; waited += 100)
-        {
-            if (waited > 60_000 || processes?.AnyExited == true)
-                throw new DynamoConfigurationException($"Only {model.Workers.Count} of {workers} workers registered:\n{processes?.Output}");
-            await Task.Delay(100);
-        }
     }
 }

@@ -36,6 +36,20 @@ internal static class BenchClient
         return (app, new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(5) });
     }
 
+    /// <summary>Waits until <paramref name="model"/> has <paramref name="count"/> workers registered with the host (90 s at most).</summary>
+    /// <param name="exited">Whether a process that should register has exited: no use waiting then.</param>
+    /// <param name="diagnostics">What to show when it fails (the processes' output).</param>
+    public static async Task WaitForWorkersAsync(WebApplication app, string model, int count, Func<bool> exited, Func<string> diagnostics)
+    {
+        var served = app.Services.GetRequiredService<Dynamo.Runtime.Models.ModelRegistry>().Find(model)!;
+        for (var waited = 0; served.Workers.Count < count; waited += 100)
+        {
+            if (waited > 90_000 || exited())
+                throw new DynamoConfigurationException($"Only {served.Workers.Count} of {count} workers registered:\n{diagnostics()}");
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>One streamed chat turn: time to the first generated text, the gaps between text chunks, the answer (content) and the usage.</summary>
     /// <param name="nvext">Dynamo's request extension to send (hints, context), or null.</param>
     public static async Task<(double Ttft, List<double> Gaps, string Answer, (long Prompt, long Completion, long Cached) Usage)> TurnAsync(

@@ -5,7 +5,6 @@ using Dynamo.Dev.Cluster;
 using Dynamo.Planner;
 using Dynamo.Planner.Policy;
 using Dynamo.Runtime.Configuration;
-using Dynamo.Runtime.Models;
 
 namespace Dynamo.Dev.Commands;
 
@@ -190,7 +189,8 @@ internal static class PlannerBenchCommand
     private static async Task<Run> RunOnceAsync(Workload w, List<Arrival> arrivals, string config, string natsUrl, int? fixedWorkers, string[] settings, string? plannerLog)
     {
         var host = typeof(DynamoApplication).Assembly.Location;
-        var (app, http) = await BenchClient.StartHostAsync(config, ["--distributed", "--nats", natsUrl, .. settings]);
+        // Workers leaving and the streams migrating off them are what the planner does here, not news: errors only.
+        var (app, http) = await BenchClient.StartHostAsync(config, ["--distributed", "--nats", natsUrl, "--Logging:LogLevel:Default=Error", .. settings]);
         await using var _ = app;
         using var __ = http;
         var metrics = new Uri(http.BaseAddress!, "/metrics").ToString();
@@ -201,7 +201,7 @@ internal static class PlannerBenchCommand
             ? ChildProcess.Dynamo(host, ["planner", "--config", config, "--nats", natsUrl, $"--Dynamo:Planner:MetricsUrl={metrics}", .. settings])
             : null;
         var prefix = planner is null ? $"{Model}-fixed-{Environment.ProcessId}-" : $"{Model}-{PlannerPools.Aggregated}-{planner.Id}-";
-        await WaitForWorkersAsync(app, fixedWorkers ?? 1, () => workers?.AnyExited == true || planner?.HasExited == true, () => workers?.Output ?? planner!.Output);
+        await BenchClient.WaitForWorkersAsync(app, Model, fixedWorkers ?? 1, () => workers?.AnyExited == true || planner?.HasExited == true, () => workers?.Output ?? planner!.Output);
 
         var clock = Stopwatch.StartNew();
         var census = new WorkerCensus(prefix, clock);
@@ -249,17 +249,6 @@ internal static class PlannerBenchCommand
     }
 
     private static bool Attained(Workload w, Outcome o) => o.Ttft <= w.TtftTargetMs && o.Itl <= w.ItlTargetMs;
-
-    private static async Task WaitForWorkersAsync(WebApplication app, int count, Func<bool> exited, Func<string> diagnostics)
-    {
-        var model = app.Services.GetRequiredService<ModelRegistry>().Find(Model)!;
-        for (var waited = 0; model.Workers.Count < count; waited += 100)
-        {
-            if (waited > 90_000 || exited())
-                throw new DynamoConfigurationException($"Only {model.Workers.Count} of {count} workers registered:\n{diagnostics()}");
-            await Task.Delay(100);
-        }
-    }
 
     /// <summary>Half-phase slices of the measured trace: the offered rate, each run's workers and attainment.</summary>
     private static List<PlannerBenchSlice> Timeline(Workload w, Run fixedRun, Run plannerRun)
