@@ -56,6 +56,8 @@ public sealed class PlannerBenchCommandTests
     [InlineData("--output-tokens", "1", "--output-tokens at least 2")]
     [InlineData("--itl-ms", "0", "--itl-ms")]
     [InlineData("--base-rate", "fast", "--base-rate must be a number, got 'fast'")]
+    [InlineData("--mode", "eager", "--mode must be throughput, load or both, got 'eager'")]
+    [InlineData("--fixed-workers", "-1", "--fixed-workers must be positive")]
     public async Task Bad_arguments_are_refused_before_anything_starts(string option, string value, string message)
     {
         var error = await Assert.ThrowsAsync<DynamoConfigurationException>(() => PlannerBenchCommand.RunAsync([option, value], TextWriter.Null));

@@ -71,7 +71,11 @@ internal static class PlannerBenchCommand
             throw new DynamoConfigurationException("--input-tokens, --max-batch and --max-workers must be positive, --output-tokens at least 2 (for an ITL).");
         if (!(w.PrefillTokensPerSecond > 0 && w.ItlMs > 0 && w.ItlPerSequenceMs >= 0 && w.TtftTargetMs > 0 && w.ItlTargetMs > 0 && w.IntervalSeconds > 0 && w.CooldownSeconds >= 0))
             throw new DynamoConfigurationException("--prefill-tokens-per-second, --itl-ms, the targets and --interval-seconds must be positive, --itl-per-sequence-ms and --cooldown-seconds 0 or more.");
+        if (w.Mode is not ("throughput" or "load" or "both"))
+            throw new DynamoConfigurationException($"--mode must be throughput, load or both, got '{w.Mode}'.");
         var fixedOption = Arguments.Int(args, "--fixed-workers", 0);
+        if (fixedOption < 0)
+            throw new DynamoConfigurationException("--fixed-workers must be positive (without it, the pool the mean rate needs).");
         var settings = args.Where(a => a.StartsWith("--Dynamo:", StringComparison.Ordinal)).ToArray();
         var json = args.Contains("--json");
         var plannerLog = Arguments.Option(args, "--planner-log", "");
@@ -96,8 +100,8 @@ internal static class PlannerBenchCommand
                     $"mean {w.MeanRate:0.##} req/s) after a {w.WarmupSeconds} s warm-up; {w.InputTokens}-token prompts, {w.OutputTokens} output tokens; mocker {w.PrefillTokensPerSecond} prefill tokens/s, " +
                     $"decode step {w.ItlMs} ms + {w.ItlPerSequenceMs} ms per sequence, batch ≤ {w.MaxBatch}; targets TTFT {w.TtftTargetMs} ms, ITL {w.ItlTargetMs} ms; seed {w.Seed}");
                 output.WriteLine($"profile ({clock.Elapsed.TotalSeconds:F0} s): one worker prefills {estimate.PrefillPerWorker:0.##} req/s within the TTFT target and decodes " +
-                    $"{estimate.DecodePerWorker:0} tokens/s at batch {estimate.Batch} within the ITL target → fixed pool {fixedWorkers} worker(s) for the mean rate" +
-                    (fixedOption > 0 ? " (--fixed-workers)" : "") + $"; planner {w.Mode}, {w.Predictor} predictor{(w.Predictor == "exponential" ? " (Alpha 0.5, Beta 0.5)" : "")}, 1..{w.MaxWorkers} workers, every {w.IntervalSeconds} s, cooldown {w.CooldownSeconds} s");
+                    $"{estimate.DecodePerWorker:0} tokens/s at batch {estimate.Batch} within the ITL target → fixed pool {fixedWorkers} worker(s)" +
+                    (fixedOption > 0 ? " (--fixed-workers)" : " for the mean rate") + $"; planner {w.Mode}, {w.Predictor} predictor{(w.Predictor == "exponential" ? " (Alpha 0.5, Beta 0.5)" : "")}, 1..{w.MaxWorkers} workers, every {w.IntervalSeconds} s, cooldown {w.CooldownSeconds} s");
             }
 
             var arrivals = Arrivals(w);
