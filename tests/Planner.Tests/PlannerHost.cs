@@ -174,7 +174,7 @@ internal sealed class FakeFrontend(TimeProvider clock) : IFrontendMetricsSource
             if (Failing)
                 throw new HttpRequestException("connection refused (fake)");
             return Task.FromResult(new FrontendSample(_requests, HistogramSample.Empty, HistogramSample.Empty,
-                new HistogramSample([], _input, _requests), new HistogramSample([], _output, _requests), 0));
+                new HistogramSample([], _input, _requests), new HistogramSample([], _output, _requests), QueuedRequests: 0, InflightRequests: 0));
         }
     }
 }

@@ -12,7 +12,7 @@ internal sealed record FrontendSample(
     HistogramSample InputTokens,
     HistogramSample OutputTokens,
     double QueuedRequests,
-    double InflightRequests = 0)
+    double InflightRequests)
 {
     public static FrontendSample From(IReadOnlyList<MetricSample> samples, string? model)
     {

@@ -70,13 +70,19 @@ internal sealed class WorkerCensus : IAsyncDisposable
     private async Task LoopAsync()
     {
         using var timer = new PeriodicTimer(Period);
-        do
+        try
         {
-            var (at, workers) = (_clock.Elapsed.TotalSeconds, Count());
-            lock (_samples)
-                _samples.Add((at, workers));
+            do
+            {
+                var (at, workers) = (_clock.Elapsed.TotalSeconds, Count());
+                lock (_samples)
+                    _samples.Add((at, workers));
+            }
+            while (await timer.WaitForNextTickAsync(_stop.Token));
         }
-        while (await timer.WaitForNextTickAsync(_stop.Token).AsTask().ContinueWith(t => t.IsCompletedSuccessfully && t.Result));
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+        }
     }
 
     public async ValueTask DisposeAsync()

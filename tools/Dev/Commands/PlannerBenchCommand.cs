@@ -101,7 +101,7 @@ internal static class PlannerBenchCommand
                     $"decode step {w.ItlMs} ms + {w.ItlPerSequenceMs} ms per sequence, batch ≤ {w.MaxBatch}; targets TTFT {w.TtftTargetMs} ms, ITL {w.ItlTargetMs} ms; seed {w.Seed}");
                 output.WriteLine($"profile ({clock.Elapsed.TotalSeconds:F0} s): one worker prefills {estimate.PrefillPerWorker:0.##} req/s within the TTFT target and decodes " +
                     $"{estimate.DecodePerWorker:0} tokens/s at batch {estimate.Batch} within the ITL target → fixed pool {fixedWorkers} worker(s)" +
-                    (fixedOption > 0 ? " (--fixed-workers)" : " for the mean rate") + $"; planner {w.Mode}, {w.Predictor} predictor{(w.Predictor == "exponential" ? " (Alpha 0.5, Beta 0.5)" : "")}, 1..{w.MaxWorkers} workers, every {w.IntervalSeconds} s, cooldown {w.CooldownSeconds} s");
+                    (fixedOption > 0 ? " (--fixed-workers)" : " for the mean rate") + $"; planner {w.Mode}, {w.Predictor} predictor{(Predictor(w) is { Count: > 1 } predictor ? $" ({string.Join(", ", predictor.Where(o => o.Key != "Name").Select(o => string.Create(CultureInfo.InvariantCulture, $"{o.Key} {o.Value}")))})" : "")}, 1..{w.MaxWorkers} workers, every {w.IntervalSeconds} s, cooldown {w.CooldownSeconds} s");
             }
 
             var arrivals = Arrivals(w);
@@ -157,8 +157,7 @@ internal static class PlannerBenchCommand
                     w.ItlTargetMs,
                     ProfilePath = profile,
                     Model,
-                    // Holt's trend by default: a ramp is followed as it rises, not an interval or two behind (--Dynamo:Planner:Predictor:Beta=0 for none).
-                    Predictor = w.Predictor == "exponential" ? new Dictionary<string, object> { ["Name"] = w.Predictor, ["Alpha"] = 0.5, ["Beta"] = 0.5 } : new() { ["Name"] = w.Predictor },
+                    Predictor = Predictor(w),
                     // The bench's own --Dynamo:… settings (a plugins folder) reach the workers the planner starts.
                     Connector = new { Name = "local", DrainTimeoutSeconds = 30, Arguments = settings },
                     MaxTotalWorkers = w.MaxWorkers,
@@ -167,6 +166,14 @@ internal static class PlannerBenchCommand
             },
         };
     }
+
+    /// <summary>
+    /// The planner's predictor section. Holt's trend for the exponential one: a ramp is followed as it rises,
+    /// not an interval or two behind (--Dynamo:Planner:Predictor:Beta=0 for none).
+    /// </summary>
+    private static Dictionary<string, object> Predictor(Workload w) => w.Predictor == "exponential"
+        ? new() { ["Name"] = w.Predictor, ["Alpha"] = 0.5, ["Beta"] = 0.5 }
+        : new() { ["Name"] = w.Predictor };
 
     private static IEnumerable<int> Batches(int max)
     {
